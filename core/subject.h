@@ -1,0 +1,33 @@
+// NATS subject names and wildcard patterns.
+//
+// A subject is a dot-separated list of non-empty tokens without whitespace. A pattern may use
+// `*` (exactly one token) and `>` (one or more trailing tokens, last token only).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace backbeat {
+
+// OK when `subject` is a valid subject to publish on (no wildcards).
+Status validate_subject(std::string_view subject);
+
+// OK when `pattern` is a valid subscription pattern.
+Status validate_subject_pattern(std::string_view pattern);
+
+// True when `subject` matches `pattern`. Both are assumed valid.
+bool subject_matches(std::string_view pattern, std::string_view subject);
+
+// Subjects of the BACKBEAT v1 messages (CONTRACTS.md, "NATS subjects"); every one configurable.
+struct SubjectScheme {
+  std::string prefix = "backbeat";
+
+  std::string beat_frames(std::string_view cluster_id) const;                     // <p>.beat.<c>
+  std::string status_claims(std::string_view cluster_id, std::string_view agent_id) const;
+  std::string all_status_claims(std::string_view cluster_id) const;               // <p>.status.<c>.>
+  std::string bar_reports(std::string_view cluster_id) const;                     // <p>.bar.<c>
+};
+
+}  // namespace backbeat

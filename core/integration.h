@@ -1,0 +1,103 @@
+// Integration: the C++ port of CHORUS's internal/backbeat integration (seeds/
+// chorus-backbeat-integration.md). It tracks P2P operations against beat budgets and reports
+// them as status claims through a BeatClient.
+//
+// Behaviour, as the seed documents it, with this port's decisions marked:
+// - Every beat: one status claim per active operation (state executing, or done/failed for an
+//   operation whose phase was set to completed/failed and not yet cleaned up), then, when the
+//   beat index is a multiple of 8, a health claim (task "chorus-p2p-health").
+// - Health claim state: failed when the client recorded errors since the previous health claim
+//   (decision: "SDK reports errors" means new errors, so one bad frame does not mark the agent
+//   failed forever), else executing with active operations, else waiting (idle in contract
+//   words).
+// - Every downbeat (after that beat's claims): operations in phase completed or failed are
+//   removed.
+// - Operations are kept and reported in order of id (decision: the seed's Go map has no order).
+// - Node ids in notes are cut to their first 8 characters plus "..." when longer (decision; the
+//   seed shows "12D3KooW...").
+// - Claim words: contract states by default (done -> completed, waiting -> idle); legacy mode
+//   writes the seed's words (CONTRACTS.md "Decision (states)").
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/backbeat_config.h"
+#include "core/beat_client.h"
+#include "core/integration_health.h"
+#include "core/logger.h"
+#include "core/p2p_operation.h"
+
+namespace backbeat {
+
+inline constexpr std::string_view kHealthTaskId = "chorus-p2p-health";
+inline constexpr std::int64_t kHealthClaimEveryBeats = 8;
+
+class Integration {
+ public:
+  // The seed's NewIntegration. kFailedPrecondition "BACKBEAT integration is disabled" when
+  // config.enabled is false; kInvalidArgument for a malformed config. `logger`, `clock` and
+  // `transport` must outlive the integration. `client_tuning` carries the SDK settings the seed
+  // does not expose (drift thresholds, degradation); its ids and claim words are taken from
+  // `config`.
+  static Result<std::unique_ptr<Integration>> create(const BackbeatConfig& config,
+                                                     std::string node_id, Logger& logger,
+                                                     Clock& clock, Transport& transport,
+                                                     BeatClientConfig client_tuning = {});
+
+  // Starts the beat client and registers the beat callbacks. kFailedPrecondition
+  // "BACKBEAT integration already started"; the client's error wrapped as
+  // "failed to start BACKBEAT client: ...".
+  Status start();
+  // kFailedPrecondition "BACKBEAT integration not started".
+  Status stop();
+
+  // Registers an operation at the current beat and emits its first claim. Errors:
+  // not started; kInvalidArgument for an id outside the task-id alphabet, an id already active,
+  // an empty type, or estimated_beats < 1; the claim's publish error (the operation is still
+  // registered, as in the seed).
+  Status start_p2p_operation(const std::string& operation_id, const std::string& operation_type,
+                             int estimated_beats, nlohmann::json data = nullptr);
+  // kNotFound "operation <id> not found".
+  Status update_p2p_operation_phase(const std::string& operation_id, OperationPhase phase,
+                                    int peer_count);
+  // Emits the completion claim and forgets the operation. kNotFound as above.
+  Status complete_p2p_operation(const std::string& operation_id, int peer_count);
+  // Emits the failure claim and forgets the operation. kNotFound as above.
+  Status fail_p2p_operation(const std::string& operation_id, const std::string& reason);
+
+  IntegrationHealth get_health() const;
+
+  // Runs fn under the client's beat budget when started, plainly otherwise.
+  Status execute_with_beat_budget(int beats, const std::function<Status()>& fn);
+
+  bool started() const { return started_; }
+  const std::string& node_id() const { return node_id_; }
+  const BackbeatConfig& config() const { return config_; }
+  const std::map<std::string, P2POperation>& active_operations() const { return operations_; }
+  const BeatClient& beat_client() const { return *client_; }
+  BeatClient& beat_client() { return *client_; }
+
+ private:
+  Integration(const BackbeatConfig& config, std::string node_id, Logger& logger, Clock& clock,
+              Transport& transport, BeatClientConfig client_config);
+
+  void on_beat(const BeatFrame& frame);
+  void on_downbeat(const BeatFrame& frame);
+  Status emit_operation_status(const P2POperation& operation);
+  Status emit_health_status();
+  std::string short_node_id() const;
+
+  BackbeatConfig config_;
+  std::string node_id_;
+  Logger& logger_;
+  std::unique_ptr<BeatClient> client_;
+  bool started_ = false;
+  bool callbacks_registered_ = false;
+  std::map<std::string, P2POperation> operations_;
+  std::uint64_t errors_at_last_health_ = 0;
+};
+
+}  // namespace backbeat

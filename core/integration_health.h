@@ -1,0 +1,30 @@
+// IntegrationHealth: the twelve fields of the seed's GetHealth(), as a struct and as JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace backbeat {
+
+struct IntegrationHealth {
+  bool enabled = false;
+  bool started = false;
+  bool connected = false;
+  std::int64_t current_beat = 0;
+  double current_tempo = 0.0;  // BPM advertised by the pulse
+  double measured_bpm = 0.0;
+  std::string tempo_drift;  // "acceptable", "warning" or "critical"
+  std::uint64_t reconnect_count = 0;
+  std::size_t active_operations = 0;
+  bool local_degradation = false;
+  std::vector<std::string> errors;  // recent, oldest first
+  std::string node_id;
+
+  // The seed's JSON keys, in the seed's order.
+  nlohmann::ordered_json to_json() const;
+};
+
+}  // namespace backbeat

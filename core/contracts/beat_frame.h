@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "core/time.h"
@@ -36,7 +35,9 @@ struct BeatFrame {
 
 // Parses and validates one frame. On failure the Status is kInvalidArgument and its message
 // starts with the offending field name followed by ": " (for example "tempo_bpm: ...");
-// "(json)" is used when the text is not a JSON object at all.
+// "(json)" is used when the text is not a JSON object at all. Checks run in a fixed order, so
+// one input always gets one message: type, then the fields in contract order, then unknown
+// fields (the first in key order). Never throws, whatever the input.
 Result<BeatFrame> decode_beat_frame(std::string_view json_text);
 
 // Same rules on an already-parsed JSON value.

@@ -23,14 +23,18 @@ bool is_valid_hlc(std::string_view text);
 std::optional<HlcStamp> parse_hlc(std::string_view text);
 std::string format_hlc(const HlcStamp& stamp);  // lower-case hex
 
-// Total order: wall with wrap-around over a 2^15-second half range, then logical, then node.
-// Returns <0, 0 or >0.
+// Order: wall with wrap-around over a 2^15-second half range, then logical, then node.
+// Returns <0, 0 or >0. Walls exactly 2^15 apart compare by raw value (antisymmetric, though
+// no wrap-around order can be transitive over the whole circle).
 int compare_hlc(const HlcStamp& a, const HlcStamp& b);
 
 // Low 16 bits of the 64-bit FNV-1a hash of `sender_id`.
 std::uint16_t hlc_node_of(std::string_view sender_id);
 
 // Issues increasing stamps for one sender. Deterministic: depends only on the times given.
+// wall = floor(seconds since the epoch) mod 2^16 (so times before the epoch count down too);
+// logical restarts at 0 whenever wall changes, even backwards (wall reports the sender's
+// clock as it is), and otherwise counts up, stopping at 0xFFFF rather than wrapping.
 class HlcGenerator {
  public:
   explicit HlcGenerator(std::string_view sender_id) : node_(hlc_node_of(sender_id)) {}

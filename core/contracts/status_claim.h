@@ -3,12 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -51,7 +50,9 @@ struct StatusClaim {
 };
 
 // Parses and validates one claim; absent beats_left/progress/notes/task_id read as zero/empty.
-// Errors as for decode_beat_frame: kInvalidArgument, message starting with "<field>: ".
+// Errors as for decode_beat_frame: kInvalidArgument, message starting with "<field>: ", checks
+// in the same order (type, contract order, unknown fields). Only contract state words decode:
+// the legacy "done" and "waiting" fail naming `state`.
 Result<StatusClaim> decode_status_claim(std::string_view json_text);
 Result<StatusClaim> status_claim_from_json(const nlohmann::json& json);
 
@@ -59,7 +60,8 @@ Status validate_status_claim(const StatusClaim& claim);
 
 // Encodes a claim, first applying the contract's limits (CONTRACTS.md, "Decision (limits)"):
 // notes cut to 256 characters at a UTF-8 boundary, beats_left clamped to 0..1000, progress to
-// 0..1. beats_left and progress are always written; empty task_id and notes are omitted.
+// 0..1 (NaN reads as 0). beats_left and progress are always written; empty task_id and notes
+// are omitted. Bytes of notes that are not UTF-8 are written as U+FFFD.
 std::string encode_status_claim(const StatusClaim& claim,
                                 ClaimStateWords words = ClaimStateWords::kContract);
 nlohmann::json status_claim_to_json(const StatusClaim& claim,

@@ -1,0 +1,198 @@
+// NatsTransport: backbeat::Transport over one nats.c connection, delivering on an EventLoop.
+//
+// Threading model. nats.c calls back on its own threads (one dispatcher per subscription, plus a
+// shared thread for connection events and errors). Those callbacks never touch the core: they copy
+// what they need (subject and payload bytes, the event) and post() a closure to the EventLoop,
+// where message handlers and connection listeners run. Every method of NatsTransport is meant to
+// be called on the loop thread (or while the loop is not running), like the core that uses it;
+// the counters and is_connected() may be read from any thread.
+//
+// Lifetime. The C callbacks find their transport through a process-wide registry of numeric keys
+// (the nats.c closure is the key, not a pointer), so a callback that arrives after the transport
+// is gone finds nothing and only frees its message. Closures already queued on the loop hold a
+// shared control block and are dropped once the transport is closed; a message queued for a
+// subscription that was unsubscribed meanwhile is dropped on the loop (the live-subscription table
+// is checked there). The EventLoop must outlive the transport.
+//
+// Connection events: nats.c reports kDisconnected when the link drops (how fast depends on how the
+// server went away: a killed server is noticed within milliseconds through the socket, a silent one
+// only through pings), kReconnected once subscriptions are restored, kClosed when reconnect
+// attempts run out or the connection is closed. An explicit close() reports kDisconnected (if
+// connected) then kClosed, as nats.c does, provided the loop runs afterwards.
+//
+// Delivery is at most once (core NATS). publish() returning OK means nats.c accepted the message:
+// while disconnected it goes to the reconnect buffer (sent in order after a reconnect, discarded if
+// the connection closes), and messages published in the few milliseconds before nats.c notices a
+// dead server are lost silently. flush() confirms a batch: it fails exactly for batches at risk.
+//
+// Process: use one NatsLibraryGuard in main() so nats.c's shared threads end before exit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/nats/event_loop.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "core/transport.h"
+
+// nats.c types, declared here so users of this header need not include <nats/nats.h>.
+typedef struct __natsConnection natsConnection;      // NOLINT
+typedef struct __natsSubscription natsSubscription;  // NOLINT
+typedef struct __natsOptions natsOptions;            // NOLINT
+
+namespace backbeat::live {
+
+struct NatsOptions {
+  // Comma-separated server URLs, e.g. "nats://127.0.0.1:4222,nats://127.0.0.1:4223". URLs may
+  // embed user:password@; they are redacted in every message this adapter produces.
+  std::string servers = "nats://127.0.0.1:4222";
+  // Connection name shown by the server (monitoring, logs).
+  std::string name = "backbeat";
+
+  Duration connect_timeout = std::chrono::seconds(2);  // per server, per attempt (nats.c default)
+  Duration reconnect_wait = std::chrono::seconds(1);   // between attempts on one server
+  int max_reconnect_attempts = -1;                     // -1: unlimited (nats.c's default is 60)
+  int reconnect_buffer_bytes = 8 * 1024 * 1024;        // publishes buffered while disconnected
+  bool allow_reconnect = true;
+
+  // Per-subscription pending limits; over them nats.c drops messages (slow consumer). <= 0 keeps
+  // the nats.c defaults (65536 messages, 64 MiB).
+  int pending_messages_limit = 0;
+  int pending_bytes_limit = 0;
+
+  // Security. Secrets (password, token, seeds) never appear in logs or Status messages.
+  std::string user;
+  std::string password;
+  std::string token;
+  std::string nkey_public;     // the user's NKey public key ("U..."), with nkey_seed_file
+  std::string nkey_seed_file;  // file holding the NKey seed
+  std::string
+      credentials_file;       // a .creds file (JWT + seed): natsOptions_SetUserCredentialsFromFiles
+  bool tls = false;           // require TLS (implied by any tls_* file or a tls:// URL)
+  std::string tls_ca_file;    // trusted CA certificates (PEM)
+  std::string tls_cert_file;  // client certificate chain (PEM), with tls_key_file
+  std::string tls_key_file;
+  std::string tls_expected_hostname;  // overrides the host name checked in the certificate
+};
+
+class NatsTransport final : public Transport {
+ public:
+  // Connects, or explains in one line why not. Codes:
+  //   kInvalidArgument     a bad option (empty/malformed URL, cert without key, ...)
+  //   kNotFound            a credentials/seed/TLS file that cannot be read (path named)
+  //   kUnavailable         no server reachable at the (redacted) URLs
+  //   kFailedPrecondition  authorization violation; TLS handshake error or TLS mismatch
+  //   kDeadlineExceeded    the server did not answer in time
+  //   kInternal            anything else from nats.c (its status text is included)
+  static Result<std::unique_ptr<NatsTransport>> connect(const NatsOptions& options,
+                                                        EventLoop& loop);
+
+  NatsTransport(const NatsTransport&) = delete;
+  NatsTransport& operator=(const NatsTransport&) = delete;
+  // Closes the connection (see close()) and drops every closure still queued for it.
+  ~NatsTransport() override;
+
+  // Transport.
+  Status publish(std::string_view subject, std::string_view payload) override;
+  Result<SubscriptionId> subscribe(std::string_view pattern, MessageHandler handler) override;
+  void unsubscribe(SubscriptionId id) override;
+  ListenerId add_connection_listener(ConnectionListener listener) override;
+  void remove_connection_listener(ListenerId id) override;
+  bool is_connected() const override;
+
+  // Sends everything buffered and waits for the server's acknowledgement (PING/PONG), blocking
+  // the calling thread up to `timeout`. OK means every message published before the call reached
+  // the server. kUnavailable when disconnected or closed (the batch is at risk), kDeadlineExceeded
+  // on timeout.
+  Status flush(Duration timeout);
+
+  // Closes the connection now: buffered publishes are discarded, subscriptions end, and later
+  // publishes return kUnavailable. Listeners hear kClosed when the loop next runs. Idempotent.
+  void close();
+  // True once closed, by close() or because nats.c gave up reconnecting.
+  bool is_closed() const;
+
+  // Messages nats.c dropped because a subscription exceeded its pending limits, over every
+  // subscription this transport ever had. Loop thread only (it asks nats.c per subscription).
+  std::uint64_t slow_consumer_drops();
+  // The counters below are readable from any thread.
+  // Slow-consumer reports (NATS_SLOW_CONSUMER through the error handler): episodes, not messages.
+  std::uint64_t slow_consumer_events() const;
+  std::uint64_t disconnects() const;
+  std::uint64_t reconnects() const;
+  // Other asynchronous errors reported by nats.c.
+  std::uint64_t async_errors() const;
+
+  // The URL of the server currently connected to (redacted), empty when none.
+  std::string connected_url() const;
+
+  struct Shared;  // the control block shared with callbacks (defined in the .cc)
+
+ private:
+  struct Subscription {
+    natsSubscription* sub = nullptr;
+    std::uint64_t registry_key = 0;
+    std::shared_ptr<MessageHandler> handler;
+    std::uint64_t dropped = 0;  // last count read from nats.c
+  };
+
+  NatsTransport(EventLoop& loop, std::shared_ptr<Shared> shared);
+
+  // Loop side of the callbacks.
+  void deliver(SubscriptionId id, const std::string& subject, const std::string& payload);
+  void dispatch(ConnectionEvent event);
+  void retire(Subscription& subscription);
+  // Refreshes subscription.dropped from nats.c (kept when nats.c no longer answers).
+  static void read_dropped(Subscription& subscription);
+
+  EventLoop& loop_;
+  std::shared_ptr<Shared> shared_;
+  std::uint64_t connection_key_ = 0;  // registry key of the connection callbacks
+  natsConnection* conn_ = nullptr;
+  std::string redacted_servers_;
+  int pending_messages_limit_ = 0;
+  int pending_bytes_limit_ = 0;
+
+  SubscriptionId next_subscription_id_ = 1;
+  std::map<SubscriptionId, Subscription> subscriptions_;
+  ListenerId next_listener_id_ = 1;
+  std::map<ListenerId, std::shared_ptr<ConnectionListener>> listeners_;
+  std::uint64_t retired_drops_ = 0;  // drops of subscriptions already gone
+};
+
+// Process-level RAII for nats.c: opens the library and, on destruction, tears it down and waits
+// (bounded) for its shared threads to end. Without it nats.c's threads outlive main() (valgrind
+// reports them). Use exactly one, in main(), constructed before and destroyed after every
+// transport:
+//
+//   int main() {
+//     backbeat::live::NatsLibraryGuard nats_library;
+//     backbeat::live::EventLoop loop;
+//     auto transport = backbeat::live::NatsTransport::connect(options, loop);
+//     ...
+//   }
+class NatsLibraryGuard {
+ public:
+  explicit NatsLibraryGuard(Duration close_timeout = std::chrono::seconds(5));
+  NatsLibraryGuard(const NatsLibraryGuard&) = delete;
+  NatsLibraryGuard& operator=(const NatsLibraryGuard&) = delete;
+  ~NatsLibraryGuard();
+
+  // Tears the library down now; OK once every nats.c thread has ended. Idempotent.
+  Status close();
+  const Status& open_status() const { return open_status_; }
+
+ private:
+  Duration close_timeout_;
+  Status open_status_;
+  bool closed_ = false;
+};
+
+// Removes user:password@ from each URL of a comma-separated list. Exposed for tests.
+std::string redact_urls(std::string_view urls);
+
+}  // namespace backbeat::live

@@ -1,10 +1,10 @@
 #include "core/backbeat_config.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "core/contracts/field_rules.h"
 
@@ -30,7 +30,8 @@ Status validate_nats_urls(std::string_view urls) {
   std::size_t start = 0;
   while (start <= urls.size()) {
     std::size_t comma = urls.find(',', start);
-    std::string_view url = urls.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view url =
+        urls.substr(start, comma == std::string_view::npos ? comma : comma - start);
     bool scheme_ok = url.starts_with("nats://") || url.starts_with("tls://") ||
                      url.starts_with("ws://") || url.starts_with("wss://");
     std::size_t host_at = url.find("://");

@@ -1,15 +1,15 @@
 #include "core/beat_client.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace backbeat {
 
 Status BeatClientConfig::validate() const {
   if (!is_cluster_id(cluster_id)) {
-    return Status::invalid_argument(
-        fmt::format("cluster_id: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", cluster_id));
+    return Status::invalid_argument(fmt::format(
+        "cluster_id: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", cluster_id));
   }
   if (!is_agent_id(agent_id)) {
     return Status::invalid_argument(
@@ -91,7 +91,9 @@ TempoDrift BeatClient::tempo_drift_class() const {
   return classify_drift(meter_.drift(), config_.drift);
 }
 
-void BeatClient::record_error(std::string message) { errors_.record(std::move(message)); }
+void BeatClient::record_error(std::string message) {
+  errors_.record(std::move(message));
+}
 
 void BeatClient::handle_message(const Message& message) {
   ++counters_.frames_received;
@@ -165,7 +167,8 @@ void BeatClient::advance_to(const BeatFrame& frame, bool synthetic) {
   if (synthetic) bar_seen_whole_ = false;
   if (had_beat && frame.beat_index > current_.beat_index + 1) {
     bar_seen_whole_ = false;
-    counters_.skipped_beats += static_cast<std::uint64_t>(frame.beat_index - current_.beat_index - 1);
+    counters_.skipped_beats +=
+        static_cast<std::uint64_t>(frame.beat_index - current_.beat_index - 1);
   }
   has_beat_ = true;
   if (!synthetic) {
@@ -199,16 +202,16 @@ void BeatClient::arm_watchdog() {
   if (!started_ || watchdog_ != Clock::kNoTimer) return;
   // One timer per silence period: frames only move last_frame_arrival_, and the timer re-arms
   // itself for the new deadline when it fires early. This keeps timer churn off the hot path.
-  Duration silence = from_seconds(to_seconds(beat_duration(current_.tempo_bpm)) *
-                                  config_.degradation_after_beats);
+  Duration silence =
+      from_seconds(to_seconds(beat_duration(current_.tempo_bpm)) * config_.degradation_after_beats);
   watchdog_ = clock_.schedule_at(last_frame_arrival_ + silence, [this] { on_watchdog(); });
 }
 
 void BeatClient::on_watchdog() {
   watchdog_ = Clock::kNoTimer;
   if (!started_ || degraded_) return;
-  Duration silence = from_seconds(to_seconds(beat_duration(current_.tempo_bpm)) *
-                                  config_.degradation_after_beats);
+  Duration silence =
+      from_seconds(to_seconds(beat_duration(current_.tempo_bpm)) * config_.degradation_after_beats);
   Time deadline = last_frame_arrival_ + silence;
   if (clock_.now() >= deadline) {
     enter_degradation();
@@ -284,7 +287,8 @@ Status BeatClient::emit_status_claim(StatusClaim claim) {
   claim.hlc = format_hlc(hlc_.next(clock_.now()));
   if (!claim.metadata || !claim.metadata->is_object()) claim.metadata = nlohmann::json::object();
   (*claim.metadata)["seq"] = ++claim_sequence_;
-  Status s = transport_.publish(status_subject_, encode_status_claim(claim, config_.claim_state_words));
+  Status s =
+      transport_.publish(status_subject_, encode_status_claim(claim, config_.claim_state_words));
   if (!s) {
     ++counters_.claims_failed;
     record_error("status claim not published: " + s.message());

@@ -1,4 +1,5 @@
-// BeatClient: the BACKBEAT SDK behaviour an agent relies on (CONTRACTS.md, "Agent (SDK) behaviour").
+// BeatClient: the BACKBEAT SDK behaviour an agent relies on (CONTRACTS.md, "Agent (SDK)
+// behaviour").
 //
 // It follows the beat frames of its own cluster, fires on-beat once per beat index and
 // on-downbeat at bar starts, measures tempo and drift, degrades locally when frames stop and
@@ -28,10 +29,10 @@
 
 #include "core/clock.h"
 #include "core/contracts/beat_frame.h"
+#include "core/contracts/field_rules.h"
 #include "core/contracts/hlc.h"
 #include "core/contracts/status_claim.h"
 #include "core/error_log.h"
-#include "core/contracts/field_rules.h"
 #include "core/subject.h"
 #include "core/tempo_meter.h"
 #include "core/transport.h"
@@ -42,7 +43,7 @@ struct BeatClientConfig {
   std::string cluster_id;
   std::string agent_id;  // 1..128 of [A-Za-z0-9_:-]
   SubjectScheme subjects;
-  DriftThresholds drift;                // jitter tolerance 50 ms, warning up to 4x
+  DriftThresholds drift;                 // jitter tolerance 50 ms, warning up to 4x
   double degradation_after_beats = 1.5;  // silence that triggers local degradation
   std::size_t tempo_window_beats = 16;
   std::size_t max_errors = 32;  // errors() keeps the most recent this many
@@ -57,10 +58,10 @@ struct BeatClientConfig {
 struct BeatClientCounters {
   std::uint64_t frames_received = 0;  // every message on the beat subject
   std::uint64_t frames_accepted = 0;
-  std::uint64_t frames_invalid = 0;    // failed contract validation (dropped)
-  std::uint64_t frames_foreign = 0;    // another cluster's frame (dropped)
-  std::uint64_t frames_backwards = 0;  // beat_index below the current beat (dropped)
-  std::uint64_t frames_stale = 0;      // same beat, phase not after the current one (ignored)
+  std::uint64_t frames_invalid = 0;       // failed contract validation (dropped)
+  std::uint64_t frames_foreign = 0;       // another cluster's frame (dropped)
+  std::uint64_t frames_backwards = 0;     // beat_index below the current beat (dropped)
+  std::uint64_t frames_stale = 0;         // same beat, phase not after the current one (ignored)
   std::uint64_t frames_behind_local = 0;  // after a resync, pulse still behind local beats
   std::uint64_t beats_fired = 0;          // on-beat callback rounds, real and synthetic
   std::uint64_t synthetic_beats = 0;      // generated locally during degradation
@@ -156,7 +157,7 @@ class BeatClient {
   std::optional<Transport::ListenerId> listener_;
 
   bool has_beat_ = false;
-  BeatFrame current_;       // the frame (or synthetic frame) of the current beat and phase
+  BeatFrame current_;          // the frame (or synthetic frame) of the current beat and phase
   Time current_beat_start_{};  // local estimate of when the current beat started
   Time last_frame_arrival_{};
   bool degraded_ = false;

@@ -143,9 +143,9 @@ Status Integration::emit_operation_status(const P2POperation& operation) {
       claim.progress = operation.progress(beat);
       break;
   }
-  claim.notes = fmt::format("P2P {}: {} (peers: {}, node: {})", operation.type,
-                            operation_phase_name(operation.phase), operation.peer_count,
-                            short_node_id());
+  claim.notes =
+      fmt::format("P2P {}: {} (peers: {}, node: {})", operation.type,
+                  operation_phase_name(operation.phase), operation.peer_count, short_node_id());
   return client_->emit_status_claim(std::move(claim));
 }
 
@@ -195,8 +195,8 @@ void Integration::on_downbeat(const BeatFrame& frame) {
            entry.second.phase == OperationPhase::kFailed;
   });
   if (logger_.debug_enabled()) {
-    logger_.debug(fmt::format("🧹 BACKBEAT operations cleanup check - active: {}",
-                              operations_.size()));
+    logger_.debug(
+        fmt::format("🧹 BACKBEAT operations cleanup check - active: {}", operations_.size()));
   }
 }
 

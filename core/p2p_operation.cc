@@ -6,12 +6,18 @@ namespace backbeat {
 
 const char* operation_phase_name(OperationPhase phase) {
   switch (phase) {
-    case OperationPhase::kStarted: return "started";
-    case OperationPhase::kConnecting: return "connecting";
-    case OperationPhase::kNegotiating: return "negotiating";
-    case OperationPhase::kExecuting: return "executing";
-    case OperationPhase::kCompleted: return "completed";
-    case OperationPhase::kFailed: return "failed";
+    case OperationPhase::kStarted:
+      return "started";
+    case OperationPhase::kConnecting:
+      return "connecting";
+    case OperationPhase::kNegotiating:
+      return "negotiating";
+    case OperationPhase::kExecuting:
+      return "executing";
+    case OperationPhase::kCompleted:
+      return "completed";
+    case OperationPhase::kFailed:
+      return "failed";
   }
   return "unknown";
 }

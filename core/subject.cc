@@ -44,7 +44,9 @@ Status validate(std::string_view text, bool allow_wildcards, const char* what) {
 
 }  // namespace
 
-Status validate_subject(std::string_view subject) { return validate(subject, false, "subject"); }
+Status validate_subject(std::string_view subject) {
+  return validate(subject, false, "subject");
+}
 
 Status validate_subject_pattern(std::string_view pattern) {
   return validate(pattern, true, "subject pattern");

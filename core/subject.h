@@ -24,10 +24,10 @@ bool subject_matches(std::string_view pattern, std::string_view subject);
 struct SubjectScheme {
   std::string prefix = "backbeat";
 
-  std::string beat_frames(std::string_view cluster_id) const;                     // <p>.beat.<c>
+  std::string beat_frames(std::string_view cluster_id) const;  // <p>.beat.<c>
   std::string status_claims(std::string_view cluster_id, std::string_view agent_id) const;
-  std::string all_status_claims(std::string_view cluster_id) const;               // <p>.status.<c>.>
-  std::string bar_reports(std::string_view cluster_id) const;                     // <p>.bar.<c>
+  std::string all_status_claims(std::string_view cluster_id) const;  // <p>.status.<c>.>
+  std::string bar_reports(std::string_view cluster_id) const;        // <p>.bar.<c>
 };
 
 }  // namespace backbeat

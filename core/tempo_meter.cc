@@ -6,9 +6,12 @@ namespace backbeat {
 
 const char* tempo_drift_name(TempoDrift drift) {
   switch (drift) {
-    case TempoDrift::kAcceptable: return "acceptable";
-    case TempoDrift::kWarning: return "warning";
-    case TempoDrift::kCritical: return "critical";
+    case TempoDrift::kAcceptable:
+      return "acceptable";
+    case TempoDrift::kWarning:
+      return "warning";
+    case TempoDrift::kCritical:
+      return "critical";
   }
   return "unknown";
 }

@@ -23,7 +23,8 @@ TempoDrift classify_drift(Duration drift, const DriftThresholds& thresholds);
 
 class TempoMeter {
  public:
-  explicit TempoMeter(std::size_t window_beats = 16) : window_(window_beats < 2 ? 2 : window_beats) {}
+  explicit TempoMeter(std::size_t window_beats = 16)
+      : window_(window_beats < 2 ? 2 : window_beats) {}
 
   // Records when beat `beat_index` started, as seen by this agent, and the tempo the pulse
   // advertised for it. Beats must be recorded in increasing index order; others are ignored.

@@ -21,7 +21,9 @@ inline Duration beat_duration(double tempo_bpm) {
   return Duration(static_cast<std::int64_t>(60e9 / tempo_bpm + 0.5));
 }
 
-inline double to_seconds(Duration d) { return static_cast<double>(d.count()) / 1e9; }
+inline double to_seconds(Duration d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
 inline Duration from_seconds(double s) {
   return Duration(static_cast<std::int64_t>(s * 1e9 + (s >= 0 ? 0.5 : -0.5)));
 }

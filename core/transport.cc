@@ -4,9 +4,12 @@ namespace backbeat {
 
 const char* connection_event_name(ConnectionEvent event) {
   switch (event) {
-    case ConnectionEvent::kDisconnected: return "disconnected";
-    case ConnectionEvent::kReconnected: return "reconnected";
-    case ConnectionEvent::kClosed: return "closed";
+    case ConnectionEvent::kDisconnected:
+      return "disconnected";
+    case ConnectionEvent::kReconnected:
+      return "reconnected";
+    case ConnectionEvent::kClosed:
+      return "closed";
   }
   return "unknown";
 }

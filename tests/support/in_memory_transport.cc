@@ -39,7 +39,9 @@ Result<Transport::SubscriptionId> InMemoryTransport::subscribe(std::string_view 
   return id;
 }
 
-void InMemoryTransport::unsubscribe(SubscriptionId id) { subscriptions_.erase(id); }
+void InMemoryTransport::unsubscribe(SubscriptionId id) {
+  subscriptions_.erase(id);
+}
 
 Transport::ListenerId InMemoryTransport::add_connection_listener(ConnectionListener listener) {
   ListenerId id = next_listener_++;
@@ -47,7 +49,9 @@ Transport::ListenerId InMemoryTransport::add_connection_listener(ConnectionListe
   return id;
 }
 
-void InMemoryTransport::remove_connection_listener(ListenerId id) { listeners_.erase(id); }
+void InMemoryTransport::remove_connection_listener(ListenerId id) {
+  listeners_.erase(id);
+}
 
 void InMemoryTransport::notify(ConnectionEvent event) {
   std::vector<ConnectionListener> targets;

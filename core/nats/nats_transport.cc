@@ -34,6 +34,15 @@ struct NatsTransport::Shared {
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> async_errors{0};
 
+  // Messages copied off nats.c and queued on the loop, not yet delivered. Bounded by the pending
+  // limits: nats.c's own limits only see its dispatcher, which hands messages to the loop at once,
+  // so without this bound a slow loop would queue without end instead of dropping and counting.
+  std::int64_t max_queued_messages = 65536;
+  std::int64_t max_queued_bytes = 64LL * 1024 * 1024;
+  std::atomic<std::int64_t> queued_messages{0};
+  std::atomic<std::int64_t> queued_bytes{0};
+  std::atomic<std::uint64_t> loop_queue_drops{0};
+
   // Posts `task` to the loop unless the transport is gone. Any thread.
   void post(EventLoop::Task task) {
     std::lock_guard lock(mu);
@@ -50,7 +59,18 @@ struct NatsTransport::Shared {
   // Queues a message for subscription `id`. Any thread.
   static void post_message(const std::shared_ptr<Shared>& shared, SubscriptionId id,
                            std::string subject, std::string payload) {
-    shared->post([shared, id, subject = std::move(subject), payload = std::move(payload)] {
+    const auto bytes = static_cast<std::int64_t>(subject.size() + payload.size());
+    const std::int64_t messages = shared->queued_messages.fetch_add(1) + 1;
+    const std::int64_t total_bytes = shared->queued_bytes.fetch_add(bytes) + bytes;
+    if (messages > shared->max_queued_messages || total_bytes > shared->max_queued_bytes) {
+      shared->queued_messages.fetch_sub(1);
+      shared->queued_bytes.fetch_sub(bytes);
+      if (shared->loop_queue_drops.fetch_add(1) == 0) shared->slow_consumer_events.fetch_add(1);
+      return;
+    }
+    shared->post([shared, id, bytes, subject = std::move(subject), payload = std::move(payload)] {
+      shared->queued_messages.fetch_sub(1);
+      shared->queued_bytes.fetch_sub(bytes);
       if (shared->owner != nullptr) shared->owner->deliver(id, subject, payload);
     });
   }
@@ -308,6 +328,9 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   std::unique_ptr<natsOptions, OptionsDeleter> opts(raw);
 
   auto shared = std::make_shared<Shared>(loop);
+  if (options.pending_messages_limit > 0)
+    shared->max_queued_messages = options.pending_messages_limit;
+  if (options.pending_bytes_limit > 0) shared->max_queued_bytes = options.pending_bytes_limit;
   const std::uint64_t key = registry().add(RegistryEntry{shared, 0});
   struct KeyGuard {  // unregisters unless connect() succeeds
     std::uint64_t key;
@@ -407,7 +430,7 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
     return connect_error(s, options, urls);
   }
 
-  std::unique_ptr<NatsTransport> transport(new NatsTransport(loop, shared));
+  std::unique_ptr<NatsTransport> transport(new NatsTransport(shared));
   transport->conn_ = conn;
   transport->connection_key_ = key;
   transport->redacted_servers_ = urls;
@@ -418,8 +441,7 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   return transport;
 }
 
-NatsTransport::NatsTransport(EventLoop& loop, std::shared_ptr<Shared> shared)
-    : loop_(loop), shared_(std::move(shared)) {
+NatsTransport::NatsTransport(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {
   shared_->owner = this;
 }
 
@@ -549,7 +571,7 @@ void NatsTransport::unsubscribe(SubscriptionId id) {
 }
 
 std::uint64_t NatsTransport::slow_consumer_drops() {
-  std::uint64_t total = retired_drops_;
+  std::uint64_t total = retired_drops_ + shared_->loop_queue_drops.load();
   for (auto& [id, subscription] : subscriptions_) {
     read_dropped(subscription);
     total += subscription.dropped;

@@ -59,8 +59,10 @@ struct NatsOptions {
   int reconnect_buffer_bytes = 8 * 1024 * 1024;        // publishes buffered while disconnected
   bool allow_reconnect = true;
 
-  // Per-subscription pending limits; over them nats.c drops messages (slow consumer). <= 0 keeps
-  // the nats.c defaults (65536 messages, 64 MiB).
+  // Pending limits; over them messages are dropped and counted (slow consumer). They apply to
+  // each subscription inside nats.c and, for the whole transport, to messages queued on the
+  // EventLoop and not yet handled (the loop, not nats.c, is where a slow core backs up). <= 0
+  // keeps the nats.c defaults (65536 messages, 64 MiB).
   int pending_messages_limit = 0;
   int pending_bytes_limit = 0;
 
@@ -116,11 +118,13 @@ class NatsTransport final : public Transport {
   // True once closed, by close() or because nats.c gave up reconnecting.
   bool is_closed() const;
 
-  // Messages nats.c dropped because a subscription exceeded its pending limits, over every
-  // subscription this transport ever had. Loop thread only (it asks nats.c per subscription).
+  // Messages dropped because a pending limit was exceeded: by nats.c (per subscription, over
+  // every subscription this transport ever had) plus by this transport (the loop's queue was
+  // full). Loop thread only (it asks nats.c per subscription).
   std::uint64_t slow_consumer_drops();
   // The counters below are readable from any thread.
-  // Slow-consumer reports (NATS_SLOW_CONSUMER through the error handler): episodes, not messages.
+  // Slow-consumer reports (NATS_SLOW_CONSUMER through the error handler, plus the first loop-queue
+  // drop): episodes, not messages.
   std::uint64_t slow_consumer_events() const;
   std::uint64_t disconnects() const;
   std::uint64_t reconnects() const;
@@ -140,7 +144,7 @@ class NatsTransport final : public Transport {
     std::uint64_t dropped = 0;  // last count read from nats.c
   };
 
-  NatsTransport(EventLoop& loop, std::shared_ptr<Shared> shared);
+  explicit NatsTransport(std::shared_ptr<Shared> shared);
 
   // Loop side of the callbacks.
   void deliver(SubscriptionId id, const std::string& subject, const std::string& payload);
@@ -149,7 +153,6 @@ class NatsTransport final : public Transport {
   // Refreshes subscription.dropped from nats.c (kept when nats.c no longer answers).
   static void read_dropped(Subscription& subscription);
 
-  EventLoop& loop_;
   std::shared_ptr<Shared> shared_;
   std::uint64_t connection_key_ = 0;  // registry key of the connection callbacks
   natsConnection* conn_ = nullptr;

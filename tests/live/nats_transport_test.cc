@@ -298,6 +298,35 @@ TEST(NatsTransport, ReconnectAttemptsExhaustedClosesTheTransport) {
   EXPECT_EQ(transport->flush(100ms).code(), StatusCode::kUnavailable);
 }
 
+// Every message is either delivered or counted as a slow-consumer drop (DESIGN.md invariant 4).
+TEST(NatsTransport, SlowConsumerDropsAreCounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  NatsOptions sub_options = fast_options(server);
+  sub_options.pending_messages_limit = 1;  // nats.c drops whatever its dispatcher has not taken
+  auto subscriber = connect_or_die(sub_options, loop);
+  auto publisher = connect_or_die(fast_options(server), loop);
+  ASSERT_TRUE(subscriber && publisher);
+  int delivered = 0;
+  ASSERT_TRUE(subscriber->subscribe("t.flood", [&](const Message&) { ++delivered; }));
+  ASSERT_TRUE(subscriber->flush(2s));
+  constexpr int kMessages = 20000;
+  for (int i = 0; i < kMessages; ++i) ASSERT_TRUE(publisher->publish("t.flood", "0123456789"));
+  ASSERT_TRUE(publisher->flush(5s));
+  ASSERT_TRUE(subscriber->flush(5s));  // the server has sent everything to the subscriber
+  EXPECT_TRUE(loop.run_until(
+      [&] { return delivered + static_cast<int>(subscriber->slow_consumer_drops()) == kMessages; },
+      10s))
+      << "delivered " << delivered << ", dropped " << subscriber->slow_consumer_drops();
+  if (subscriber->slow_consumer_drops() > 0) {
+    EXPECT_GT(subscriber->slow_consumer_events(), 0u);
+  }
+  std::cout << "[measured] pending limit 1, " << kMessages << " messages: " << delivered
+            << " delivered, " << subscriber->slow_consumer_drops() << " dropped in "
+            << subscriber->slow_consumer_events() << " slow-consumer reports\n";
+}
+
 TEST(NatsTransport, ExplicitCloseReportsClosedAndRefusesPublishes) {
   NatsServer server;
   ASSERT_SERVER(server);

@@ -1,0 +1,263 @@
+#include "sim/world/fault_injector.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/kernel/hash.h"
+#include "sim/world/pulse.h"
+#include "sim/world/sim_agent.h"
+#include "sim/world/topology.h"
+#include "sim/world/workload.h"
+
+namespace backbeat::sim {
+namespace {
+
+bool cuts_agents_off(FaultSpec::Kind kind) {
+  switch (kind) {
+    case FaultSpec::Kind::kNatsDisconnect:
+    case FaultSpec::Kind::kServerDown:
+    case FaultSpec::Kind::kPartition:
+    case FaultSpec::Kind::kPulseOutage:
+    case FaultSpec::Kind::kPulseFailover: return true;
+    default: return false;
+  }
+}
+
+bool targets_agents(FaultSpec::Kind kind) {
+  switch (kind) {
+    case FaultSpec::Kind::kNatsDisconnect:
+    case FaultSpec::Kind::kSlowPeers:
+    case FaultSpec::Kind::kPartition:
+    case FaultSpec::Kind::kMessageLoss:
+    case FaultSpec::Kind::kMessageDuplication:
+    case FaultSpec::Kind::kMessageReorder:
+    case FaultSpec::Kind::kAgentCrash:
+    case FaultSpec::Kind::kClockSkew: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+FaultInjector::FaultInjector(WorldContext& world, RandomStream rng)
+    : world_(world), rng_(rng), kind_fault_(world.trace.kind("fault")) {}
+
+std::vector<FaultSpec> FaultInjector::draw_swarm() {
+  const SwarmConfig& swarm = world_.config.swarm;
+  std::vector<FaultSpec::Kind> kinds = swarm.kinds;
+  if (kinds.empty()) {
+    for (int k = 0; k <= static_cast<int>(FaultSpec::Kind::kClockSkew); ++k) {
+      kinds.push_back(static_cast<FaultSpec::Kind>(k));
+    }
+  }
+  // Drop kinds this cluster cannot host.
+  std::erase_if(kinds, [&](FaultSpec::Kind k) {
+    return (k == FaultSpec::Kind::kPulseFailover && world_.config.pulse.nodes < 2) ||
+           ((k == FaultSpec::Kind::kServerDown) && world_.config.cluster.nats_servers < 2);
+  });
+  std::vector<FaultSpec> out;
+  if (kinds.empty()) return out;
+  Duration run = world_.config.duration;
+  Duration beat = beat_duration(world_.config.pulse.tempo_bpm);
+  for (int i = 0; i < swarm.faults; ++i) {
+    FaultSpec f;
+    f.kind = kinds[rng_.uniform_u64(kinds.size())];
+    f.at = rng_.uniform_duration(run / 10, run * 8 / 10);
+    f.duration = rng_.uniform_duration(beat / 2, beat * 4);
+    f.targets.kind = Selector::Kind::kRandomFraction;
+    f.targets.fraction = rng_.uniform(0.05, 0.3);
+    f.factor = rng_.uniform(1.5, 4.0);
+    f.latency = rng_.uniform_duration(Duration{}, std::chrono::milliseconds(200));
+    f.probability = rng_.uniform(0.01, 0.3);
+    f.delay = rng_.uniform_duration(std::chrono::milliseconds(10), std::chrono::seconds(2));
+    f.server = static_cast<int>(rng_.uniform_u64(static_cast<std::uint64_t>(world_.config.cluster.nats_servers)));
+    f.gap = rng_.uniform_duration(-std::chrono::seconds(2), std::chrono::seconds(20));
+    f.ppm = rng_.uniform(-200.0, 200.0);
+    f.offset = rng_.uniform_duration(-std::chrono::milliseconds(100), std::chrono::milliseconds(100));
+    if (f.kind == FaultSpec::Kind::kPartition) {
+      f.targets.fraction = rng_.uniform(0.05, 0.3);
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+void FaultInjector::schedule() {
+  std::vector<FaultSpec> specs = world_.config.faults;
+  if (world_.config.swarm.enabled) {
+    std::vector<FaultSpec> drawn = draw_swarm();
+    specs.insert(specs.end(), drawn.begin(), drawn.end());
+  }
+  Time epoch = world_.kernel.now();
+  Time run_end = epoch + world_.config.duration;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    Active a;
+    a.spec = specs[i];
+    if (targets_agents(a.spec.kind)) a.targets = world_.resolve(a.spec.targets, rng_);
+    a.targets_text = targets_agents(a.spec.kind)
+                         ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
+                         : (a.spec.kind == FaultSpec::Kind::kServerDown
+                                ? fmt::format("server:{}", a.spec.server)
+                                : std::string("pulse"));
+    a.start = epoch + a.spec.at;
+    a.end = a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
+    world_.derived_options.push_back(fmt::format(
+        "fault[{}] = {} at {:.3f} s for {:.3f} s on {}{}", i, fault_kind_name(a.spec.kind),
+        to_seconds(a.spec.at), to_seconds(a.end - a.start), a.targets_text,
+        i >= world_.config.faults.size() ? " (swarm)" : ""));
+    faults_.push_back(std::move(a));
+  }
+  downed_.resize(faults_.size());
+  rule_ids_.resize(faults_.size(), 0);
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    Time start = faults_[i].start;
+    if (faults_[i].spec.kind == FaultSpec::Kind::kPulseFailover &&
+        faults_[i].spec.gap < Duration::zero()) {
+      // Overlap: the standby starts before the leader dies.
+      Time standby = std::max(epoch, start + faults_[i].spec.gap);
+      world_.kernel.schedule_at(standby, [this] {
+        int next = world_.pulse->leader() + 1;
+        if (next < world_.config.pulse.nodes) world_.pulse->set_node_active(next, true);
+      });
+    }
+    world_.kernel.schedule_at(start, [this, i] { begin(i); });
+    if (faults_[i].end < run_end || faults_[i].spec.duration > Duration::zero()) {
+      world_.kernel.schedule_at(faults_[i].end, [this, i] { finish(i); });
+    }
+  }
+}
+
+void FaultInjector::begin(std::size_t i) {
+  Active& f = faults_[i];
+  Time now = world_.kernel.now();
+  world_.trace.record(now, kNoNode, kind_fault_, digest_combine(i, 1));
+  switch (f.spec.kind) {
+    case FaultSpec::Kind::kNatsDisconnect:
+    case FaultSpec::Kind::kPartition:
+      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
+        world_.topology.partition(f.spec.servers);
+        break;
+      }
+      for (int t : f.targets) {
+        SimConnection* c = world_.agents[static_cast<std::size_t>(t)]->connection();
+        if (c == nullptr) continue;
+        world_.nats.link_down(*c);
+        downed_[i].push_back(c);
+      }
+      break;
+    case FaultSpec::Kind::kServerDown: world_.nats.server_down(f.spec.server); break;
+    case FaultSpec::Kind::kSlowPeers:
+      for (int t : f.targets) {
+        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
+        a.set_slow_factor(a.slow_factor() * f.spec.factor);
+        if (a.connection()) {
+          a.connection()->set_extra_latency(f.spec.latency);
+          a.connection()->set_processing_time(f.spec.processing);
+        }
+      }
+      break;
+    case FaultSpec::Kind::kMessageLoss:
+    case FaultSpec::Kind::kMessageDuplication:
+    case FaultSpec::Kind::kMessageReorder: {
+      MessageFaultRule rule;
+      rule.kind = f.spec.kind;
+      rule.pattern = f.spec.subject;
+      rule.probability = f.spec.probability;
+      rule.delay = f.spec.delay;
+      if (f.spec.targets.kind != Selector::Kind::kAll) {
+        rule.nodes.assign(world_.agents.size(), false);
+        for (int t : f.targets) rule.nodes[static_cast<std::size_t>(t)] = true;
+      }
+      rule_ids_[i] = world_.nats.add_message_fault(std::move(rule));
+      break;
+    }
+    case FaultSpec::Kind::kPulseOutage: world_.pulse->begin_outage(); break;
+    case FaultSpec::Kind::kPulseFailover: {
+      int leader = world_.pulse->leader();
+      if (leader >= 0) world_.pulse->set_node_active(leader, false);
+      int next = leader + 1;
+      if (next < world_.config.pulse.nodes && f.spec.gap >= Duration::zero()) {
+        world_.kernel.schedule_after(f.spec.gap, [this, next] {
+          world_.pulse->set_node_active(next, true);
+          for (auto& agent : world_.agents) agent->await_resync();
+        });
+      }
+      break;
+    }
+    case FaultSpec::Kind::kAgentCrash:
+      for (int t : f.targets) {
+        world_.agents[static_cast<std::size_t>(t)]->crash();
+        world_.workload->on_agent_crash(t);
+      }
+      break;
+    case FaultSpec::Kind::kClockSkew:
+      for (int t : f.targets) {
+        NodeClock& clock = world_.agents[static_cast<std::size_t>(t)]->clock();
+        clock.set_skew_ppb(ppm_to_ppb(f.spec.ppm));
+        if (f.spec.offset != Duration::zero()) clock.step_by(f.spec.offset);
+      }
+      break;
+  }
+}
+
+void FaultInjector::finish(std::size_t i) {
+  Active& f = faults_[i];
+  world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 2));
+  switch (f.spec.kind) {
+    case FaultSpec::Kind::kNatsDisconnect:
+    case FaultSpec::Kind::kPartition:
+      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
+        world_.topology.heal_partition();
+        break;
+      }
+      for (SimConnection* c : downed_[i]) world_.nats.link_up(*c);
+      downed_[i].clear();
+      break;
+    case FaultSpec::Kind::kServerDown: world_.nats.server_up(f.spec.server); break;
+    case FaultSpec::Kind::kSlowPeers:
+      for (int t : f.targets) {
+        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
+        a.set_slow_factor(a.slow_factor() / f.spec.factor);
+        if (a.connection()) {
+          a.connection()->set_extra_latency(Duration{});
+          a.connection()->set_processing_time(Duration{});
+        }
+      }
+      break;
+    case FaultSpec::Kind::kMessageLoss:
+    case FaultSpec::Kind::kMessageDuplication:
+    case FaultSpec::Kind::kMessageReorder: world_.nats.remove_message_fault(rule_ids_[i]); break;
+    case FaultSpec::Kind::kPulseOutage: world_.pulse->end_outage(); break;
+    case FaultSpec::Kind::kPulseFailover: break;  // the old leader stays down
+    case FaultSpec::Kind::kAgentCrash:
+      for (int t : f.targets) {
+        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
+        if (a.crashed()) a.boot();
+      }
+      break;
+    case FaultSpec::Kind::kClockSkew:
+      for (int t : f.targets) {
+        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
+        a.clock().set_skew_ppb(ppm_to_ppb(a.base_skew_ppm()));
+      }
+      break;
+  }
+  if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseFailover) {
+    if (targets_agents(f.spec.kind) && !(f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty())) {
+      for (int t : f.targets) world_.agents[static_cast<std::size_t>(t)]->await_resync();
+    } else {
+      for (auto& agent : world_.agents) agent->await_resync();
+    }
+  }
+}
+
+std::vector<FaultWindow> FaultInjector::windows() const {
+  std::vector<FaultWindow> out;
+  for (const Active& f : faults_) {
+    out.push_back({fault_kind_name(f.spec.kind), f.targets_text, f.start, f.end});
+  }
+  return out;
+}
+
+}  // namespace backbeat::sim

@@ -1,0 +1,120 @@
+// RunOutcome: what one simulated run produced, for verdicts, reports and the tuner.
+// Plain values only; everything is ordered (vectors in time or index order, std::map by key).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/contracts/bar_report.h"
+#include "core/time.h"
+
+namespace backbeat::sim {
+
+struct OperationOutcome {
+  enum class Result {
+    kCompleted,
+    kFailed,      // the workload failed it (failure_probability)
+    kLost,        // its agent crashed or its connection closed before it finished
+    kUnfinished,  // still running when the run ended
+  };
+  std::string id;
+  std::string type;
+  int agent = 0;
+  std::int64_t start_beat = 0;
+  std::int64_t end_beat = 0;  // the agent's beat when it finished (start_beat if never)
+  int estimated_beats = 0;
+  int budget_beats = 0;  // from the budget table, else estimated_beats
+  Result result = Result::kUnfinished;
+  Duration elapsed{};  // virtual time from start to end
+
+  std::int64_t beats() const { return end_beat - start_beat; }
+  bool over_budget() const { return result == Result::kCompleted && beats() > budget_beats; }
+};
+const char* operation_result_name(OperationOutcome::Result result);
+
+struct TimeWindow {
+  Time start{};
+  Time end{};  // == start while still open at the end of the run (closed at run end)
+};
+
+struct AgentOutcome {
+  int index = 0;
+  std::string agent_id;
+  std::string group;
+  std::vector<TimeWindow> degradation_windows;
+  std::vector<TimeWindow> disconnect_windows;  // connection down (as the agent saw it)
+  std::uint64_t reconnects = 0;
+  std::uint64_t crashes = 0;
+  std::uint64_t frames_accepted = 0;
+  std::uint64_t frames_invalid = 0;
+  std::uint64_t frames_foreign = 0;
+  std::uint64_t frames_backwards = 0;
+  std::uint64_t frames_stale = 0;
+  std::uint64_t synthetic_beats = 0;
+  std::uint64_t skipped_beats = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t claims_published = 0;  // accepted by the transport
+  std::uint64_t claims_failed = 0;     // refused by the transport (buffer full, closed)
+  std::int64_t final_beat = 0;
+  bool in_sync_at_end = true;  // not degraded and on the pulse's beat at the end of the run
+  // Longest time from the end of a disconnect (or outage) to the first real beat after it.
+  std::optional<Duration> longest_resync;
+};
+
+struct MessageAccounting {
+  std::uint64_t published = 0;  // publish() calls accepted
+  std::uint64_t refused = 0;    // publish() calls refused (error returned to the publisher)
+  std::uint64_t delivered = 0;  // deliveries to subscribers
+  std::map<std::string, std::uint64_t> dropped;  // by reason: loss, partition, disconnected, ...
+};
+
+struct ClaimAccounting {
+  std::uint64_t published = 0;      // accepted by publish() on the agents' side
+  std::uint64_t received = 0;       // distinct (agent, seq) the reverb received
+  std::uint64_t duplicates = 0;     // received more than once
+  std::uint64_t lost = 0;           // accepted but never received: lost silently
+  std::uint64_t nonconforming = 0;  // failed contract validation at the reverb
+  std::map<std::string, std::uint64_t> lost_by_cause;  // detection_window, buffer_discarded, ...
+};
+
+struct FaultWindow {
+  std::string kind;
+  std::string targets;
+  Time start{};
+  Time end{};
+};
+
+struct TempoSample {  // one per beat, as the reverb saw the pulse
+  Time at{};
+  std::int64_t beat_index = 0;
+  double advertised_bpm = 0;
+  double measured_bpm = 0;  // from the arrival of this beat and the previous one
+  double drift_ms = 0;      // offset from the advertised schedule (positive = behind)
+};
+
+struct BarReportRecord {
+  Time at{};
+  BarReport report;
+};
+
+struct RunOutcome {
+  std::uint64_t seed = 0;
+  std::uint64_t fingerprint = 0;
+  Time start{};
+  Duration sim_time{};
+  std::uint64_t events = 0;
+  std::uint64_t trace_records = 0;
+  std::vector<OperationOutcome> operations;
+  std::vector<AgentOutcome> agents;
+  std::map<std::string, MessageAccounting> messages;  // "beat_frame", "status_claim", "bar_report"
+  ClaimAccounting claims;
+  std::vector<BarReportRecord> bar_reports;
+  std::vector<FaultWindow> faults;
+  std::vector<TempoSample> tempo;
+  std::vector<std::string> derived_options;  // "name = value" lines derived from the seed
+};
+
+}  // namespace backbeat::sim

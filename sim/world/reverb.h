@@ -1,0 +1,86 @@
+// Reverb: aggregates the status claims of each bar and publishes a bar report at each downbeat,
+// so a run can be judged the way a cluster judges itself.
+//
+// Definitions (CONTRACTS.md leaves them open; these are ours):
+// - A claim belongs to the bar whose beats contain its beat_index. Claims for a bar already
+//   reported are counted as late (issue "late_claims" in the next report).
+// - on_time_reviews: completion claims (state completed) that arrived before the end of the beat
+//   they name (beat start as the reverb saw it + one beat at the advertised tempo).
+// - tempo_drift_ms: the reverb's own TempoMeter drift at the bar's end: the mean offset of recent
+//   beat starts from the advertised schedule; positive = the pulse is behind.
+// - agents_reporting: distinct agent ids with a claim in the bar.
+// - issues: "nonconforming_claims" (failed validation), "late_claims", "duplicate_claims".
+// It also accounts for claims end to end: every claim carries metadata.seq, so the reverb knows
+// per agent which sequence numbers arrived and how often.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/contracts/bar_report.h"
+#include "core/tempo_meter.h"
+#include "sim/kernel/trace.h"
+#include "sim/world/outcome.h"
+#include "sim/world/sim_nats.h"
+
+namespace backbeat::sim {
+
+class Reverb {
+ public:
+  Reverb(Clock& clock, SimConnection& connection, std::string cluster_id);
+
+  // Subscribes to beat frames and status claims.
+  Status start();
+  // Publishes the report of the bar in progress (at the end of the run).
+  void flush();
+
+  const std::vector<BarReportRecord>& reports() const { return reports_; }
+  const std::vector<TempoSample>& tempo() const { return tempo_; }
+  // received / duplicates / nonconforming; `published` and `lost` are the world's to fill.
+  ClaimAccounting claims() const;
+  std::int64_t current_beat() const { return current_beat_; }
+
+ private:
+  struct Bar {
+    std::string window_id;
+    std::int64_t from_beat = 0;
+    std::int64_t to_beat = 0;
+    std::vector<std::uint32_t> agents;  // agent indices seen (deduplicated on publish)
+    std::int64_t on_time_reviews = 0;
+    std::int64_t nonconforming = 0;
+    std::int64_t late = 0;
+    std::int64_t duplicates = 0;
+  };
+  struct AgentRecord {
+    std::vector<std::uint8_t> seen;  // per sequence number: times received (saturating)
+  };
+
+  void on_frame(const Message& message);
+  void on_claim(const Message& message);
+  void publish_report();
+
+  Clock& clock_;
+  SimConnection& connection_;
+  std::string cluster_id_;
+  std::string bar_subject_;
+  TempoMeter meter_;
+  bool has_bar_ = false;
+  Bar bar_;
+  std::int64_t current_beat_ = -1;
+  Time current_beat_start_{};
+  double current_tempo_ = 2.0;
+  std::int64_t pending_nonconforming_ = 0;
+  // Lookup only (never iterated): agent id -> index into agents_.
+  std::unordered_map<std::string, std::uint32_t> agent_index_;
+  std::vector<AgentRecord> agents_;
+  std::uint64_t received_ = 0;
+  std::uint64_t duplicates_ = 0;
+  std::uint64_t nonconforming_ = 0;
+  std::vector<BarReportRecord> reports_;
+  std::vector<TempoSample> tempo_;
+};
+
+}  // namespace backbeat::sim

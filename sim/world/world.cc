@@ -1,0 +1,204 @@
+#include "sim/world/world.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/kernel/node_clock.h"
+#include "sim/world/fault_injector.h"
+#include "sim/world/pulse.h"
+#include "sim/world/reverb.h"
+#include "sim/world/sim_agent.h"
+#include "sim/world/sim_nats.h"
+#include "sim/world/topology.h"
+#include "sim/world/workload.h"
+
+namespace backbeat::sim {
+
+std::vector<int> WorldContext::resolve(const Selector& selector, RandomStream& rng) const {
+  std::vector<int> out;
+  int count = static_cast<int>(agents.size());
+  switch (selector.kind) {
+    case Selector::Kind::kAll:
+      for (int i = 0; i < count; ++i) out.push_back(i);
+      break;
+    case Selector::Kind::kAgentRange:
+      for (int i = selector.first; i <= selector.last && i < count; ++i) out.push_back(i);
+      break;
+    case Selector::Kind::kGroup: {
+      int index = 0;
+      for (const AgentGroup& g : config.cluster.groups) {
+        for (int k = 0; k < g.count; ++k, ++index) {
+          if (g.name == selector.group) out.push_back(index);
+        }
+      }
+      break;
+    }
+    case Selector::Kind::kRandomFraction: {
+      // A partial Fisher-Yates shuffle: exactly round(fraction x N) agents, at least one.
+      std::vector<int> all(static_cast<std::size_t>(count));
+      for (int i = 0; i < count; ++i) all[static_cast<std::size_t>(i)] = i;
+      auto want = static_cast<std::size_t>(
+          std::max(1.0, std::round(selector.fraction * static_cast<double>(count))));
+      want = std::min(want, all.size());
+      for (std::size_t i = 0; i < want; ++i) {
+        std::size_t j = i + rng.uniform_u64(all.size() - i);
+        std::swap(all[i], all[j]);
+      }
+      out.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(want));
+      std::sort(out.begin(), out.end());
+      break;
+    }
+    case Selector::Kind::kServer: {
+      int index = 0;
+      int servers = config.cluster.nats_servers;
+      for (const AgentGroup& g : config.cluster.groups) {
+        for (int k = 0; k < g.count; ++k, ++index) {
+          int server = g.server >= 0 ? g.server : index % servers;
+          if (server == selector.server) out.push_back(index);
+        }
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+const char* operation_result_name(OperationOutcome::Result result) {
+  switch (result) {
+    case OperationOutcome::Result::kCompleted: return "completed";
+    case OperationOutcome::Result::kFailed: return "failed";
+    case OperationOutcome::Result::kLost: return "lost";
+    case OperationOutcome::Result::kUnfinished: return "unfinished";
+  }
+  return "unknown";
+}
+
+RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOptions& options) {
+  Kernel kernel;
+  TraceRecorder trace;
+  if (options.trace_sink != nullptr) trace.add_sink(options.trace_sink);
+  const ClusterConfig& cluster = config.cluster;
+
+  Topology topology(cluster.nats_servers);
+  if (cluster.server_links.empty()) {
+    for (int a = 0; a < cluster.nats_servers; ++a) {
+      for (int b = a + 1; b < cluster.nats_servers; ++b) {
+        topology.add_route(a, b, std::chrono::milliseconds(5), std::chrono::milliseconds(1), 0.0);
+      }
+    }
+  } else {
+    for (const ServerLink& l : cluster.server_links) {
+      topology.add_route(l.a, l.b, l.latency, l.jitter, l.loss);
+    }
+  }
+  Seeds seeds(seed);
+  SimNats nats(kernel, trace, topology, cluster.nats, seeds.stream("network"),
+               config.record_deliveries_in_trace);
+  WorldContext world{config, kernel, trace, seeds, topology, nats, nullptr, nullptr, {}, {}};
+  world.derived_options.push_back(fmt::format("seed = {}", seed));
+  world.derived_options.push_back(fmt::format("agents = {} in {} group(s) on {} NATS server(s)",
+                                              cluster.agent_count(), cluster.groups.size(),
+                                              cluster.nats_servers));
+
+  // Node ids: agents 0..N-1, then pulse nodes, then the reverb.
+  const int agent_count = cluster.agent_count();
+  int index = 0;
+  for (const AgentGroup& group : cluster.groups) {
+    for (int k = 0; k < group.count; ++k, ++index) {
+      int server = group.server >= 0 ? group.server : index % cluster.nats_servers;
+      world.agents.push_back(std::make_unique<SimAgent>(world, index, group, server));
+    }
+  }
+
+  RandomStream pulse_rng = seeds.stream("pulse");
+  std::vector<std::unique_ptr<NodeClock>> pulse_clocks;
+  std::vector<PulseNodeHandle> pulse_nodes;
+  for (int p = 0; p < config.pulse.nodes; ++p) {
+    NodeClockOptions clock;
+    Duration publish_offset{};
+    if (p > 0) {
+      // Standby nodes run on their own clocks, a little off the leader's schedule.
+      clock.offset = pulse_rng.uniform_duration(-std::chrono::milliseconds(20),
+                                                std::chrono::milliseconds(20));
+      publish_offset = pulse_rng.uniform_duration(Duration{}, std::chrono::milliseconds(50));
+      world.derived_options.push_back(
+          fmt::format("pulse[{}] clock offset = {:.3f} ms, publish lag = {:.3f} ms", p,
+                      to_seconds(clock.offset) * 1e3, to_seconds(publish_offset) * 1e3));
+    }
+    pulse_clocks.push_back(std::make_unique<NodeClock>(kernel, clock));
+    NodeId node = static_cast<NodeId>(agent_count + p);
+    SimConnection& c = nats.connect(node, 0, cluster.pulse_link_latency, Duration{});
+    pulse_nodes.push_back({node, &c, pulse_clocks.back().get(), publish_offset});
+  }
+  Pulse pulse(kernel, trace, config.pulse, cluster.cluster_id, pulse_nodes, pulse_rng);
+  world.pulse = &pulse;
+
+  NodeClock reverb_clock(kernel);
+  NodeId reverb_node = static_cast<NodeId>(agent_count + config.pulse.nodes);
+  SimConnection& reverb_connection =
+      nats.connect(reverb_node, 0, cluster.reverb_link_latency, Duration{});
+  Reverb reverb(reverb_clock, reverb_connection, cluster.cluster_id);
+  (void)reverb.start();
+
+  if (options.trace_sink != nullptr) {
+    for (int i = 0; i < agent_count; ++i) {
+      trace.set_node_name(static_cast<NodeId>(i), world.agents[static_cast<std::size_t>(i)]->agent_id());
+    }
+    for (int p = 0; p < config.pulse.nodes; ++p) {
+      trace.set_node_name(static_cast<NodeId>(agent_count + p), fmt::format("pulse-{}", p));
+    }
+    trace.set_node_name(reverb_node, "reverb");
+  }
+
+  // Agents boot over the first second, in a seeded order, like processes coming up.
+  RandomStream boot_rng = seeds.stream("boot");
+  for (auto& agent : world.agents) {
+    SimAgent* a = agent.get();
+    kernel.schedule_after(boot_rng.uniform_duration(Duration{}, std::chrono::seconds(1)),
+                          [a] { a->boot(); });
+  }
+  pulse.start();
+
+  Workload workload(world, seeds.stream("workload"));
+  world.workload = &workload;
+  workload.start();
+  FaultInjector faults(world, seeds.stream("faults"));
+  faults.schedule();
+
+  // Run in slices so long runs can report progress (and be stopped).
+  Time start = kernel.now();
+  Time end = start + config.duration;
+  const int slices = 100;
+  for (int s = 1; s <= slices; ++s) {
+    kernel.run_until(start + config.duration * s / slices);
+    if (options.progress && !options.progress(static_cast<double>(s) / slices)) break;
+  }
+  reverb.flush();
+
+  RunOutcome outcome;
+  outcome.seed = seed;
+  outcome.start = start;
+  outcome.sim_time = kernel.now() - start;
+  outcome.operations = workload.finish();
+  for (auto& agent : world.agents) outcome.agents.push_back(agent->finish(pulse.current_beat()));
+  outcome.messages = nats.accounting_by_name();
+  outcome.claims = reverb.claims();
+  for (const AgentOutcome& a : outcome.agents) outcome.claims.published += a.claims_published;
+  outcome.claims.lost = outcome.claims.published > outcome.claims.received
+                            ? outcome.claims.published - outcome.claims.received
+                            : 0;
+  auto claim_drops = outcome.messages.find("status_claim");
+  if (claim_drops != outcome.messages.end()) outcome.claims.lost_by_cause = claim_drops->second.dropped;
+  outcome.bar_reports = reverb.reports();
+  outcome.faults = faults.windows();
+  outcome.tempo = reverb.tempo();
+  outcome.derived_options = std::move(world.derived_options);
+  outcome.events = kernel.events_processed();
+  outcome.trace_records = trace.count();
+  outcome.fingerprint = trace.fingerprint();
+  (void)end;
+  return outcome;
+}
+
+}  // namespace backbeat::sim

@@ -1,0 +1,151 @@
+#include "sim/world/world_config.h"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace backbeat::sim {
+namespace {
+
+bool parse_int(std::string_view text, int& out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
+}
+
+constexpr const char* kFaultKindNames[] = {
+    "nats_disconnect", "server_down",  "slow_peers",     "partition",   "message_loss",
+    "message_duplication", "message_reorder", "pulse_outage", "pulse_failover", "agent_crash",
+    "clock_skew"};
+
+}  // namespace
+
+std::string Selector::to_string() const {
+  switch (kind) {
+    case Kind::kAll: return "all";
+    case Kind::kAgentRange:
+      return first == last ? fmt::format("agent:{}", first) : fmt::format("agents:{}-{}", first, last);
+    case Kind::kGroup: return "group:" + group;
+    case Kind::kRandomFraction: return fmt::format("random:{:g}%", fraction * 100.0);
+    case Kind::kServer: return fmt::format("server:{}", server);
+  }
+  return "all";
+}
+
+Result<Selector> parse_selector(std::string_view text) {
+  Selector s;
+  auto fail = [&] {
+    return Status::invalid_argument(fmt::format(
+        "expected a selector: all, agent:N, agents:A-B, group:NAME, random:P%, server:N; got '{}'",
+        text));
+  };
+  if (text == "all") return s;
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return fail();
+  std::string_view kind = text.substr(0, colon);
+  std::string_view arg = text.substr(colon + 1);
+  if (kind == "agent") {
+    s.kind = Selector::Kind::kAgentRange;
+    if (!parse_int(arg, s.first)) return fail();
+    s.last = s.first;
+  } else if (kind == "agents") {
+    s.kind = Selector::Kind::kAgentRange;
+    std::size_t dash = arg.find('-');
+    if (dash == std::string_view::npos || !parse_int(arg.substr(0, dash), s.first) ||
+        !parse_int(arg.substr(dash + 1), s.last) || s.last < s.first) {
+      return fail();
+    }
+  } else if (kind == "group") {
+    s.kind = Selector::Kind::kGroup;
+    if (arg.empty()) return fail();
+    s.group = std::string(arg);
+  } else if (kind == "random") {
+    s.kind = Selector::Kind::kRandomFraction;
+    if (arg.empty() || arg.back() != '%') return fail();
+    double percent = 0;
+    auto [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size() - 1, percent);
+    if (ec != std::errc() || ptr != arg.data() + arg.size() - 1 || !(percent > 0) ||
+        percent > 100) {
+      return fail();
+    }
+    s.fraction = percent / 100.0;
+  } else if (kind == "server") {
+    s.kind = Selector::Kind::kServer;
+    if (!parse_int(arg, s.server)) return fail();
+  } else {
+    return fail();
+  }
+  return s;
+}
+
+const char* fault_kind_name(FaultSpec::Kind kind) {
+  return kFaultKindNames[static_cast<int>(kind)];
+}
+
+std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name) {
+  for (int i = 0; i < static_cast<int>(std::size(kFaultKindNames)); ++i) {
+    if (name == kFaultKindNames[i]) return static_cast<FaultSpec::Kind>(i);
+  }
+  return std::nullopt;
+}
+
+int ClusterConfig::agent_count() const {
+  int total = 0;
+  for (const AgentGroup& g : groups) total += g.count;
+  return total;
+}
+
+Status WorldConfig::validate() const {
+  auto bad = [](std::string path, std::string what) {
+    return Status::invalid_argument(path + ": " + what);
+  };
+  if (cluster.groups.empty()) return bad("cluster.groups", "expected at least one group");
+  if (cluster.agent_count() < 1) return bad("cluster.groups", "expected at least one agent");
+  if (cluster.nats_servers < 1) return bad("cluster.nats_servers", "expected at least 1");
+  for (std::size_t i = 0; i < cluster.groups.size(); ++i) {
+    const AgentGroup& g = cluster.groups[i];
+    std::string path = fmt::format("cluster.groups[{}]", i);
+    if (g.count < 0) return bad(path + ".count", "expected a count >= 0");
+    if (g.server >= cluster.nats_servers) return bad(path + ".server", "no such NATS server");
+    if (!(g.slow_factor > 0)) return bad(path + ".slow_factor", "expected a positive factor");
+    if (g.link_latency < Duration::zero() || g.link_jitter < Duration::zero()) {
+      return bad(path, "latency and jitter must not be negative");
+    }
+  }
+  for (std::size_t i = 0; i < cluster.server_links.size(); ++i) {
+    const ServerLink& l = cluster.server_links[i];
+    if (l.a < 0 || l.b < 0 || l.a >= cluster.nats_servers || l.b >= cluster.nats_servers ||
+        l.a == l.b) {
+      return bad(fmt::format("cluster.server_links[{}]", i), "expected two distinct servers");
+    }
+  }
+  if (!(pulse.tempo_bpm >= 0.1 && pulse.tempo_bpm <= 1000)) {
+    return bad("pulse.tempo_bpm", "expected 0.1..1000");
+  }
+  if (pulse.bar_length < 1) return bad("pulse.bar_length", "expected at least 1");
+  if (pulse.frames_per_beat != 1 && pulse.frames_per_beat != 3) {
+    return bad("pulse.frames_per_beat", "expected 1 or 3");
+  }
+  if (pulse.nodes < 1) return bad("pulse.nodes", "expected at least 1");
+  if (duration <= Duration::zero()) return bad("duration", "expected a positive duration");
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    const FaultSpec& f = faults[i];
+    std::string path = fmt::format("faults[{}]", i);
+    if (f.at < Duration::zero()) return bad(path + ".at", "expected a time >= 0");
+    if (f.at >= duration) return bad(path + ".at", "the fault starts after the run ends");
+    if (f.duration < Duration::zero()) return bad(path + ".duration", "expected >= 0");
+    if (f.kind == FaultSpec::Kind::kPulseFailover && pulse.nodes < 2) {
+      return bad(path, "pulse_failover needs pulse.nodes >= 2");
+    }
+    if (f.kind == FaultSpec::Kind::kServerDown && f.server >= cluster.nats_servers) {
+      return bad(path + ".server", "no such NATS server");
+    }
+  }
+  for (const auto& [type, beats] : budgets) {
+    if (beats < 1) return bad("budgets." + type, "expected at least 1 beat");
+  }
+  return Status::ok();
+}
+
+}  // namespace backbeat::sim

@@ -1,0 +1,193 @@
+// WorldConfig: everything a simulated BACKBEAT cluster run is made of, as plain values.
+//
+// The scenario loader (sim/scenario) fills it from a file; tests and benchmarks build it in code.
+// Durations are virtual time. Every field has a default that gives a small, steady cluster.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/contracts/status_claim.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace backbeat::sim {
+
+// ---------------------------------------------------------------------------------------------
+// Selectors name a set of agents (or a server) that a fault or a group applies to.
+// Text forms: "all", "agent:7", "agents:0-9" (inclusive), "group:NAME", "random:25%" (a subset
+// drawn from the faults stream), "server:1" (every agent connected to server 1).
+struct Selector {
+  enum class Kind { kAll, kAgentRange, kGroup, kRandomFraction, kServer };
+  Kind kind = Kind::kAll;
+  int first = 0;  // kAgentRange: inclusive bounds
+  int last = 0;
+  std::string group;      // kGroup
+  double fraction = 0.0;  // kRandomFraction, 0..1
+  int server = 0;         // kServer
+
+  std::string to_string() const;
+};
+Result<Selector> parse_selector(std::string_view text);
+
+// ---------------------------------------------------------------------------------------------
+// The cluster: agents in groups, NATS servers, links.
+struct AgentGroup {
+  std::string name = "default";
+  int count = 10;
+  int server = -1;                 // NATS server the group connects to; -1 = round-robin
+  double clock_skew_ppm = 0.0;     // agent clock rate error
+  Duration clock_offset{};         // agent clock offset from true time
+  Duration link_latency = std::chrono::milliseconds(2);  // agent <-> its server
+  Duration link_jitter = std::chrono::milliseconds(1);   // uniform extra 0..jitter
+  double slow_factor = 1.0;        // stretches operation durations (slow peers)
+  ClaimStateWords claim_state_words = ClaimStateWords::kContract;
+};
+
+struct ServerLink {  // a route between two NATS servers
+  int a = 0;
+  int b = 1;
+  Duration latency = std::chrono::milliseconds(5);
+  Duration jitter{};
+  double loss = 0.0;  // probability a message crossing the route is lost
+};
+
+struct NatsBehaviour {  // the nats.c client behaviour measured for live mode
+  Duration detection_delay = std::chrono::milliseconds(5);  // publishes lost silently meanwhile
+  Duration reconnect_wait = std::chrono::seconds(1);
+  int max_reconnect_attempts = -1;                 // -1 = unlimited
+  std::int64_t reconnect_buffer_bytes = 8 << 20;   // 8 MiB
+  int pending_limit = 65536;                       // per subscription (slow consumers)
+};
+
+struct ClusterConfig {
+  std::string cluster_id = "chorus-sim";
+  std::vector<AgentGroup> groups = {AgentGroup{}};
+  int nats_servers = 1;
+  std::vector<ServerLink> server_links;  // empty = a full mesh of default routes
+  Duration pulse_link_latency = std::chrono::milliseconds(1);   // pulse nodes <-> server 0
+  Duration reverb_link_latency = std::chrono::milliseconds(1);  // reverb <-> server 0
+  NatsBehaviour nats;
+
+  int agent_count() const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The pulse.
+struct DriftModel {
+  enum class Kind { kNone, kLinear, kPeriodic, kStep, kNonIdeal };
+  Kind kind = Kind::kNone;
+  double ppm = 0.0;            // kLinear: constant rate error; kStep: error after `step_at`
+  double amplitude_ppm = 0.0;  // kPeriodic / kNonIdeal: sine amplitude
+  Duration period = std::chrono::minutes(10);  // kPeriodic / kNonIdeal
+  Duration step_at{};                          // kStep: when the error starts
+  Duration jitter{};  // kNonIdeal: bounded uniform jitter per beat, +-jitter
+};
+
+struct TempoChange {
+  Duration at{};           // when the pulse starts moving to the new tempo
+  double tempo_bpm = 2.0;  // reached in steps of at most 10% per beat
+};
+
+struct PulseConfig {
+  double tempo_bpm = 2.0;
+  int bar_length = 4;
+  int frames_per_beat = 3;  // 3: plan/execute/review; 1: execute only
+  DriftModel drift;
+  std::vector<TempoChange> tempo_changes;
+  int nodes = 1;  // pulse instances; node 0 leads, the others stand by for failover
+};
+
+// ---------------------------------------------------------------------------------------------
+// The workload: operations of the seed's types started on agents.
+struct DurationDistribution {  // in beats at the nominal tempo
+  enum class Kind { kFixed, kUniform, kNormal, kLognormal, kExponential };
+  Kind kind = Kind::kFixed;
+  double value = 2.0;    // kFixed
+  double min = 1.0;      // kUniform
+  double max = 3.0;      // kUniform
+  double mean = 2.0;     // kNormal, kExponential
+  double stddev = 0.5;   // kNormal
+  double median = 2.0;   // kLognormal
+  double sigma = 0.3;    // kLognormal: sigma of the underlying normal
+};
+
+struct OperationWorkload {
+  std::string type = "dht_store";
+  int count = 0;                  // operations spread evenly over the run, or ...
+  double rate_per_beat = 0.0;     // ... Poisson arrivals per beat across the cluster
+  DurationDistribution duration;  // how long the operation really takes
+  int estimated_beats = 3;        // passed to start_p2p_operation
+  double failure_probability = 0.0;
+  std::string depends_on;  // type whose running operation on the same agent must finish first
+  Selector agents;         // which agents run it (default all)
+};
+
+struct WorkloadConfig {
+  std::vector<OperationWorkload> operations;
+  Duration start_after = std::chrono::seconds(0);  // let agents find the beat first
+};
+
+// ---------------------------------------------------------------------------------------------
+// Faults on a timeline.
+struct FaultSpec {
+  enum class Kind {
+    kNatsDisconnect,  // targets' connections drop and reconnect
+    kServerDown,      // a whole NATS server (param `server`) goes down
+    kSlowPeers,       // targets: durations x factor, +latency, processing time per message
+    kPartition,       // cut the routes between server groups (param `servers` = one side)
+    kMessageLoss,     // drop messages matching `subject` with `probability`
+    kMessageDuplication,
+    kMessageReorder,  // extra uniform delay 0..`delay` so messages overtake each other
+    kPulseOutage,     // the leading pulse stops publishing
+    kPulseFailover,   // the leader dies; the next takes over after `gap` (negative = overlap)
+    kAgentCrash,      // targets crash; they restart after the fault's duration
+    kClockSkew,       // targets' clocks change rate (`ppm`) and jump (`offset`)
+  };
+  Kind kind = Kind::kNatsDisconnect;
+  Duration at{};
+  Duration duration = std::chrono::seconds(30);  // 0 = until the end of the run
+  Selector targets;
+  // Parameters (each kind reads the ones it needs).
+  double factor = 3.0;        // kSlowPeers
+  Duration latency{};         // kSlowPeers: extra link latency
+  Duration processing{};      // kSlowPeers: time to handle each delivered message
+  double probability = 0.1;   // kMessageLoss / kMessageDuplication / kMessageReorder
+  std::string subject = ">";  // kMessage*: subject pattern affected
+  Duration delay = std::chrono::milliseconds(500);  // kMessageReorder
+  int server = 0;             // kServerDown
+  std::vector<int> servers;   // kPartition: the servers on one side
+  Duration gap = std::chrono::seconds(5);  // kPulseFailover
+  double ppm = 0.0;           // kClockSkew
+  Duration offset{};          // kClockSkew
+};
+
+const char* fault_kind_name(FaultSpec::Kind kind);
+std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name);
+
+struct SwarmConfig {  // TigerBeetle-style swarm testing: a fault mix drawn from the seed
+  bool enabled = false;
+  int faults = 8;  // how many faults to draw over the run
+  std::vector<FaultSpec::Kind> kinds;  // empty = every kind
+};
+
+// ---------------------------------------------------------------------------------------------
+struct WorldConfig {
+  ClusterConfig cluster;
+  PulseConfig pulse;
+  WorkloadConfig workload;
+  std::vector<FaultSpec> faults;
+  SwarmConfig swarm;
+  std::map<std::string, int> budgets;  // beats per operation type; missing = estimated_beats
+  Duration duration = std::chrono::hours(1);
+  bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
+
+  // OK, or kInvalidArgument naming the first inconsistent field (a path like
+  // "faults[2].targets"). The scenario loader reports richer errors; this is the last guard.
+  Status validate() const;
+};
+
+}  // namespace backbeat::sim

@@ -1,0 +1,37 @@
+// WorldContext: the pieces of one run that the world's parts share (kernel, trace, randomness,
+// NATS, pulse, agents). Owned by run_world(); parts hold a reference for the run's lifetime.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sim/kernel/kernel.h"
+#include "sim/kernel/random.h"
+#include "sim/kernel/trace.h"
+#include "sim/world/world_config.h"
+
+namespace backbeat::sim {
+
+class SimNats;
+class Topology;
+class Pulse;
+class SimAgent;
+class Workload;
+
+struct WorldContext {
+  const WorldConfig& config;
+  Kernel& kernel;
+  TraceRecorder& trace;
+  Seeds seeds;
+  Topology& topology;
+  SimNats& nats;
+  Pulse* pulse = nullptr;
+  Workload* workload = nullptr;
+  std::vector<std::unique_ptr<SimAgent>> agents;
+  std::vector<std::string> derived_options;
+
+  // Agent indices a selector names; random fractions draw from `rng`.
+  std::vector<int> resolve(const Selector& selector, RandomStream& rng) const;
+};
+
+}  // namespace backbeat::sim

@@ -112,8 +112,10 @@ class NatsTransport final : public Transport {
   // on timeout.
   Status flush(Duration timeout);
 
-  // Closes the connection now: buffered publishes are discarded, subscriptions end, and later
-  // publishes return kUnavailable. Listeners hear kClosed when the loop next runs. Idempotent.
+  // Closes the connection now. While connected, nats.c first sends what was already published
+  // (tested); while disconnected, the reconnect buffer is discarded. Subscriptions end, later
+  // publishes return kUnavailable, and listeners hear kClosed when the loop next runs. Call
+  // flush() first when the outcome of the last batch matters. Idempotent.
   void close();
   // True once closed, by close() or because nats.c gave up reconnecting.
   bool is_closed() const;

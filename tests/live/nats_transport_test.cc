@@ -349,6 +349,23 @@ TEST(NatsTransport, ExplicitCloseReportsClosedAndRefusesPublishes) {
   EXPECT_EQ(removed_calls, 0);
 }
 
+TEST(NatsTransport, CloseSendsWhatWasAlreadyPublished) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto subscriber = connect_or_die(fast_options(server), loop);
+  ASSERT_NE(subscriber, nullptr);
+  int got = 0;
+  ASSERT_TRUE(subscriber->subscribe("t.last", [&](const Message&) { ++got; }));
+  ASSERT_TRUE(subscriber->flush(2s));
+  {
+    auto publisher = connect_or_die(fast_options(server), loop);
+    ASSERT_NE(publisher, nullptr);
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(publisher->publish("t.last", "bye"));
+  }  // destroyed (closed) without an explicit flush
+  EXPECT_TRUE(loop.run_until([&] { return got == 1000; }, 5s)) << got;
+}
+
 TEST(NatsTransport, DestroyingTheTransportDropsQueuedWork) {
   NatsServer server;
   ASSERT_SERVER(server);

@@ -132,13 +132,20 @@ Result<Time> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_rfc3339(Time time) {
-  using namespace std::chrono;
-  const sys_days date_days = floor<days>(time);
-  const year_month_day date(date_days);
-  const auto since_midnight = time - date_days;  // 0 .. one day, in nanoseconds
-  const auto seconds_of_day = floor<seconds>(since_midnight);
-  const auto nanos = static_cast<unsigned>((since_midnight - seconds_of_day).count());
-  const auto day_seconds = static_cast<unsigned>(seconds_of_day.count());
+  // Split by hand: converting the day back to nanoseconds would overflow for the first day
+  // Time can hold, which starts before Time::min().
+  constexpr std::int64_t kNanosPerDay = 86'400'000'000'000;
+  const std::int64_t since_epoch = time.time_since_epoch().count();
+  std::int64_t day_number = since_epoch / kNanosPerDay;
+  std::int64_t nanos_of_day = since_epoch % kNanosPerDay;
+  if (nanos_of_day < 0) {
+    nanos_of_day += kNanosPerDay;
+    --day_number;
+  }
+  const std::chrono::year_month_day date{
+      std::chrono::sys_days(std::chrono::days(static_cast<int>(day_number)))};
+  const auto day_seconds = static_cast<unsigned>(nanos_of_day / 1'000'000'000);
+  const auto nanos = static_cast<unsigned>(nanos_of_day % 1'000'000'000);
 
   std::string out;
   out.reserve(32);

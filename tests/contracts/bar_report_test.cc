@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
 #include <string>
+
+#include "tests/contracts/mutate.h"
 
 namespace backbeat {
 namespace {
@@ -85,6 +88,25 @@ TEST(BarReport, NonFiniteDriftEncodesAsNullAndFailsToDecode) {
   EXPECT_NE(text.find(R"("tempo_drift_ms":null)"), std::string::npos);
   EXPECT_EQ(decode_bar_report(text).status().message(),
             "tempo_drift_ms: expected a number, got null");
+}
+
+// Mutated reports must decode or fail cleanly, never crash.
+TEST(BarReport, SurvivesMutatedInput) {
+  BarReport full = typical_report();
+  full.issues = {{"warning", "late_review", 3}};
+  const std::string base = encode_bar_report(full);
+  std::mt19937 random(7);
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string text = testing::mutate(base, random);
+    Result<BarReport> report = decode_bar_report(text);
+    if (report.is_ok()) {
+      ASSERT_TRUE(validate_bar_report(*report).is_ok()) << text;
+      Result<BarReport> again = decode_bar_report(encode_bar_report(*report));
+      ASSERT_TRUE(again.is_ok() && *again == *report) << text;
+    } else {
+      ASSERT_EQ(report.status().code(), StatusCode::kInvalidArgument);
+    }
+  }
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
 #include <string>
 
 #include "core/contracts/utf8.h"
+#include "tests/contracts/mutate.h"
 #include "tests/contracts/test_data.h"
 
 namespace backbeat {
@@ -232,6 +234,30 @@ TEST(StatusClaim, ValidateChecksTheStruct) {
   claim = typical_claim();
   claim.metadata = nlohmann::json::array();
   EXPECT_EQ(field_of(claim), "metadata");
+}
+
+// Mutated claims must decode or fail cleanly, never crash.
+TEST(StatusClaim, SurvivesMutatedInput) {
+  StatusClaim full = typical_claim();
+  full.resources = nlohmann::json{{"cpu_percent", 85.0}};
+  full.dependencies = std::vector<std::string>{"chorus:agent-7"};
+  full.metadata = nlohmann::json{{"seq", 17}};
+  const std::string base = encode_status_claim(full);
+  std::mt19937 random(42);
+  int accepted = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string text = testing::mutate(base, random);
+    Result<StatusClaim> claim = decode_status_claim(text);
+    if (claim.is_ok()) {
+      ++accepted;
+      ASSERT_TRUE(validate_status_claim(*claim).is_ok()) << text;
+      Result<StatusClaim> again = decode_status_claim(encode_status_claim(*claim));
+      ASSERT_TRUE(again.is_ok() && *again == *claim) << text;
+    } else {
+      ASSERT_EQ(claim.status().code(), StatusCode::kInvalidArgument);
+    }
+  }
+  EXPECT_GT(accepted, 0);
 }
 
 TEST(TruncateUtf8, CutsAtCharacterBoundaries) {

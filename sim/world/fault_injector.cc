@@ -1,8 +1,8 @@
 #include "sim/world/fault_injector.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sim/kernel/hash.h"
 #include "sim/world/pulse.h"
@@ -19,8 +19,10 @@ bool cuts_agents_off(FaultSpec::Kind kind) {
     case FaultSpec::Kind::kServerDown:
     case FaultSpec::Kind::kPartition:
     case FaultSpec::Kind::kPulseOutage:
-    case FaultSpec::Kind::kPulseFailover: return true;
-    default: return false;
+    case FaultSpec::Kind::kPulseFailover:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -33,8 +35,10 @@ bool targets_agents(FaultSpec::Kind kind) {
     case FaultSpec::Kind::kMessageDuplication:
     case FaultSpec::Kind::kMessageReorder:
     case FaultSpec::Kind::kAgentCrash:
-    case FaultSpec::Kind::kClockSkew: return true;
-    default: return false;
+    case FaultSpec::Kind::kClockSkew:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -71,10 +75,12 @@ std::vector<FaultSpec> FaultInjector::draw_swarm() {
     f.latency = rng_.uniform_duration(Duration{}, std::chrono::milliseconds(200));
     f.probability = rng_.uniform(0.01, 0.3);
     f.delay = rng_.uniform_duration(std::chrono::milliseconds(10), std::chrono::seconds(2));
-    f.server = static_cast<int>(rng_.uniform_u64(static_cast<std::uint64_t>(world_.config.cluster.nats_servers)));
+    f.server = static_cast<int>(
+        rng_.uniform_u64(static_cast<std::uint64_t>(world_.config.cluster.nats_servers)));
     f.gap = rng_.uniform_duration(-std::chrono::seconds(2), std::chrono::seconds(20));
     f.ppm = rng_.uniform(-200.0, 200.0);
-    f.offset = rng_.uniform_duration(-std::chrono::milliseconds(100), std::chrono::milliseconds(100));
+    f.offset =
+        rng_.uniform_duration(-std::chrono::milliseconds(100), std::chrono::milliseconds(100));
     if (f.kind == FaultSpec::Kind::kPartition) {
       f.targets.fraction = rng_.uniform(0.05, 0.3);
     }
@@ -95,13 +101,14 @@ void FaultInjector::schedule() {
     Active a;
     a.spec = specs[i];
     if (targets_agents(a.spec.kind)) a.targets = world_.resolve(a.spec.targets, rng_);
-    a.targets_text = targets_agents(a.spec.kind)
-                         ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
-                         : (a.spec.kind == FaultSpec::Kind::kServerDown
-                                ? fmt::format("server:{}", a.spec.server)
-                                : std::string("pulse"));
+    a.targets_text =
+        targets_agents(a.spec.kind)
+            ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
+            : (a.spec.kind == FaultSpec::Kind::kServerDown ? fmt::format("server:{}", a.spec.server)
+                                                           : std::string("pulse"));
     a.start = epoch + a.spec.at;
-    a.end = a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
+    a.end =
+        a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
     world_.derived_options.push_back(fmt::format(
         "fault[{}] = {} at {:.3f} s for {:.3f} s on {}{}", i, fault_kind_name(a.spec.kind),
         to_seconds(a.spec.at), to_seconds(a.end - a.start), a.targets_text,
@@ -146,7 +153,9 @@ void FaultInjector::begin(std::size_t i) {
         downed_[i].push_back(c);
       }
       break;
-    case FaultSpec::Kind::kServerDown: world_.nats.server_down(f.spec.server); break;
+    case FaultSpec::Kind::kServerDown:
+      world_.nats.server_down(f.spec.server);
+      break;
     case FaultSpec::Kind::kSlowPeers:
       for (int t : f.targets) {
         SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
@@ -172,7 +181,9 @@ void FaultInjector::begin(std::size_t i) {
       rule_ids_[i] = world_.nats.add_message_fault(std::move(rule));
       break;
     }
-    case FaultSpec::Kind::kPulseOutage: world_.pulse->begin_outage(); break;
+    case FaultSpec::Kind::kPulseOutage:
+      world_.pulse->begin_outage();
+      break;
     case FaultSpec::Kind::kPulseFailover: {
       int leader = world_.pulse->leader();
       if (leader >= 0) world_.pulse->set_node_active(leader, false);
@@ -214,7 +225,9 @@ void FaultInjector::finish(std::size_t i) {
       for (SimConnection* c : downed_[i]) world_.nats.link_up(*c);
       downed_[i].clear();
       break;
-    case FaultSpec::Kind::kServerDown: world_.nats.server_up(f.spec.server); break;
+    case FaultSpec::Kind::kServerDown:
+      world_.nats.server_up(f.spec.server);
+      break;
     case FaultSpec::Kind::kSlowPeers:
       for (int t : f.targets) {
         SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
@@ -227,9 +240,14 @@ void FaultInjector::finish(std::size_t i) {
       break;
     case FaultSpec::Kind::kMessageLoss:
     case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder: world_.nats.remove_message_fault(rule_ids_[i]); break;
-    case FaultSpec::Kind::kPulseOutage: world_.pulse->end_outage(); break;
-    case FaultSpec::Kind::kPulseFailover: break;  // the old leader stays down
+    case FaultSpec::Kind::kMessageReorder:
+      world_.nats.remove_message_fault(rule_ids_[i]);
+      break;
+    case FaultSpec::Kind::kPulseOutage:
+      world_.pulse->end_outage();
+      break;
+    case FaultSpec::Kind::kPulseFailover:
+      break;  // the old leader stays down
     case FaultSpec::Kind::kAgentCrash:
       for (int t : f.targets) {
         SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
@@ -244,7 +262,8 @@ void FaultInjector::finish(std::size_t i) {
       break;
   }
   if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseFailover) {
-    if (targets_agents(f.spec.kind) && !(f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty())) {
+    if (targets_agents(f.spec.kind) &&
+        !(f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty())) {
       for (int t : f.targets) world_.agents[static_cast<std::size_t>(t)]->await_resync();
     } else {
       for (auto& agent : world_.agents) agent->await_resync();

@@ -59,6 +59,8 @@ struct AgentOutcome {
   std::uint64_t claims_published = 0;  // accepted by the transport
   std::uint64_t claims_failed = 0;     // refused by the transport (buffer full, closed)
   std::int64_t final_beat = 0;
+  double measured_bpm = 0.0;               // the agent's own measurement at the end of the run
+  std::string tempo_drift = "acceptable";  // its drift class at the end of the run
   bool in_sync_at_end = true;  // not degraded and on the pulse's beat at the end of the run
   // Longest time from the end of a disconnect (or outage) to the first real beat after it.
   std::optional<Duration> longest_resync;
@@ -72,11 +74,11 @@ struct MessageAccounting {
 };
 
 struct ClaimAccounting {
-  std::uint64_t published = 0;      // accepted by publish() on the agents' side
-  std::uint64_t received = 0;       // distinct (agent, seq) the reverb received
-  std::uint64_t duplicates = 0;     // received more than once
-  std::uint64_t lost = 0;           // accepted but never received: lost silently
-  std::uint64_t nonconforming = 0;  // failed contract validation at the reverb
+  std::uint64_t published = 0;                         // accepted by publish() on the agents' side
+  std::uint64_t received = 0;                          // distinct (agent, seq) the reverb received
+  std::uint64_t duplicates = 0;                        // received more than once
+  std::uint64_t lost = 0;                              // accepted but never received: lost silently
+  std::uint64_t nonconforming = 0;                     // failed contract validation at the reverb
   std::map<std::string, std::uint64_t> lost_by_cause;  // detection_window, buffer_discarded, ...
 };
 

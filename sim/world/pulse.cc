@@ -1,10 +1,10 @@
 #include "sim/world/pulse.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-
-#include <fmt/format.h>
 
 #include "core/subject.h"
 #include "sim/kernel/hash.h"
@@ -57,12 +57,15 @@ double Pulse::rate_error_ppm(Duration elapsed) {
   double t = to_seconds(elapsed);
   double period = std::max(1e-9, to_seconds(d.period));
   switch (d.kind) {
-    case DriftModel::Kind::kNone: return 0.0;
-    case DriftModel::Kind::kLinear: return d.ppm;
+    case DriftModel::Kind::kNone:
+      return 0.0;
+    case DriftModel::Kind::kLinear:
+      return d.ppm;
     case DriftModel::Kind::kPeriodic:
     case DriftModel::Kind::kNonIdeal:
       return d.ppm + d.amplitude_ppm * std::sin(2.0 * std::numbers::pi * t / period);
-    case DriftModel::Kind::kStep: return elapsed >= d.step_at ? d.ppm : 0.0;
+    case DriftModel::Kind::kStep:
+      return elapsed >= d.step_at ? d.ppm : 0.0;
   }
   return 0.0;
 }
@@ -76,8 +79,8 @@ double Pulse::next_tempo(Duration elapsed) {
   // At most +-10% per beat, on the 0.1 grid, rounded towards the current tempo.
   double next = target_tempo_ > tempo_ ? std::min(target_tempo_, tempo_ * 1.1)
                                        : std::max(target_tempo_, tempo_ * 0.9);
-  double tenths = target_tempo_ > tempo_ ? std::floor(next * 10.0 + 1e-9)
-                                         : std::ceil(next * 10.0 - 1e-9);
+  double tenths =
+      target_tempo_ > tempo_ ? std::floor(next * 10.0 + 1e-9) : std::ceil(next * 10.0 - 1e-9);
   double stepped = std::clamp(tenths / 10.0, 0.1, 1000.0);
   return stepped;
 }
@@ -92,16 +95,16 @@ void Pulse::on_beat(void* self_ptr, std::uint64_t) {
   Duration nominal = beat_duration(tempo);
   // A drifting pulse: this beat really lasts nominal x (1 + error).
   double error = self->rate_error_ppm(elapsed) * 1e-6;
-  Duration length = Duration(static_cast<std::int64_t>(std::llround(
-      static_cast<double>(nominal.count()) * (1.0 + error))));
+  Duration length = Duration(static_cast<std::int64_t>(
+      std::llround(static_cast<double>(nominal.count()) * (1.0 + error))));
   Time start = self->next_nominal_start_;
   self->next_nominal_start_ = start + length;
   // Non-ideal pulses also jitter each beat's publication, bounded and not accumulated.
   Time publish_start = start;
   if (self->config_.drift.kind == DriftModel::Kind::kNonIdeal &&
       self->config_.drift.jitter > Duration::zero()) {
-    publish_start += self->rng_.uniform_duration(-self->config_.drift.jitter,
-                                                 self->config_.drift.jitter);
+    publish_start +=
+        self->rng_.uniform_duration(-self->config_.drift.jitter, self->config_.drift.jitter);
     publish_start = std::max(publish_start, kernel.now());
   }
   self->beat_start_ = start;

@@ -74,6 +74,8 @@ void SimAgent::fold_counters() {
   outcome_.errors += client.error_total();
   outcome_.reconnects += client.reconnect_count();
   outcome_.final_beat = client.current_beat();
+  outcome_.measured_bpm = client.measured_bpm();
+  outcome_.tempo_drift = tempo_drift_name(client.tempo_drift_class());
 }
 
 void SimAgent::await_resync() {
@@ -123,7 +125,8 @@ AgentOutcome SimAgent::finish(std::int64_t pulse_beat) {
   if (integration_) {
     const BeatClient& client = integration_->beat_client();
     // One beat of slack: the last frame may still be on the wire when the run ends.
-    outcome_.in_sync_at_end = !client.local_degradation() && client.current_beat() >= pulse_beat - 1;
+    outcome_.in_sync_at_end =
+        !client.local_degradation() && client.current_beat() >= pulse_beat - 1;
     fold_counters();
     integration_.reset();
   }

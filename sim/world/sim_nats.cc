@@ -9,10 +9,14 @@ namespace backbeat::sim {
 
 const char* message_kind_name(MessageKind kind) {
   switch (kind) {
-    case MessageKind::kBeatFrame: return "beat_frame";
-    case MessageKind::kStatusClaim: return "status_claim";
-    case MessageKind::kBarReport: return "bar_report";
-    case MessageKind::kOther: return "other";
+    case MessageKind::kBeatFrame:
+      return "beat_frame";
+    case MessageKind::kStatusClaim:
+      return "status_claim";
+    case MessageKind::kBarReport:
+      return "bar_report";
+    case MessageKind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -73,7 +77,9 @@ Transport::ListenerId SimConnection::add_connection_listener(ConnectionListener 
   return id;
 }
 
-void SimConnection::remove_connection_listener(ListenerId id) { listeners_.erase(id); }
+void SimConnection::remove_connection_listener(ListenerId id) {
+  listeners_.erase(id);
+}
 
 void SimConnection::notify(ConnectionEvent event) {
   std::vector<ConnectionListener> targets;
@@ -115,8 +121,7 @@ void SimNats::drop_connection(SimConnection& connection) {
   std::vector<Transport::SubscriptionId> subs = connection.subscriptions_;
   for (auto id : subs) connection.unsubscribe(id);
   for (std::size_t i = 0; i < connection.buffer_.size(); ++i) {
-    drop(message_kind_of(connection.buffer_[i].first), "owner_crashed", connection.node_,
-         0);
+    drop(message_kind_of(connection.buffer_[i].first), "owner_crashed", connection.node_, 0);
   }
   connection.buffer_.clear();
   connection.buffered_bytes_ = 0;
@@ -180,7 +185,8 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
       from.buffered_bytes_ += size;
       return Status::ok();
     }
-    case SimConnection::State::kConnected: break;
+    case SimConnection::State::kConnected:
+      break;
   }
   if (Status s = validate_subject(subject); !s) return s;
   ++account(kind).published;
@@ -235,14 +241,18 @@ void SimNats::deliver_to(SimConnection& from, std::uint32_t message, std::uint32
   for (const auto& [id, rule] : message_faults_) {
     if (!rule_applies(rule, m, to.node_)) continue;
     switch (rule.kind) {
-      case FaultSpec::Kind::kMessageLoss: loss = 1.0 - (1.0 - loss) * (1.0 - rule.probability); break;
+      case FaultSpec::Kind::kMessageLoss:
+        loss = 1.0 - (1.0 - loss) * (1.0 - rule.probability);
+        break;
       case FaultSpec::Kind::kMessageDuplication:
         duplicate = duplicate || rng_.bernoulli(rule.probability);
         break;
       case FaultSpec::Kind::kMessageReorder:
-        if (rng_.bernoulli(rule.probability)) reorder += rng_.uniform_duration(Duration{}, rule.delay);
+        if (rng_.bernoulli(rule.probability))
+          reorder += rng_.uniform_duration(Duration{}, rule.delay);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   if (loss > 0 && rng_.bernoulli(loss)) {
@@ -417,7 +427,9 @@ std::uint64_t SimNats::add_message_fault(MessageFaultRule rule) {
   return id;
 }
 
-void SimNats::remove_message_fault(std::uint64_t id) { message_faults_.erase(id); }
+void SimNats::remove_message_fault(std::uint64_t id) {
+  message_faults_.erase(id);
+}
 
 std::map<std::string, MessageAccounting> SimNats::accounting_by_name() const {
   std::map<std::string, MessageAccounting> out;

@@ -156,7 +156,8 @@ class SimNats {
   void end_outage_if_unnoticed(SimConnection& connection);
   void on_detected(SimConnection& connection);
   void on_reconnect_attempt(SimConnection& connection);
-  bool rule_applies(const MessageFaultRule& rule, const SimMessage& message, NodeId subscriber) const;
+  bool rule_applies(const MessageFaultRule& rule, const SimMessage& message,
+                    NodeId subscriber) const;
   MessageAccounting& account(MessageKind kind) { return accounting_[static_cast<int>(kind)]; }
 
   Kernel& kernel_;

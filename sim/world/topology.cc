@@ -65,12 +65,11 @@ void Topology::recompute() {
   std::vector<std::size_t> predecessor(static_cast<std::size_t>(servers_));
   for (int from = 0; from < servers_; ++from) {
     if (down_[from]) continue;
-    boost::dijkstra_shortest_paths(
-        graph, static_cast<std::size_t>(from),
-        boost::weight_map(boost::get(&EdgeProps::latency_ns, graph))
-            .distance_map(distance.data())
-            .predecessor_map(predecessor.data())
-            .distance_inf(std::numeric_limits<std::int64_t>::max()));
+    boost::dijkstra_shortest_paths(graph, static_cast<std::size_t>(from),
+                                   boost::weight_map(boost::get(&EdgeProps::latency_ns, graph))
+                                       .distance_map(distance.data())
+                                       .predecessor_map(predecessor.data())
+                                       .distance_inf(std::numeric_limits<std::int64_t>::max()));
     for (int to = 0; to < servers_; ++to) {
       if (down_[to] || distance[to] == std::numeric_limits<std::int64_t>::max()) continue;
       RoutePath path;

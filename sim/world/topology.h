@@ -44,8 +44,9 @@ class Topology {
   }
   // Component id of each server over live routes (servers down are alone).
   const std::vector<int>& components() const { return components_; }
-  bool connected(int a, int b) const { return components_[a] == components_[b] && !down_[a] && !down_[b]; }
-
+  bool connected(int a, int b) const {
+    return components_[a] == components_[b] && !down_[a] && !down_[b];
+  }
 
  private:
   struct Edge {

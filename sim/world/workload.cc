@@ -1,9 +1,9 @@
 #include "sim/world/workload.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "sim/kernel/hash.h"
 #include "sim/world/sim_agent.h"
@@ -14,13 +14,21 @@ namespace {
 double draw_beats(const DurationDistribution& d, RandomStream& rng) {
   double beats = 0;
   switch (d.kind) {
-    case DurationDistribution::Kind::kFixed: beats = d.value; break;
-    case DurationDistribution::Kind::kUniform: beats = rng.uniform(d.min, d.max); break;
-    case DurationDistribution::Kind::kNormal: beats = rng.normal(d.mean, d.stddev); break;
+    case DurationDistribution::Kind::kFixed:
+      beats = d.value;
+      break;
+    case DurationDistribution::Kind::kUniform:
+      beats = rng.uniform(d.min, d.max);
+      break;
+    case DurationDistribution::Kind::kNormal:
+      beats = rng.normal(d.mean, d.stddev);
+      break;
     case DurationDistribution::Kind::kLognormal:
       beats = rng.lognormal(std::log(d.median), d.sigma);
       break;
-    case DurationDistribution::Kind::kExponential: beats = rng.exponential(d.mean); break;
+    case DurationDistribution::Kind::kExponential:
+      beats = rng.exponential(d.mean);
+      break;
   }
   return std::max(beats, 0.01);  // an operation takes some time
 }
@@ -73,7 +81,8 @@ void Workload::arrive(std::size_t i) {
   op.outcome.agent = agent;
   op.outcome.estimated_beats = spec.estimated_beats;
   auto budget = world_.config.budgets.find(spec.type);
-  op.outcome.budget_beats = budget != world_.config.budgets.end() ? budget->second : spec.estimated_beats;
+  op.outcome.budget_beats =
+      budget != world_.config.budgets.end() ? budget->second : spec.estimated_beats;
   double beats = draw_beats(spec.duration, rng_);
   op.fail = spec.failure_probability > 0 && rng_.bernoulli(spec.failure_probability);
   double stretch = world_.agents[static_cast<std::size_t>(agent)]->slow_factor();
@@ -105,8 +114,8 @@ void Workload::begin(std::size_t index) {
   }
   op.outcome.start_beat = integration->beat_client().current_beat();
   op.outcome.end_beat = op.outcome.start_beat;
-  Status s = integration->start_p2p_operation(op.outcome.id, op.outcome.type,
-                                              op.outcome.estimated_beats);
+  Status s =
+      integration->start_p2p_operation(op.outcome.id, op.outcome.type, op.outcome.estimated_beats);
   // A claim that could not be published still registers the operation (as in the seed); only
   // a refusal to register counts as lost.
   if (!s && !integration->active_operations().contains(op.outcome.id)) {
@@ -147,7 +156,8 @@ void Workload::step(std::size_t index, int stage) {
     (void)integration->fail_p2p_operation(op.outcome.id, "simulated failure");
     end(index, OperationOutcome::Result::kFailed);
   } else {
-    (void)integration->complete_p2p_operation(op.outcome.id, 1 + static_cast<int>(rng_.uniform_u64(8)));
+    (void)integration->complete_p2p_operation(op.outcome.id,
+                                              1 + static_cast<int>(rng_.uniform_u64(8)));
     end(index, OperationOutcome::Result::kCompleted);
   }
 }
@@ -158,10 +168,10 @@ void Workload::end(std::size_t index, OperationOutcome::Result result) {
   op.outcome.elapsed = world_.kernel.now() - op.started_at;
   int agent = op.outcome.agent;
   SimAgent& a = *world_.agents[static_cast<std::size_t>(agent)];
-  world_.trace.record(world_.kernel.now(), a.node(), kind_op_,
-                      digest_combine(fnv1a64(op.outcome.id),
-                                     (static_cast<std::uint64_t>(result) << 32) |
-                                         static_cast<std::uint32_t>(op.outcome.beats())));
+  world_.trace.record(
+      world_.kernel.now(), a.node(), kind_op_,
+      digest_combine(fnv1a64(op.outcome.id), (static_cast<std::uint64_t>(result) << 32) |
+                                                 static_cast<std::uint32_t>(op.outcome.beats())));
   if (op.running) {
     op.running = false;
     --running_;
@@ -183,7 +193,8 @@ void Workload::release_waiting(int agent, const std::string& finished_type) {
     for (const auto& w : world_.config.workload.operations) {
       if (w.type == ops_[op].outcome.type) spec = &w;
     }
-    bool blocked = spec && spec->depends_on == finished_type && agent_runs_type(agent, finished_type);
+    bool blocked =
+        spec && spec->depends_on == finished_type && agent_runs_type(agent, finished_type);
     (blocked ? still.push_back(op) : ready.push_back(op));
   }
   waiting.swap(still);

@@ -1,8 +1,8 @@
 #include "sim/world/world.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sim/kernel/node_clock.h"
 #include "sim/world/fault_injector.h"
@@ -66,10 +66,14 @@ std::vector<int> WorldContext::resolve(const Selector& selector, RandomStream& r
 
 const char* operation_result_name(OperationOutcome::Result result) {
   switch (result) {
-    case OperationOutcome::Result::kCompleted: return "completed";
-    case OperationOutcome::Result::kFailed: return "failed";
-    case OperationOutcome::Result::kLost: return "lost";
-    case OperationOutcome::Result::kUnfinished: return "unfinished";
+    case OperationOutcome::Result::kCompleted:
+      return "completed";
+    case OperationOutcome::Result::kFailed:
+      return "failed";
+    case OperationOutcome::Result::kLost:
+      return "lost";
+    case OperationOutcome::Result::kUnfinished:
+      return "unfinished";
   }
   return "unknown";
 }
@@ -119,8 +123,8 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
     Duration publish_offset{};
     if (p > 0) {
       // Standby nodes run on their own clocks, a little off the leader's schedule.
-      clock.offset = pulse_rng.uniform_duration(-std::chrono::milliseconds(20),
-                                                std::chrono::milliseconds(20));
+      clock.offset =
+          pulse_rng.uniform_duration(-std::chrono::milliseconds(20), std::chrono::milliseconds(20));
       publish_offset = pulse_rng.uniform_duration(Duration{}, std::chrono::milliseconds(50));
       world.derived_options.push_back(
           fmt::format("pulse[{}] clock offset = {:.3f} ms, publish lag = {:.3f} ms", p,
@@ -143,7 +147,8 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
 
   if (options.trace_sink != nullptr) {
     for (int i = 0; i < agent_count; ++i) {
-      trace.set_node_name(static_cast<NodeId>(i), world.agents[static_cast<std::size_t>(i)]->agent_id());
+      trace.set_node_name(static_cast<NodeId>(i),
+                          world.agents[static_cast<std::size_t>(i)]->agent_id());
     }
     for (int p = 0; p < config.pulse.nodes; ++p) {
       trace.set_node_name(static_cast<NodeId>(agent_count + p), fmt::format("pulse-{}", p));
@@ -189,7 +194,8 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
                             ? outcome.claims.published - outcome.claims.received
                             : 0;
   auto claim_drops = outcome.messages.find("status_claim");
-  if (claim_drops != outcome.messages.end()) outcome.claims.lost_by_cause = claim_drops->second.dropped;
+  if (claim_drops != outcome.messages.end())
+    outcome.claims.lost_by_cause = claim_drops->second.dropped;
   outcome.bar_reports = reverb.reports();
   outcome.faults = faults.windows();
   outcome.tempo = reverb.tempo();

@@ -1,9 +1,9 @@
 #include "sim/world/world_config.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace backbeat::sim {
 namespace {
@@ -14,21 +14,26 @@ bool parse_int(std::string_view text, int& out) {
   return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
 }
 
-constexpr const char* kFaultKindNames[] = {
-    "nats_disconnect", "server_down",  "slow_peers",     "partition",   "message_loss",
-    "message_duplication", "message_reorder", "pulse_outage", "pulse_failover", "agent_crash",
-    "clock_skew"};
+constexpr const char* kFaultKindNames[] = {"nats_disconnect", "server_down",  "slow_peers",
+                                           "partition",       "message_loss", "message_duplication",
+                                           "message_reorder", "pulse_outage", "pulse_failover",
+                                           "agent_crash",     "clock_skew"};
 
 }  // namespace
 
 std::string Selector::to_string() const {
   switch (kind) {
-    case Kind::kAll: return "all";
+    case Kind::kAll:
+      return "all";
     case Kind::kAgentRange:
-      return first == last ? fmt::format("agent:{}", first) : fmt::format("agents:{}-{}", first, last);
-    case Kind::kGroup: return "group:" + group;
-    case Kind::kRandomFraction: return fmt::format("random:{:g}%", fraction * 100.0);
-    case Kind::kServer: return fmt::format("server:{}", server);
+      return first == last ? fmt::format("agent:{}", first)
+                           : fmt::format("agents:{}-{}", first, last);
+    case Kind::kGroup:
+      return "group:" + group;
+    case Kind::kRandomFraction:
+      return fmt::format("random:{:g}%", fraction * 100.0);
+    case Kind::kServer:
+      return fmt::format("server:{}", server);
   }
   return "all";
 }

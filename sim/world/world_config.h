@@ -38,12 +38,12 @@ Result<Selector> parse_selector(std::string_view text);
 struct AgentGroup {
   std::string name = "default";
   int count = 10;
-  int server = -1;                 // NATS server the group connects to; -1 = round-robin
-  double clock_skew_ppm = 0.0;     // agent clock rate error
-  Duration clock_offset{};         // agent clock offset from true time
+  int server = -1;              // NATS server the group connects to; -1 = round-robin
+  double clock_skew_ppm = 0.0;  // agent clock rate error
+  Duration clock_offset{};      // agent clock offset from true time
   Duration link_latency = std::chrono::milliseconds(2);  // agent <-> its server
   Duration link_jitter = std::chrono::milliseconds(1);   // uniform extra 0..jitter
-  double slow_factor = 1.0;        // stretches operation durations (slow peers)
+  double slow_factor = 1.0;  // stretches operation durations (slow peers)
   ClaimStateWords claim_state_words = ClaimStateWords::kContract;
 };
 
@@ -58,9 +58,9 @@ struct ServerLink {  // a route between two NATS servers
 struct NatsBehaviour {  // the nats.c client behaviour measured for live mode
   Duration detection_delay = std::chrono::milliseconds(5);  // publishes lost silently meanwhile
   Duration reconnect_wait = std::chrono::seconds(1);
-  int max_reconnect_attempts = -1;                 // -1 = unlimited
-  std::int64_t reconnect_buffer_bytes = 8 << 20;   // 8 MiB
-  int pending_limit = 65536;                       // per subscription (slow consumers)
+  int max_reconnect_attempts = -1;                // -1 = unlimited
+  std::int64_t reconnect_buffer_bytes = 8 << 20;  // 8 MiB
+  int pending_limit = 65536;                      // per subscription (slow consumers)
 };
 
 struct ClusterConfig {
@@ -106,13 +106,13 @@ struct PulseConfig {
 struct DurationDistribution {  // in beats at the nominal tempo
   enum class Kind { kFixed, kUniform, kNormal, kLognormal, kExponential };
   Kind kind = Kind::kFixed;
-  double value = 2.0;    // kFixed
-  double min = 1.0;      // kUniform
-  double max = 3.0;      // kUniform
-  double mean = 2.0;     // kNormal, kExponential
-  double stddev = 0.5;   // kNormal
-  double median = 2.0;   // kLognormal
-  double sigma = 0.3;    // kLognormal: sigma of the underlying normal
+  double value = 2.0;   // kFixed
+  double min = 1.0;     // kUniform
+  double max = 3.0;     // kUniform
+  double mean = 2.0;    // kNormal, kExponential
+  double stddev = 0.5;  // kNormal
+  double median = 2.0;  // kLognormal
+  double sigma = 0.3;   // kLognormal: sigma of the underlying normal
 };
 
 struct OperationWorkload {
@@ -158,11 +158,11 @@ struct FaultSpec {
   double probability = 0.1;   // kMessageLoss / kMessageDuplication / kMessageReorder
   std::string subject = ">";  // kMessage*: subject pattern affected
   Duration delay = std::chrono::milliseconds(500);  // kMessageReorder
-  int server = 0;             // kServerDown
-  std::vector<int> servers;   // kPartition: the servers on one side
-  Duration gap = std::chrono::seconds(5);  // kPulseFailover
-  double ppm = 0.0;           // kClockSkew
-  Duration offset{};          // kClockSkew
+  int server = 0;                                   // kServerDown
+  std::vector<int> servers;                         // kPartition: the servers on one side
+  Duration gap = std::chrono::seconds(5);           // kPulseFailover
+  double ppm = 0.0;                                 // kClockSkew
+  Duration offset{};                                // kClockSkew
 };
 
 const char* fault_kind_name(FaultSpec::Kind kind);
@@ -170,7 +170,7 @@ std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name);
 
 struct SwarmConfig {  // TigerBeetle-style swarm testing: a fault mix drawn from the seed
   bool enabled = false;
-  int faults = 8;  // how many faults to draw over the run
+  int faults = 8;                      // how many faults to draw over the run
   std::vector<FaultSpec::Kind> kinds;  // empty = every kind
 };
 

@@ -1,0 +1,346 @@
+#include "sim/cli/commands.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/cli/atomic_file.h"
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/progress.h"
+#include "sim/cli/scenario_catalog.h"
+#include "sim/cli/text_report.h"
+#include "sim/cli/trace_sinks.h"
+#include "sim/kernel/determinism.h"
+#include "sim/kernel/jsonl_trace_writer.h"
+#include "sim/scenario/loader.h"
+#include "sim/scenario/run_summary.h"
+#include "sim/world/world.h"
+
+namespace backbeat::sim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using scenario::LoadResult;
+using scenario::Scenario;
+
+void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
+  for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+}
+
+// "42", "0x2a": a 64-bit seed.
+bool parse_seed(const std::string& text, std::uint64_t& out) {
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  int base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    begin += 2;
+    base = 16;
+  }
+  if (begin == end) return false;
+  auto [ptr, ec] = std::from_chars(begin, end, out, base);
+  return ec == std::errc() && ptr == end;
+}
+
+// 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.
+bool parse_fingerprint(const std::string& text, std::uint64_t& out) {
+  std::string t = text;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t = t.substr(2);
+  if (t.empty() || t.size() > 16) return false;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), out, 16);
+  return ec == std::errc() && ptr == t.data() + t.size();
+}
+
+// One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
+struct Executed {
+  RunOutcome outcome;
+  scenario::RunReport report;
+  std::optional<DeterminismResult> determinism;
+
+  Executed() = default;
+  Executed(const Executed&) = delete;
+  Executed& operator=(const Executed&) = delete;
+};
+
+// Runs `sc` twice through check_determinism(); `first` receives the first run's outcome (the one
+// that also streams to `trace`).
+DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink* trace,
+                              bool show_progress, std::optional<RunOutcome>& first) {
+  int run = 0;
+  SimulationFn simulate = [&](TraceRecorder& recorder) {
+    ++run;
+    RecorderForwarder forward(recorder);
+    TeeSink tee;
+    tee.add(&forward);
+    if (run == 1) tee.add(trace);
+    ProgressLine progress(fmt::format("{} (determinism run {})", sc.name, run), show_progress);
+    RunOptions options;
+    options.trace_sink = &tee;
+    options.progress = [&](double f) { return progress.update(f); };
+    RunOutcome outcome = run_world(sc.world, seed, options);
+    progress.finish();
+    if (!first) first = std::move(outcome);
+  };
+  return check_determinism(simulate);
+}
+
+// Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. On a
+// problem that prevents a result, prints it and sets `code`.
+std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const RunFlags& flags,
+                                  bool check_determinism, int& code) {
+  std::unique_ptr<JsonlTraceWriter> trace;
+  if (!flags.trace_file.empty()) {
+    auto opened = JsonlTraceWriter::open(flags.trace_file);
+    if (!opened.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", flags.trace_file.c_str(),
+                   opened.status().message().c_str());
+      code = kExitBadInput;
+      return nullptr;
+    }
+    trace = std::move(*opened);
+  }
+  install_interrupt_handler();
+  const bool show_progress = !flags.quiet && !flags.json;
+  auto ex = std::make_unique<Executed>();
+  const auto wall_start = std::chrono::steady_clock::now();
+  if (!check_determinism) {
+    ProgressLine progress(sc.name, show_progress);
+    RunOptions options;
+    options.trace_sink = trace.get();
+    options.progress = [&](double f) { return progress.update(f); };
+    ex->outcome = run_world(sc.world, seed, options);
+    progress.finish();
+  } else {
+    std::optional<RunOutcome> first;
+    ex->determinism = run_checked(sc, seed, trace.get(), show_progress, first);
+    ex->outcome = std::move(*first);
+  }
+  ex->report.wall_time_s = seconds_since(wall_start);
+  if (trace) {
+    Status closed = trace->close();
+    if (!closed.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", flags.trace_file.c_str(),
+                   closed.message().c_str());
+      code = kExitInternal;
+      return nullptr;
+    }
+  }
+  ex->report.scenario = &sc;
+  ex->report.outcome = &ex->outcome;
+  ex->report.results = scenario::evaluate_assertions(sc.assertions, sc.world, ex->outcome);
+  ex->report.interrupted = interrupted();
+  return ex;
+}
+
+// Loads a scenario argument (a path or a shipped scenario's name) with overrides.
+std::optional<Scenario> load(const std::string& arg, const std::vector<std::string>& sets) {
+  LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded.errors);
+    std::fprintf(stderr,
+                 "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the "
+                 "format\n",
+                 loaded.errors.size(), arg.c_str());
+    return std::nullopt;
+  }
+  return std::move(*loaded.scenario);
+}
+
+// Writes run.json, scenario.json and seed into `dir`, each atomically.
+Status write_run_directory(const std::string& dir, const Scenario& sc,
+                           const nlohmann::json& summary) {
+  Status s = make_directories(dir);
+  if (!s.is_ok()) return s;
+  fs::path d(dir);
+  s = write_file_atomically((d / "scenario.json").string(), sc.document.dump(2) + "\n");
+  if (s.is_ok()) {
+    s = write_file_atomically((d / "seed").string(),
+                              std::to_string(summary["seed"].get<std::uint64_t>()) + "\n");
+  }
+  // run.json last: its presence means the directory is complete.
+  if (s.is_ok()) s = write_file_atomically((d / "run.json").string(), summary.dump(2) + "\n");
+  return s;
+}
+
+// Prints the run's result in the form the flags ask for; returns the exit code of the verdict.
+int report(const Executed& ex, const RunFlags& flags, const nlohmann::json& summary,
+           const std::string& extra_line) {
+  if (flags.json) {
+    std::printf("%s\n", summary.dump().c_str());
+  } else if (flags.quiet) {
+    std::printf("%s\n", quiet_line(ex.report).c_str());
+  } else {
+    std::printf("%s", text_report(ex.report, ex.determinism ? &*ex.determinism : nullptr).c_str());
+  }
+  if (!extra_line.empty() && !flags.json) std::printf("%s\n", extra_line.c_str());
+  std::fflush(stdout);
+  if (ex.report.interrupted) {
+    std::fprintf(stderr,
+                 "backbeat-sim: interrupted: the verdict covers only %.0f s of virtual "
+                 "time\n",
+                 to_seconds(ex.outcome.sim_time));
+    return kExitInterrupted;
+  }
+  if (ex.determinism && !ex.determinism->deterministic) {
+    std::fprintf(stderr, "backbeat-sim: NONDETERMINISM: %s\n", ex.determinism->describe().c_str());
+    return kExitInternal;
+  }
+  return ex.report.passed() ? kExitPass : kExitFail;
+}
+
+nlohmann::json summary_of(const Executed& ex) {
+  nlohmann::json summary = scenario::run_summary_json(ex.report);
+  if (ex.determinism) {
+    summary["determinism"] = {{"deterministic", ex.determinism->deterministic},
+                              {"fingerprint_a", hex64(ex.determinism->fingerprint_a)},
+                              {"fingerprint_b", hex64(ex.determinism->fingerprint_b)},
+                              {"describe", ex.determinism->describe()}};
+  }
+  return summary;
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
+  std::optional<Scenario> sc = load(arg, args.flags.sets);
+  if (!sc) return kExitBadInput;
+  std::uint64_t seed = sc->seed;
+  if (args.seed && !parse_seed(*args.seed, seed)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
+                 "0x hex)\n",
+                 args.seed->c_str());
+    return kExitBadInput;
+  }
+  int code = kExitInternal;
+  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, args.check_determinism, code);
+  if (!ex) return code;
+  nlohmann::json summary = summary_of(*ex);
+  if (!args.out_dir.empty()) {
+    Status s = write_run_directory(args.out_dir, *sc, summary);
+    if (!s.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
+                   s.message().c_str());
+      return kExitInternal;
+    }
+  }
+  std::string extra;
+  if (!args.out_dir.empty()) {
+    extra = fmt::format("saved     {} (replay with: backbeat-sim replay {})", args.out_dir,
+                        args.out_dir);
+  }
+  return report(*ex, args.flags, summary, extra);
+}
+
+int replay_command(const ReplayArgs& args) {
+  std::error_code ec;
+  std::optional<std::string> seed_text = args.seed;
+  std::optional<std::string> expect_text = args.expect_fingerprint;
+  std::string scenario_arg = args.target;
+  if (fs::is_directory(args.target, ec)) {
+    // A saved run directory: scenario.json is the effective scenario, run.json has the seed and
+    // the fingerprint to reproduce (flags given on the command line win).
+    fs::path dir(args.target);
+    scenario_arg = (dir / "scenario.json").string();
+    std::ifstream in(dir / "run.json");
+    nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (run.is_discarded() || !run.is_object() || !run.contains("seed") ||
+        !run["seed"].is_number_unsigned() || !run.contains("fingerprint") ||
+        !run["fingerprint"].is_string()) {
+      std::fprintf(stderr,
+                   "backbeat-sim: %s: not a run directory: expected run.json with "
+                   "\"seed\" and \"fingerprint\" (written by run --out)\n",
+                   args.target.c_str());
+      return kExitBadInput;
+    }
+    if (!seed_text) seed_text = std::to_string(run["seed"].get<std::uint64_t>());
+    if (!expect_text) expect_text = run["fingerprint"].get<std::string>();
+  }
+  if (!seed_text || !expect_text) {
+    std::fprintf(stderr,
+                 "backbeat-sim: replay %s: needs --seed N and --expect-fingerprint HEX "
+                 "(or a run directory written by run --out)\n",
+                 args.target.c_str());
+    return kExitBadInput;
+  }
+  std::uint64_t seed = 0, expected = 0;
+  if (!parse_seed(*seed_text, seed)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
+                 "0x hex)\n",
+                 seed_text->c_str());
+    return kExitBadInput;
+  }
+  if (!parse_fingerprint(*expect_text, expected)) {
+    std::fprintf(stderr, "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits\n",
+                 expect_text->c_str());
+    return kExitBadInput;
+  }
+  std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
+  if (!sc) return kExitBadInput;
+  int code = kExitInternal;
+  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code);
+  if (!ex) return code;
+  nlohmann::json summary = summary_of(*ex);
+  bool match = ex->outcome.fingerprint == expected;
+  summary["replay"] = {{"expected_fingerprint", hex64(expected)}, {"reproduced", match}};
+  std::string line = match ? fmt::format("replay    REPRODUCED fingerprint {}", hex64(expected))
+                           : fmt::format("replay    MISMATCH: expected fingerprint {}, got {}",
+                                         hex64(expected), hex64(ex->outcome.fingerprint));
+  int verdict_code = report(*ex, args.flags, summary, line);
+  if (verdict_code == kExitInterrupted || verdict_code == kExitInternal) return verdict_code;
+  if (!match) {
+    std::fprintf(stderr, "backbeat-sim: replay did not reproduce fingerprint %s (got %s)\n",
+                 hex64(expected).c_str(), hex64(ex->outcome.fingerprint).c_str());
+    return kExitFail;
+  }
+  return kExitPass;
+}
+
+int validate_command(const std::vector<std::string>& scenarios,
+                     const std::vector<std::string>& sets) {
+  int bad = 0;
+  for (const std::string& arg : scenarios) {
+    LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+    if (loaded.ok()) {
+      std::printf("ok        %s (%s, expects %s)\n", arg.c_str(), loaded.scenario->name.c_str(),
+                  scenario::verdict_name(loaded.scenario->expect));
+    } else {
+      ++bad;
+      print_diagnostics(loaded.errors);
+      std::printf("invalid   %s: %zu problem(s)\n", arg.c_str(), loaded.errors.size());
+    }
+  }
+  return bad == 0 ? kExitPass : kExitBadInput;
+}
+
+int list_command() {
+  std::vector<std::string> files = shipped_scenarios();
+  if (files.empty()) {
+    std::fprintf(stderr, "backbeat-sim: no scenarios in %s (set BACKBEAT_SCENARIOS_DIR)\n",
+                 scenarios_dir().c_str());
+    return kExitBadInput;
+  }
+  std::printf("Shipped scenarios in %s (run one with: backbeat-sim run NAME):\n\n",
+              scenarios_dir().c_str());
+  for (const std::string& file : files) {
+    LoadResult loaded = scenario::load_scenario_file(file);
+    std::string name = fs::path(file).stem().string();
+    if (!loaded.ok()) {
+      std::printf("  %-22s (invalid: %s)\n", name.c_str(), loaded.errors[0].to_string().c_str());
+      continue;
+    }
+    std::printf("  %-22s %-4s  %s\n", name.c_str(), scenario::verdict_name(loaded.scenario->expect),
+                first_sentence(loaded.scenario->description).c_str());
+  }
+  return kExitPass;
+}
+
+}  // namespace backbeat::sim::cli

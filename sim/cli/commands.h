@@ -1,0 +1,40 @@
+// The subcommands of backbeat-sim. Each returns an exit code (exit_codes.h) and writes its own
+// output: results on stdout, diagnostics and progress on stderr.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace backbeat::sim::cli {
+
+// Options shared by the commands that run a simulation.
+struct RunFlags {
+  std::vector<std::string> sets;  // --set PATH=VALUE, in order
+  std::string trace_file;         // --trace FILE: JSON Lines of the ordered trace
+  bool json = false;              // --json: one JSON object on stdout, nothing else there
+  bool quiet = false;             // --quiet: one summary line, no progress
+};
+
+struct RunArgs {
+  std::string scenario;             // empty = the default scenario
+  std::optional<std::string> seed;  // --seed (decimal or 0x hex); else the scenario's
+  std::string out_dir;              // --out DIR
+  bool check_determinism = false;
+  RunFlags flags;
+};
+
+struct ReplayArgs {
+  std::string target;  // a scenario file, a shipped scenario's name, or a saved run directory
+  std::optional<std::string> seed;
+  std::optional<std::string> expect_fingerprint;
+  RunFlags flags;
+};
+
+int run_command(const RunArgs& args);
+int replay_command(const ReplayArgs& args);
+int validate_command(const std::vector<std::string>& scenarios,
+                     const std::vector<std::string>& sets);
+int list_command();
+
+}  // namespace backbeat::sim::cli

@@ -1,0 +1,134 @@
+// backbeat-sim: run, replay, validate and list BACKBEAT cluster scenarios.
+// Argument parsing is CLI11's; every CLI11 error becomes exit code 2 (bad input).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/scenario_catalog.h"
+
+namespace {
+
+using namespace backbeat::sim::cli;
+
+void add_run_flags(CLI::App* cmd, RunFlags& flags) {
+  cmd->add_option("--set", flags.sets,
+                  "Override a scenario value, validated like the file: PATH=VALUE with a dotted "
+                  "path (pulse.tempo_bpm=4, workload.operations.0.count=10). Repeatable.")
+      ->type_name("PATH=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--trace", flags.trace_file,
+                  "Stream the ordered trace to FILE as JSON Lines (one record per line)")
+      ->type_name("FILE");
+  cmd->add_flag("--json", flags.json,
+                "Print one JSON object on stdout (seed, fingerprint, verdict, assertions, "
+                "per-type percentiles, ...) and nothing else there");
+  cmd->add_flag("-q,--quiet", flags.quiet, "Print one summary line; no progress");
+}
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{
+      "backbeat-sim: a deterministic simulator for CHORUS agents on BACKBEAT.\n"
+      "Runs scenario files (scenarios/README.md) against a virtual clock and a simulated "
+      "cluster, and judges each run against its beat budgets and assertions.",
+      "backbeat-sim"};
+  app.footer(std::string(kExitCodesHelp) +
+             "\nWithout a subcommand, runs the default scenario (as `run`). Shipped scenarios: " +
+             scenarios_dir() + " (override with env BACKBEAT_SCENARIOS_DIR).");
+  app.require_subcommand(0, 1);
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a scenario and print the seed, derived options, verdict and fingerprint");
+  run_cmd
+      ->add_option("scenario", run.scenario,
+                   "Scenario file, or a shipped scenario's name (default: baseline)")
+      ->type_name("SCENARIO");
+  run_cmd
+      ->add_option("--seed", run.seed,
+                   "Master seed (decimal or 0x hex); default: the "
+                   "scenario's \"seed\"")
+      ->type_name("N");
+  run_cmd
+      ->add_option("--out", run.out_dir,
+                   "Save run.json, scenario.json (after --set) and seed in DIR, atomically; "
+                   "`replay DIR` re-runs it")
+      ->type_name("DIR");
+  run_cmd->add_flag("--check-determinism", run.check_determinism,
+                    "Run twice and compare fingerprints; on a mismatch name the first diverging "
+                    "trace record (exit 3)");
+  add_run_flags(run_cmd, run.flags);
+  run_cmd->footer(kExitCodesHelp);
+
+  ReplayArgs replay;
+  CLI::App* replay_cmd = app.add_subcommand(
+      "replay", "Re-run a scenario with a seed and check it reproduces a fingerprint");
+  replay_cmd
+      ->add_option("target", replay.target,
+                   "Scenario file or name, or a run directory written by `run --out`")
+      ->type_name("SCENARIO|DIR")
+      ->required();
+  replay_cmd
+      ->add_option("--seed", replay.seed,
+                   "Master seed (required unless TARGET is a run "
+                   "directory)")
+      ->type_name("N");
+  replay_cmd
+      ->add_option("--expect-fingerprint", replay.expect_fingerprint,
+                   "Fingerprint to reproduce, 16 hex digits (required unless TARGET is a "
+                   "run directory)")
+      ->type_name("HEX");
+  add_run_flags(replay_cmd, replay.flags);
+  replay_cmd->footer(kExitCodesHelp);
+
+  std::vector<std::string> to_validate;
+  std::vector<std::string> validate_sets;
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate",
+                         "Check scenario files strictly; print every problem as "
+                         "file:line:column: /json/pointer: what was expected");
+  validate_cmd->add_option("scenarios", to_validate, "Scenario files or names")
+      ->type_name("SCENARIO...")
+      ->required();
+  validate_cmd
+      ->add_option("--set", validate_sets,
+                   "Override a value before checking (PATH=VALUE); "
+                   "repeatable")
+      ->type_name("PATH=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  validate_cmd->footer("Exit codes: 0 every file is valid, 2 a file has problems.");
+
+  CLI::App* list_cmd =
+      app.add_subcommand("list", "List the shipped scenarios with one-line descriptions");
+  list_cmd->footer("Exit codes: 0 listed, 2 no scenarios found.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help to stdout, errors to stderr
+    return code == 0 ? kExitPass : kExitBadInput;
+  }
+  if (*replay_cmd) return replay_command(replay);
+  if (*validate_cmd) return validate_command(to_validate, validate_sets);
+  if (*list_cmd) return list_command();
+  return run_command(run);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backbeat-sim: internal error: %s\n", e.what());
+    return kExitInternal;
+  } catch (...) {
+    std::fprintf(stderr, "backbeat-sim: internal error\n");
+    return kExitInternal;
+  }
+}

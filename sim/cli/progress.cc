@@ -1,0 +1,66 @@
+#include "sim/cli/progress.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+namespace backbeat::sim::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_sigint(int) {
+  g_interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C terminates
+}
+
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_sigint);
+}
+
+bool interrupted() {
+  return g_interrupted != 0;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+ProgressLine::ProgressLine(std::string label, bool enabled)
+    : label_(std::move(label)),
+      enabled_(enabled && ::isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+ProgressLine::~ProgressLine() {
+  finish();
+}
+
+bool ProgressLine::update(double fraction) {
+  if (interrupted()) return false;
+  if (!enabled_) return true;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(100) && fraction < 1.0) return true;
+  last_ = now;
+  double elapsed = seconds_since(start_);
+  std::string eta =
+      fraction > 0.01 ? fmt::format("ETA {:.0f}s", elapsed * (1 - fraction) / fraction) : "ETA ?";
+  std::fprintf(stderr, "\r%s: %5.1f%% of virtual time, %s (Ctrl-C stops early)  ", label_.c_str(),
+               fraction * 100.0, eta.c_str());
+  std::fflush(stderr);
+  shown_ = true;
+  return true;
+}
+
+void ProgressLine::finish() {
+  if (!shown_) return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  shown_ = false;
+}
+
+}  // namespace backbeat::sim::cli

@@ -1,0 +1,41 @@
+// Progress and interruption for long runs, on the command line's side of the simulation.
+//
+// Wall time is read only here, never inside the simulation. When stderr is a terminal (and not
+// --quiet) a single self-overwriting line shows the fraction of virtual time done and an ETA.
+// Ctrl-C sets a flag that makes the next progress callback stop the run cleanly; a second Ctrl-C
+// falls back to the default action (terminate).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace backbeat::sim::cli {
+
+// Installs the SIGINT handler (idempotent).
+void install_interrupt_handler();
+// Whether Ctrl-C was pressed since install_interrupt_handler().
+bool interrupted();
+
+class ProgressLine {
+ public:
+  // `enabled` false makes every call a no-op (but interruption still stops the run).
+  ProgressLine(std::string label, bool enabled);
+  ~ProgressLine();
+
+  // For RunOptions::progress: updates the line at most ~10 times a second; false on Ctrl-C.
+  bool update(double fraction);
+  // Erases the line.
+  void finish();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+// Seconds since `start`, from the steady clock.
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+}  // namespace backbeat::sim::cli

@@ -1,0 +1,45 @@
+#include "sim/cli/scenario_catalog.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace backbeat::sim::cli {
+
+namespace fs = std::filesystem;
+
+std::string scenarios_dir() {
+  // Read by the command line only, never inside a simulation.
+  if (const char* env = std::getenv("BACKBEAT_SCENARIOS_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return BACKBEAT_SCENARIOS_DIR;
+}
+
+std::string resolve_scenario(const std::string& arg) {
+  std::error_code ec;
+  if (fs::exists(arg, ec)) return arg;
+  if (arg.find('/') == std::string::npos) {
+    fs::path shipped = fs::path(scenarios_dir()) / (arg + ".json");
+    if (fs::exists(shipped, ec)) return shipped.string();
+  }
+  return arg;
+}
+
+std::string default_scenario() {
+  return (fs::path(scenarios_dir()) / "baseline.json").string();
+}
+
+std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(scenarios_dir(), ec)) {
+    if (e.path().extension() == ".json" && e.path().filename() != "schema.json") {
+      out.push_back(e.path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace backbeat::sim::cli

@@ -1,0 +1,25 @@
+// Where the shipped scenarios live, and how a command-line argument names a scenario.
+//
+// The directory is $BACKBEAT_SCENARIOS_DIR if set, else the source tree's scenarios/ (compiled
+// in as BACKBEAT_SCENARIOS_DIR). A scenario argument is a path to a file, or the bare name of a
+// shipped scenario ("partition" for <dir>/partition.json).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace backbeat::sim::cli {
+
+std::string scenarios_dir();
+
+// The file `arg` names: `arg` itself if it exists, else <scenarios_dir>/<arg>.json if that exists,
+// else `arg` (so the loader reports it as missing under the name the user typed).
+std::string resolve_scenario(const std::string& arg);
+
+// The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
+std::string default_scenario();
+
+// Every *.json in the scenarios directory except schema.json, sorted by name.
+std::vector<std::string> shipped_scenarios();
+
+}  // namespace backbeat::sim::cli

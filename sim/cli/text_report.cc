@@ -1,0 +1,105 @@
+#include "sim/cli/text_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/scenario/duration_text.h"
+
+namespace backbeat::sim::cli {
+namespace {
+
+std::string number(double v) {
+  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && std::abs(v) < 1e15) {
+    return fmt::format("{}", static_cast<std::int64_t>(v));
+  }
+  return fmt::format("{:.4g}", v);
+}
+
+std::size_t passed_count(const scenario::RunReport& r) {
+  return static_cast<std::size_t>(
+      std::count_if(r.results.begin(), r.results.end(),
+                    [](const scenario::AssertionResult& a) { return a.pass; }));
+}
+
+}  // namespace
+
+std::string text_report(const scenario::RunReport& report, const DeterminismResult* determinism) {
+  const scenario::Scenario& sc = *report.scenario;
+  const RunOutcome& o = *report.outcome;
+  std::string out;
+  out += fmt::format("scenario  {} ({})\n", sc.name, sc.source);
+  out += fmt::format("seed      {}\n", o.seed);
+  out += "options   derived from the seed and the scenario:\n";
+  for (const std::string& line : scenario::derived_options(sc, o))
+    out += "          " + line + "\n";
+  out += fmt::format(
+      "simulated {} of virtual time in {:.3f} s wall ({} events, {} trace records)\n",
+      scenario::format_duration(o.sim_time), report.wall_time_s, o.events, o.trace_records);
+  std::vector<scenario::TypeSummary> types = scenario::summarize_types(sc.world, o);
+  if (!types.empty()) {
+    out += "operations (beats to complete: nearest-rank percentiles of completed operations)\n";
+    out += fmt::format(
+        "          {:<20} {:>7} {:>9} {:>6} {:>5} {:>10} {:>5} {:>6} {:>4} {:>4} "
+        "{:>4} {:>4}\n",
+        "type", "started", "completed", "failed", "lost", "unfinished", "over", "budget", "p50",
+        "p95", "p99", "max");
+    for (const scenario::TypeSummary& t : types) {
+      auto beat = [&](std::int64_t v) { return t.has_beats ? fmt::format("{}", v) : "-"; };
+      out += fmt::format(
+          "          {:<20} {:>7} {:>9} {:>6} {:>5} {:>10} {:>5} {:>6} {:>4} {:>4} "
+          "{:>4} {:>4}\n",
+          t.type, t.started, t.completed, t.failed, t.lost, t.unfinished, t.over_budget,
+          t.budget_beats, beat(t.p50), beat(t.p95), beat(t.p99), beat(t.max));
+    }
+  }
+  out += fmt::format(
+      "claims    {} published, {} received, {} lost, {} duplicates, {} "
+      "nonconforming\n",
+      o.claims.published, o.claims.received, o.claims.lost, o.claims.duplicates,
+      o.claims.nonconforming);
+  if (!o.faults.empty()) {
+    out += fmt::format("faults    {}\n", o.faults.size());
+    for (const FaultWindow& f : o.faults) {
+      out += fmt::format("          {:<20} {:>8.1f}s .. {:>8.1f}s  {}\n", f.kind,
+                         to_seconds(f.start - o.start), to_seconds(f.end - o.start), f.targets);
+    }
+  }
+  out += "assertions\n";
+  if (report.results.empty()) out += "          (none: the verdict passes trivially)\n";
+  for (const scenario::AssertionResult& r : report.results) {
+    std::string measured = r.measured ? number(*r.measured) : "n/a";
+    std::string unit = r.unit.empty() ? "" : " " + r.unit;
+    out += fmt::format("          {}  {:<44} {}{} {} {}{}{}\n", r.pass ? "PASS" : "FAIL", r.name,
+                       measured, r.measured ? unit : "", r.comparison, number(r.bound), unit,
+                       r.detail.empty() ? "" : "   (" + r.detail + ")");
+  }
+  out += fmt::format("verdict   {} ({}/{} assertions passed; scenario expects {}){}\n",
+                     report.passed() ? "PASS" : "FAIL", passed_count(report), report.results.size(),
+                     scenario::verdict_name(sc.expect),
+                     report.interrupted ? " -- INTERRUPTED, partial run" : "");
+  if (determinism) {
+    out += determinism->deterministic
+               ? fmt::format("determinism OK: two runs, same fingerprint, {} records\n",
+                             determinism->records_a)
+               : "determinism FAILED: " + determinism->describe() + "\n";
+  }
+  out += fmt::format("fingerprint {}\n", hex64(o.fingerprint));
+  return out;
+}
+
+std::string quiet_line(const scenario::RunReport& report) {
+  return fmt::format("{} {} seed={} fingerprint={} ({}/{} assertions){}",
+                     report.passed() ? "PASS" : "FAIL", report.scenario->name, report.outcome->seed,
+                     hex64(report.outcome->fingerprint), passed_count(report),
+                     report.results.size(), report.interrupted ? " INTERRUPTED" : "");
+}
+
+std::string first_sentence(const std::string& text) {
+  std::size_t end = text.find(". ");
+  std::string s = end == std::string::npos ? text : text.substr(0, end + 1);
+  if (s.size() > 100) s = s.substr(0, 97) + "...";
+  return s;
+}
+
+}  // namespace backbeat::sim::cli

@@ -1,0 +1,36 @@
+// The strict scenario loader: JSON with comments in, a checked Scenario or every problem out.
+//
+// Strict means: unknown keys are errors (with a did-you-mean), every value's type and range is
+// checked, cross-references are resolved (selectors must match at least one agent or server,
+// depends_on and budgets must name workload types, faults must lie inside the run), and
+// WorldConfig::validate() is the last guard. All problems are collected, not only the first, each
+// as a Diagnostic "file:line:column: /json/pointer: what was expected".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/diagnostic.h"
+#include "sim/scenario/scenario.h"
+
+namespace backbeat::sim::scenario {
+
+struct LoadResult {
+  std::optional<Scenario> scenario;  // present iff `errors` is empty
+  std::vector<Diagnostic> errors;
+
+  bool ok() const { return scenario.has_value(); }
+};
+
+// Reads and loads `path`, applying `overrides` ("PATH=VALUE", see overrides.h) before checking.
+// An unreadable file is one diagnostic located at "path".
+LoadResult load_scenario_file(const std::string& path,
+                              const std::vector<std::string>& overrides = {});
+
+// Loads `text`; `source_name` stands for the file in diagnostics.
+LoadResult load_scenario_text(std::string_view text, const std::string& source_name,
+                              const std::vector<std::string>& overrides = {});
+
+}  // namespace backbeat::sim::scenario

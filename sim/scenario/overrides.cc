@@ -1,0 +1,91 @@
+#include "sim/scenario/overrides.h"
+
+#include <fmt/format.h>
+
+#include "sim/scenario/json_positions.h"
+
+namespace backbeat::sim::scenario {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+bool parse_index(const std::string& s, std::size_t& out) {
+  if (s.empty() || s.size() > 9) return false;
+  out = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Override> parse_override(const std::string& text) {
+  auto fail = [&](std::string_view what) {
+    return Status::invalid_argument(fmt::format("--set {}: {}", text, what));
+  };
+  std::size_t eq = text.find('=');
+  if (eq == std::string::npos) return fail("expected PATH=VALUE, e.g. pulse.tempo_bpm=4");
+  std::string path = text.substr(0, eq);
+  std::string value = text.substr(eq + 1);
+  if (path.empty()) return fail("expected a path before '=', e.g. pulse.tempo_bpm");
+  Override o;
+  o.text = text;
+  for (const std::string& part : split_path(path)) {
+    if (part.empty()) return fail("empty path segment (two dots, or a leading or trailing dot)");
+    o.pointer += "/" + escape_pointer_token(part);
+  }
+  // Valid JSON stays JSON (numbers, booleans, arrays); anything else is a plain string.
+  nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  o.value = parsed.is_discarded() ? nlohmann::json(value) : std::move(parsed);
+  return o;
+}
+
+Status apply_override(nlohmann::json& document, Override& o) {
+  auto fail = [&](std::string_view what) {
+    return Status::invalid_argument(fmt::format("--set {}: {}", o.text, what));
+  };
+  std::string path = o.text.substr(0, o.text.find('='));
+  std::vector<std::string> parts = split_path(path);
+  nlohmann::json* node = &document;
+  std::string where;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    bool last = i + 1 == parts.size();
+    if (node->is_array()) {
+      std::size_t index = 0;
+      if (!parse_index(part, index)) {
+        return fail(fmt::format("'{}' is an array: expected an index, got '{}'",
+                                where.empty() ? "(document)" : where, part));
+      }
+      if (index >= node->size()) {
+        return fail(fmt::format("index {} is out of range: '{}' has {} element(s)", index, where,
+                                node->size()));
+      }
+      node = &(*node)[index];
+    } else {
+      if (node->is_null()) *node = nlohmann::json::object();
+      if (!node->is_object()) {
+        return fail(fmt::format("'{}' is a {}, not an object: cannot set '{}' inside it", where,
+                                node->type_name(), part));
+      }
+      node = &(*node)[part];
+    }
+    where += (where.empty() ? "" : ".") + part;
+    if (last) *node = o.value;
+  }
+  return Status::ok();
+}
+
+}  // namespace backbeat::sim::scenario

@@ -5,6 +5,25 @@
 #include <cmath>
 
 namespace backbeat {
+namespace {
+
+// Every agent of a process receives the very same frame bytes: the simulator fans one publish
+// out to all subscribers, and a live process hosts many agents on one connection. Decoding is a
+// pure function of the bytes, so the last result is kept per thread and reused when the bytes
+// match; a mismatch (another frame) simply decodes again.
+const Result<BeatFrame>& decode_frame_memoized(std::string_view payload) {
+  thread_local std::string last_payload;
+  thread_local Result<BeatFrame> last = Status::invalid_argument("(json): nothing decoded yet");
+  thread_local bool filled = false;
+  if (!filled || payload != last_payload) {
+    last = decode_beat_frame(payload);
+    last_payload.assign(payload);
+    filled = true;
+  }
+  return last;
+}
+
+}  // namespace
 
 Status BeatClientConfig::validate() const {
   if (!is_cluster_id(cluster_id)) {
@@ -97,7 +116,7 @@ void BeatClient::record_error(std::string message) {
 
 void BeatClient::handle_message(const Message& message) {
   ++counters_.frames_received;
-  Result<BeatFrame> frame = decode_beat_frame(message.payload);
+  const Result<BeatFrame>& frame = decode_frame_memoized(message.payload);
   if (!frame) {
     ++counters_.frames_invalid;
     record_error("dropped invalid beat frame: " + frame.status().message());

@@ -1,0 +1,68 @@
+// Whole-cluster runs: N agents at 2 BPM, three frames per beat, a steady workload, one virtual
+// hour. Counters: events_per_second, sim_seconds_per_wall_second, rss_bytes_per_agent.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <string>
+
+#include "sim/world/world.h"
+
+namespace backbeat::sim {
+namespace {
+
+// Resident set size in bytes (Linux /proc), 0 where unavailable.
+long resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
+
+WorldConfig steady_cluster(int agents) {
+  WorldConfig config;
+  config.cluster.groups[0].count = agents;
+  config.duration = std::chrono::hours(1);
+  // A steady workload: about one operation per 10 agents per beat, 1-3 beats long.
+  for (const char* type : {"dht_store", "pubsub_sync", "peer_discovery", "election"}) {
+    OperationWorkload op;
+    op.type = type;
+    op.rate_per_beat = agents / 40.0;
+    op.duration.kind = DurationDistribution::Kind::kUniform;
+    op.duration.min = 1;
+    op.duration.max = 3;
+    op.estimated_beats = 3;
+    config.workload.operations.push_back(op);
+  }
+  return config;
+}
+
+void BM_ClusterOneVirtualHour(benchmark::State& state) {
+  const int agents = static_cast<int>(state.range(0));
+  WorldConfig config = steady_cluster(agents);
+  std::uint64_t events = 0;
+  long rss_before = resident_bytes();
+  long rss_peak = 0;
+  for (auto _ : state) {
+    RunOutcome out = run_world(config, 42, {});
+    events = out.events;
+    rss_peak = std::max(rss_peak, resident_bytes());
+    benchmark::DoNotOptimize(out.fingerprint);
+  }
+  double iterations = static_cast<double>(state.iterations());
+  state.counters["events"] = static_cast<double>(events);
+  state.counters["events_per_second"] =
+      benchmark::Counter(static_cast<double>(events) * iterations, benchmark::Counter::kIsRate);
+  state.counters["sim_seconds_per_wall_second"] =
+      benchmark::Counter(3600.0 * iterations, benchmark::Counter::kIsRate);
+  state.counters["rss_bytes_per_agent"] =
+      static_cast<double>(std::max(0L, rss_peak - rss_before)) / agents;
+}
+BENCHMARK(BM_ClusterOneVirtualHour)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+}  // namespace
+}  // namespace backbeat::sim

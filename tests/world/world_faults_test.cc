@@ -170,5 +170,106 @@ TEST(WorldFaultsTest, ClockSkewChangesTheAgentsMeasuredTempoAndDriftClass) {
   EXPECT_TRUE(skewed.agents[0].in_sync_at_end);
 }
 
+TEST(WorldFaultsTest, SlowPeersTakeMoreBeatsPerOperation) {
+  WorldConfig config = base(4);
+  OperationWorkload op;
+  op.type = "dht_store";
+  op.rate_per_beat = 4;
+  op.duration.value = 2;
+  op.estimated_beats = 3;
+  config.workload.operations.push_back(op);
+  FaultSpec slow;
+  slow.kind = FaultSpec::Kind::kSlowPeers;
+  slow.at = seconds(1);
+  slow.duration = Duration{};  // the whole run
+  slow.factor = 3.0;
+  slow.latency = std::chrono::milliseconds(300);
+  slow.targets = *parse_selector("agents:0-1");
+  config.faults.push_back(slow);
+  RunOutcome out = run_world(config, 23);
+  double slow_beats = 0, fast_beats = 0;
+  int slow_n = 0, fast_n = 0;
+  for (const auto& o : out.operations) {
+    if (o.result != OperationOutcome::Result::kCompleted) continue;
+    (o.agent < 2 ? slow_beats : fast_beats) += static_cast<double>(o.beats());
+    (o.agent < 2 ? slow_n : fast_n) += 1;
+  }
+  ASSERT_GT(slow_n, 10);
+  ASSERT_GT(fast_n, 10);
+  EXPECT_GT(slow_beats / slow_n, 2.5 * fast_beats / fast_n);
+}
+
+TEST(WorldFaultsTest, PartitionCutsOffTheFarSideUntilItHeals) {
+  WorldConfig config = base(6);
+  config.cluster.nats_servers = 2;  // agents alternate between servers; the pulse is on 0
+  FaultSpec cut;
+  cut.kind = FaultSpec::Kind::kPartition;
+  cut.at = minutes(5);
+  cut.duration = minutes(3);
+  cut.servers = {1};
+  config.faults.push_back(cut);
+  RunOutcome out = run_world(config, 29);
+  for (const auto& a : out.agents) {
+    SCOPED_TRACE(a.agent_id);
+    bool far_side = a.index % 2 == 1;
+    EXPECT_EQ(a.degradation_windows.size(), far_side ? 1u : 0u);
+    EXPECT_EQ(a.reconnects, 0u);  // a partition between servers is not a disconnect
+    EXPECT_TRUE(a.in_sync_at_end);
+  }
+  EXPECT_GT(out.messages.at("beat_frame").dropped.at("partition"), 0u);
+}
+
+TEST(WorldFaultsTest, ServerDownFailsClientsOverToALiveServer) {
+  WorldConfig config = base(6);
+  config.cluster.nats_servers = 2;
+  FaultSpec down;
+  down.kind = FaultSpec::Kind::kServerDown;
+  down.at = minutes(5);
+  down.duration = minutes(5);
+  down.server = 1;
+  config.faults.push_back(down);
+  RunOutcome out = run_world(config, 31);
+  for (const auto& a : out.agents) {
+    SCOPED_TRACE(a.agent_id);
+    EXPECT_EQ(a.reconnects, a.index % 2 == 1 ? 1u : 0u);
+    EXPECT_TRUE(a.degradation_windows.empty());  // failover takes about a second
+    EXPECT_TRUE(a.in_sync_at_end);
+  }
+}
+
+TEST(WorldFaultsTest, DuplicatedClaimsAreCountedNotLost) {
+  WorldConfig config = base();
+  FaultSpec dup;
+  dup.kind = FaultSpec::Kind::kMessageDuplication;
+  dup.at = minutes(1);
+  dup.duration = minutes(10);
+  dup.probability = 0.3;
+  dup.subject = "backbeat.status.>";
+  config.faults.push_back(dup);
+  RunOutcome out = run_world(config, 37);
+  EXPECT_GT(out.claims.duplicates, 0u);
+  EXPECT_EQ(out.claims.lost, 0u);
+  EXPECT_EQ(out.claims.received, out.claims.published);
+}
+
+TEST(WorldFaultsTest, ReorderedFramesNeverMoveTheBeatBackwards) {
+  WorldConfig config = base();
+  FaultSpec reorder;
+  reorder.kind = FaultSpec::Kind::kMessageReorder;
+  reorder.at = minutes(1);
+  reorder.duration = minutes(10);
+  reorder.probability = 0.5;
+  reorder.delay = seconds(25);  // long enough for later phase frames to overtake
+  reorder.subject = "backbeat.beat.>";
+  config.faults.push_back(reorder);
+  RunOutcome out = run_world(config, 41);
+  std::uint64_t dropped = 0;
+  for (const auto& a : out.agents) {
+    dropped += a.frames_stale + a.frames_backwards;
+    EXPECT_TRUE(a.in_sync_at_end);
+  }
+  EXPECT_GT(dropped, 0u);
+}
+
 }  // namespace
 }  // namespace backbeat::sim

@@ -15,6 +15,8 @@ struct Diagnostic {
   std::string location;  // "file:line:column" or "--set PATH=VALUE"
   std::string pointer;
   std::string message;
+  int line = 0;  // 0 when not located in the file (e.g. a --set override); used for ordering
+  int column = 0;
 
   std::string to_string() const {
     return location + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " + message;

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
@@ -87,6 +88,8 @@ class Loader {
         at == At::kKey ? positions_.key(pointer) : positions_.value(pointer);
     TextPosition p = pos ? *pos : positions_.best(pointer);
     d.location = fmt::format("{}:{}:{}", source_, p.line, p.column);
+    d.line = p.line;
+    d.column = p.column;
     errors_.push_back(std::move(d));
   }
 
@@ -1350,6 +1353,11 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
   scenario.name = stem_of(source_name);
   scenario.source = source_name;
   loader.load(doc, scenario);
+  // Overrides' problems first, then the file's in text order.
+  std::stable_sort(loader.errors().begin(), loader.errors().end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   result.errors = std::move(override_errors);
   for (Diagnostic& d : loader.errors()) result.errors.push_back(std::move(d));
   if (result.errors.empty()) {

@@ -1,0 +1,348 @@
+#include "sim/live/live_run.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+
+#include "core/integration.h"
+#include "core/logger.h"
+#include "sim/kernel/hash.h"
+#include "sim/kernel/random.h"
+#include "sim/live/live_pulse.h"
+#include "sim/live/live_workload.h"
+
+namespace backbeat::live {
+namespace {
+
+// One in-process agent: the unchanged core plus what the harness observes of it (as SimAgent).
+class LiveAgent {
+ public:
+  LiveAgent(int index, std::string agent_id, const sim::AgentGroup& group, Clock& clock)
+      : index_(index), group_(group), clock_(clock) {
+    outcome_.index = index;
+    outcome_.agent_id = std::move(agent_id);
+    outcome_.group = group.name;
+  }
+  ~LiveAgent() {
+    if (integration_) (void)integration_->stop();
+  }
+
+  Status boot(const std::string& cluster_id, const std::string& node_id, Transport& transport) {
+    BackbeatConfig config;
+    config.cluster_id = cluster_id;
+    config.agent_id = outcome_.agent_id;
+    config.nats_url = "nats://live";
+    config.claim_state_words = group_.claim_state_words;
+    auto created = Integration::create(config, node_id, logger_, clock_, transport);
+    if (!created) return created.status();
+    integration_ = std::move(created).value();
+    BeatClient& client = integration_->beat_client();
+    client.on_beat([this](const BeatFrame& f) { on_beat(f); });
+    client.on_sync_change([this](bool degraded) { on_sync_change(degraded); });
+    listener_ = transport.add_connection_listener([this](ConnectionEvent e) { on_connection(e); });
+    transport_ = &transport;
+    return integration_->start();
+  }
+
+  Integration* integration() { return integration_.get(); }
+  const std::string& agent_id() const { return outcome_.agent_id; }
+  double slow_factor() const { return group_.slow_factor; }
+  const std::string& group() const { return group_.name; }
+
+  // Takes the end-of-run measurements that depend on the pulse, then stops the core.
+  void stop(std::int64_t pulse_beat) {
+    if (!integration_) return;
+    const BeatClient& client = integration_->beat_client();
+    outcome_.in_sync_at_end =
+        pulse_beat < 0 || (!client.local_degradation() && client.current_beat() >= pulse_beat - 1);
+    (void)integration_->stop();
+    if (transport_ != nullptr) transport_->remove_connection_listener(listener_);
+    transport_ = nullptr;
+  }
+
+  sim::AgentOutcome finish() {
+    const Time now = clock_.now();
+    if (degraded_since_) outcome_.degradation_windows.push_back({*degraded_since_, now});
+    if (disconnected_since_) outcome_.disconnect_windows.push_back({*disconnected_since_, now});
+    degraded_since_.reset();
+    disconnected_since_.reset();
+    if (integration_) {
+      const BeatClient& client = integration_->beat_client();
+      const BeatClientCounters& c = client.counters();
+      outcome_.frames_accepted = c.frames_accepted;
+      outcome_.frames_invalid = c.frames_invalid;
+      outcome_.frames_foreign = c.frames_foreign;
+      outcome_.frames_backwards = c.frames_backwards;
+      outcome_.frames_stale = c.frames_stale;
+      outcome_.synthetic_beats = c.synthetic_beats;
+      outcome_.skipped_beats = c.skipped_beats;
+      outcome_.claims_published = c.claims_published;
+      outcome_.claims_failed = c.claims_failed;
+      outcome_.errors = client.error_total();
+      outcome_.reconnects = client.reconnect_count();
+      outcome_.final_beat = client.current_beat();
+      outcome_.measured_bpm = client.measured_bpm();
+      outcome_.tempo_drift = tempo_drift_name(client.tempo_drift_class());
+    }
+    if (awaiting_resync_since_) {
+      const Duration took = now - *awaiting_resync_since_;
+      if (!outcome_.longest_resync || took > *outcome_.longest_resync) {
+        outcome_.longest_resync = took;
+      }
+    }
+    return outcome_;
+  }
+
+  std::uint64_t last_seq() const {
+    return integration_ ? integration_->beat_client().last_claim_sequence() : 0;
+  }
+
+ private:
+  void on_beat(const BeatFrame& frame) {
+    const bool synthetic = frame.metadata && frame.metadata->contains("synthetic");
+    if (synthetic || !awaiting_resync_since_) return;
+    if (integration_->beat_client().local_degradation()) return;
+    const Duration took = clock_.now() - *awaiting_resync_since_;
+    if (!outcome_.longest_resync || took > *outcome_.longest_resync) outcome_.longest_resync = took;
+    awaiting_resync_since_.reset();
+  }
+  void on_sync_change(bool degraded) {
+    const Time now = clock_.now();
+    if (degraded) {
+      degraded_since_ = now;
+    } else if (degraded_since_) {
+      outcome_.degradation_windows.push_back({*degraded_since_, now});
+      degraded_since_.reset();
+    }
+  }
+  void on_connection(ConnectionEvent event) {
+    const Time now = clock_.now();
+    if (event == ConnectionEvent::kDisconnected) {
+      if (!disconnected_since_) disconnected_since_ = now;
+      return;
+    }
+    if (disconnected_since_) {
+      outcome_.disconnect_windows.push_back({*disconnected_since_, now});
+      disconnected_since_.reset();
+    }
+    if (event == ConnectionEvent::kReconnected && !awaiting_resync_since_) {
+      awaiting_resync_since_ = now;
+    }
+  }
+
+  int index_;
+  sim::AgentGroup group_;
+  Clock& clock_;
+  NullLogger logger_;
+  std::unique_ptr<Integration> integration_;
+  Transport* transport_ = nullptr;
+  Transport::ListenerId listener_ = 0;
+  sim::AgentOutcome outcome_;
+  std::optional<Time> degraded_since_;
+  std::optional<Time> disconnected_since_;
+  std::optional<Time> awaiting_resync_since_;
+};
+
+}  // namespace
+
+Status check_live_config(const sim::WorldConfig& config) {
+  if (!config.faults.empty()) {
+    return Status::invalid_argument(fmt::format(
+        "faults: the scenario has {} fault(s) (first: {}); faults need the simulator and cannot "
+        "be injected in live mode (remove them, or use `backbeat-sim run`)",
+        config.faults.size(), sim::fault_kind_name(config.faults.front().kind)));
+  }
+  if (config.swarm.enabled) {
+    return Status::invalid_argument(
+        "swarm: swarm testing draws simulated faults and needs the simulator (use `backbeat-sim "
+        "run`)");
+  }
+  if (config.pulse.drift.kind != sim::DriftModel::Kind::kNone) {
+    return Status::invalid_argument(
+        "pulse.drift: drift models are simulated; a live pulse keeps the real clock's time");
+  }
+  if (!config.pulse.tempo_changes.empty()) {
+    return Status::invalid_argument(
+        "pulse.tempo_changes: tempo changes are not supported by the live pulse");
+  }
+  if (config.pulse.nodes > 1) {
+    return Status::invalid_argument(
+        "pulse.nodes: pulse failover between nodes is simulated; live mode runs one pulse");
+  }
+  if (config.cluster.agent_count() < 1) {
+    return Status::invalid_argument("cluster: live mode needs at least one agent");
+  }
+  if (config.duration <= Duration::zero()) {
+    return Status::invalid_argument("duration: must be positive");
+  }
+  return Status::ok();
+}
+
+Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
+                               EventLoop& loop) {
+  if (Status s = check_live_config(config); !s) return s;
+  const std::string& cluster_id = config.cluster.cluster_id;
+  if (options.builtin_pulse) {
+    LivePulseConfig pc;
+    pc.cluster_id = cluster_id;
+    pc.tempo_bpm = config.pulse.tempo_bpm;
+    pc.bar_length = config.pulse.bar_length;
+    pc.frames_per_beat = config.pulse.frames_per_beat;
+    if (Status s = pc.validate(); !s) return s;
+  }
+
+  auto connected = NatsTransport::connect(options.nats, loop);
+  if (!connected) return connected.status();
+  std::unique_ptr<NatsTransport> nats = std::move(connected).value();
+  LiveRunResult result;
+  result.servers = redact_urls(options.nats.servers);
+
+  // Destruction order matters: workload, agents, pulse, accountant, then the transports.
+  auto claims = std::make_unique<ReliableClaimsTransport>(*nats, loop, options.claims);
+  AccountantOptions ao;
+  ao.cluster_id = cluster_id;
+  ao.validate = options.validate_claims;
+  auto accountant = std::make_unique<ClaimAccountant>(ao, *nats, loop);
+  if (Status s = accountant->start(); !s) return s;
+  // Make sure the server has our subscriptions before anyone publishes.
+  if (Status s = nats->flush(std::chrono::seconds(2)); !s) return s;
+
+  std::unique_ptr<LivePulse> pulse;
+  if (options.builtin_pulse) {
+    LivePulseConfig pc;
+    pc.cluster_id = cluster_id;
+    pc.tempo_bpm = config.pulse.tempo_bpm;
+    pc.bar_length = config.pulse.bar_length;
+    pc.frames_per_beat = config.pulse.frames_per_beat;
+    pulse = std::make_unique<LivePulse>(pc, loop, *nats);
+  }
+
+  sim::Seeds seeds(options.seed);
+  std::vector<std::unique_ptr<LiveAgent>> agents;
+  std::vector<LiveWorkload::AgentHandle> handles;
+  int index = 0;
+  for (const sim::AgentGroup& group : config.cluster.groups) {
+    for (int k = 0; k < group.count; ++k, ++index) {
+      auto agent = std::make_unique<LiveAgent>(
+          index, fmt::format("{}{}", options.agent_id_prefix, index), group, loop);
+      const std::string node_id =
+          fmt::format("12D3KooW{:016x}", sim::mix64(seeds.derive("node-id", index)));
+      if (Status s = agent->boot(cluster_id, node_id, *claims); !s) return s;
+      handles.push_back({agent->integration(), agent->slow_factor(), agent->group()});
+      agents.push_back(std::move(agent));
+    }
+  }
+  if (pulse) (void)pulse->start();
+  auto workload = std::make_unique<LiveWorkload>(config, loop, handles, options.seed);
+  workload->start();
+
+  const Time start = loop.now();
+  result.outcome.start = start;
+  result.outcome.seed = options.seed;
+  const auto steady_start = std::chrono::steady_clock::now();
+  const auto steady_end = steady_start + config.duration;
+  bool stopped_early = false;
+  while (std::chrono::steady_clock::now() < steady_end) {
+    const auto left = steady_end - std::chrono::steady_clock::now();
+    loop.run_for(
+        std::min<Duration>(std::chrono::duration_cast<Duration>(left), options.progress_interval));
+    if (options.progress) {
+      const double done =
+          std::min(1.0, to_seconds(std::chrono::steady_clock::now() - steady_start) /
+                            std::max(1e-9, to_seconds(config.duration)));
+      if (!options.progress(done)) {
+        stopped_early = true;
+        break;
+      }
+    }
+  }
+  result.interrupted = stopped_early;
+
+  // Stop producing, then let every claim land.
+  workload->stop();
+  const std::int64_t pulse_beat = pulse ? pulse->current_beat() : accountant->current_beat();
+  for (auto& agent : agents) agent->stop(pulse_beat);
+  if (pulse) {
+    pulse->stop();
+    result.pulse_frames = pulse->frames_published();
+  }
+  std::map<std::string, std::uint64_t> published_seq;  // agent -> last seq it numbered
+  for (auto& agent : agents) published_seq[agent->agent_id()] = agent->last_seq();
+  auto all_received = [&] {
+    if (claims->window_size() != 0) return false;
+    for (const auto& [agent, last] : published_seq) {
+      if (accountant->received_from(agent) < last) return false;
+    }
+    return true;
+  };
+  (void)claims->flush_now();
+  loop.run_until(all_received, options.settle_timeout);
+  if (claims->window_size() != 0) claims->abandon("unconfirmed_at_end");
+  accountant->flush_bar();
+
+  sim::RunOutcome& o = result.outcome;
+  o.sim_time = loop.now() - start;
+  o.operations = workload->finish();
+  for (auto& agent : agents) o.agents.push_back(agent->finish());
+
+  std::map<std::pair<std::string, std::uint64_t>, std::string> causes;
+  std::uint64_t refused = 0;
+  for (const DiscardedClaim& d : claims->discarded()) {
+    causes[{d.agent_id, d.seq}] = d.cause;
+    if (d.cause == "window_full") ++refused;
+  }
+  result.gaps = accountant->gaps(published_seq, causes);
+  for (const sim::AgentOutcome& a : o.agents) o.claims.published += a.claims_published;
+  for (const auto& [agent, last] : published_seq)
+    o.claims.received += accountant->received_from(agent);
+  o.claims.duplicates = accountant->duplicates();
+  o.claims.nonconforming = accountant->nonconforming();
+  for (const ClaimGap& gap : result.gaps) {
+    if (gap.cause == "window_full") continue;  // refused at publish: counted as claims_failed
+    o.claims.lost += gap.size();
+    o.claims.lost_by_cause[gap.cause] += gap.size();
+  }
+  sim::MessageAccounting& claim_messages = o.messages["status_claim"];
+  claim_messages.published = o.claims.published;
+  claim_messages.refused = refused;
+  claim_messages.delivered = accountant->messages();
+  claim_messages.dropped = o.claims.lost_by_cause;
+  if (pulse) o.messages["beat_frame"].published = pulse->frames_published();
+  o.bar_reports = accountant->bar_reports();
+  o.tempo = accountant->tempo();
+
+  result.claim_counters = claims->counters();
+  result.disconnects = nats->disconnects();
+  result.reconnects = nats->reconnects();
+  result.slow_consumer_drops = nats->slow_consumer_drops();
+  o.events = accountant->messages() + result.pulse_frames;
+  o.derived_options.push_back("mode = live (wall clock; not reproducible, fingerprint 0)");
+  o.derived_options.push_back(fmt::format("nats = {}", result.servers));
+  o.derived_options.push_back(
+      fmt::format("agents = {} in-process on one shared NATS connection", agents.size()));
+  o.derived_options.push_back(
+      pulse ? fmt::format("pulse = built-in, {:g} BPM, bar {} beats, {} frame(s) per beat",
+                          config.pulse.tempo_bpm, config.pulse.bar_length,
+                          config.pulse.frames_per_beat)
+            : std::string("pulse = external (frames on the cluster's beat subject)"));
+  o.derived_options.push_back(fmt::format(
+      "claims = confirmed by flush every {} claims or {} ms; window republished on reconnect",
+      options.claims.batch_claims,
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.claims.flush_interval)
+          .count()));
+  o.derived_options.push_back(fmt::format("workload seed = {}", options.seed));
+
+  workload.reset();
+  agents.clear();
+  pulse.reset();
+  accountant.reset();
+  claims.reset();
+  nats->close();
+  nats.reset();
+  // Run the loop once more so closures queued by the closed connection are dropped on it.
+  loop.run_for(std::chrono::milliseconds(1));
+  return result;
+}
+
+}  // namespace backbeat::live

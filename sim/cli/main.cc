@@ -9,6 +9,9 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/scenario_catalog.h"
+#ifdef BACKBEAT_WITH_LIVE
+#include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
+#endif
 
 namespace {
 
@@ -107,12 +110,18 @@ int dispatch(int argc, char** argv) {
       app.add_subcommand("list", "List the shipped scenarios with one-line descriptions");
   list_cmd->footer("Exit codes: 0 listed, 2 no scenarios found.");
 
+#ifdef BACKBEAT_WITH_LIVE
+  auto live_commands = add_live_commands(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help to stdout, errors to stderr
     return code == 0 ? kExitPass : kExitBadInput;
   }
+#ifdef BACKBEAT_WITH_LIVE
+  if (live_commands->selected()) return live_commands->run();
+#endif
   if (*replay_cmd) return replay_command(replay);
   if (*validate_cmd) return validate_command(to_validate, validate_sets);
   if (*list_cmd) return list_command();

@@ -1,0 +1,596 @@
+#include "sim/cli/live/live_commands.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/nats/event_loop.h"
+#include "core/nats/nats_transport.h"
+#include "sim/cli/atomic_file.h"
+#include "sim/cli/exit_codes.h"
+#include "sim/cli/progress.h"
+#include "sim/cli/scenario_catalog.h"
+#include "sim/cli/text_report.h"
+#include "sim/live/live_pulse.h"
+#include "sim/live/live_run.h"
+#include "sim/live/observer.h"
+#include "sim/scenario/duration_text.h"
+#include "sim/scenario/loader.h"
+#include "sim/scenario/run_summary.h"
+
+namespace backbeat::sim::cli {
+namespace {
+
+constexpr const char* kLiveExitCodesHelp =
+    "Exit codes: 0 pass, 1 an assertion failed, 2 bad input (scenario, flag, or a scenario part "
+    "that needs the simulator: faults, swarm, drift, tempo changes, several pulse nodes), 3 "
+    "internal error, 4 cannot connect or authenticate to NATS (no server, wrong credentials, TLS "
+    "mismatch, unreadable credentials or key file), 130 interrupted.";
+constexpr const char* kPulseExitCodesHelp =
+    "Exit codes: 0 stopped (Ctrl-C or --duration), 2 bad flag, 3 internal error, 4 cannot "
+    "connect or authenticate to NATS.";
+constexpr const char* kObserveExitCodesHelp =
+    "Exit codes: 0 every message conformed, 1 non-conforming messages were seen, 2 bad flag, "
+    "3 internal error, 4 cannot connect or authenticate to NATS.";
+constexpr const char* kSecurityHelp =
+    "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
+    "environment for them (command lines are visible to other users): BACKBEAT_NATS_URL, "
+    "BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_CREDS, "
+    "BACKBEAT_NATS_NKEY, BACKBEAT_NATS_NKEY_SEED, BACKBEAT_NATS_TLS, BACKBEAT_NATS_TLS_CA, "
+    "BACKBEAT_NATS_TLS_CERT, BACKBEAT_NATS_TLS_KEY.";
+
+// Connection flags shared by live, pulse and observe; each also read from the environment.
+struct NatsFlags {
+  std::string servers;
+  std::string token;
+  std::string user;
+  std::string password;
+  std::string creds;
+  std::string nkey;
+  std::string nkey_seed;
+  bool tls = false;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+
+  live::NatsOptions options(const std::string& name) const {
+    live::NatsOptions o;
+    o.servers = servers;
+    o.name = name;
+    o.token = token;
+    o.user = user;
+    o.password = password;
+    o.credentials_file = creds;
+    o.nkey_public = nkey;
+    o.nkey_seed_file = nkey_seed;
+    o.tls = tls;
+    o.tls_ca_file = tls_ca;
+    o.tls_cert_file = tls_cert;
+    o.tls_key_file = tls_key;
+    return o;
+  }
+};
+
+void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
+  auto* url = cmd->add_option("--nats", f.servers,
+                              "NATS server URL(s), comma-separated (nats://host:port, tls://...); "
+                              "user:password@ in a URL is accepted and redacted")
+                  ->type_name("URL[,URL...]")
+                  ->envname("BACKBEAT_NATS_URL");
+  if (required) url->required();
+  // Secrets: no defaults shown, values never echoed.
+  cmd->add_option("--token", f.token, "Authentication token (prefer the environment)")
+      ->type_name("TOKEN")
+      ->envname("BACKBEAT_NATS_TOKEN");
+  cmd->add_option("--user", f.user, "User name for user/password authentication")
+      ->type_name("USER")
+      ->envname("BACKBEAT_NATS_USER");
+  cmd->add_option("--password", f.password, "Password (prefer the environment)")
+      ->type_name("PASSWORD")
+      ->envname("BACKBEAT_NATS_PASSWORD");
+  cmd->add_option("--creds", f.creds, "Credentials file (JWT + NKey seed, .creds)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_CREDS");
+  cmd->add_option("--nkey", f.nkey, "NKey public user key (U...), with --nkey-seed")
+      ->type_name("KEY")
+      ->envname("BACKBEAT_NATS_NKEY");
+  cmd->add_option("--nkey-seed", f.nkey_seed, "File holding the NKey seed")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_NKEY_SEED");
+  cmd->add_flag("--tls", f.tls, "Require TLS (implied by --tls-ca/--tls-cert or tls:// URLs)")
+      ->envname("BACKBEAT_NATS_TLS");
+  cmd->add_option("--tls-ca", f.tls_ca, "Trusted CA certificates (PEM)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_TLS_CA");
+  cmd->add_option("--tls-cert", f.tls_cert, "Client certificate chain (PEM), with --tls-key")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_TLS_CERT");
+  cmd->add_option("--tls-key", f.tls_key, "Client private key (PEM)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_TLS_KEY");
+}
+
+// The exit code for a failure to connect: 2 for a malformed option, 4 for everything the server
+// or the files decide (no server, auth, TLS, unreadable file), 3 otherwise.
+int connect_exit_code(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      return kExitBadInput;
+    case StatusCode::kUnavailable:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kNotFound:
+    case StatusCode::kDeadlineExceeded:
+      return kExitNatsConnection;
+    default:
+      return kExitInternal;
+  }
+}
+
+// Parses a --duration flag; tempo converts "N beats".
+bool parse_flag_duration(const std::string& flag, const std::string& text, double tempo,
+                         Duration& out) {
+  Result<Duration> d = scenario::parse_duration_text(text, tempo);
+  if (!d || *d <= Duration::zero()) {
+    std::fprintf(stderr, "backbeat-sim: %s %s: %s\n", flag.c_str(), text.c_str(),
+                 d ? "must be positive" : d.status().message().c_str());
+    return false;
+  }
+  out = *d;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct LiveArgs {
+  std::string scenario;
+  NatsFlags nats;
+  std::optional<std::string> cluster;
+  std::optional<int> agents;
+  bool pulse = false;
+  std::optional<double> tempo;
+  std::optional<std::string> duration;
+  std::vector<std::string> sets;
+  bool json = false;
+  bool quiet = false;
+  std::string out_dir;
+};
+
+struct PulseArgs {
+  NatsFlags nats;
+  std::string cluster;
+  double tempo = 60.0;
+  int bar_length = 4;
+  int frames_per_beat = 3;
+  std::optional<std::string> duration;
+  bool json = false;
+  bool quiet = false;
+};
+
+struct ObserveArgs {
+  NatsFlags nats;
+  std::string cluster;
+  double interval_s = 1.0;
+  std::optional<std::string> duration;
+  bool json = false;
+  bool quiet = false;
+};
+
+std::string live_text_lines(const live::LiveRunResult& r) {
+  const ClaimAccounting& c = r.outcome.claims;
+  std::string out = fmt::format(
+      "live      nats {}: {} disconnect(s), {} reconnect(s), {} slow-consumer drop(s)\n", r.servers,
+      r.disconnects, r.reconnects, r.slow_consumer_drops);
+  out += fmt::format(
+      "claims    published {}, received {}, duplicates {}, lost {} (republished after "
+      "reconnects {}, confirmed by {} flushes, largest unconfirmed window {})\n",
+      c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
+      r.claim_counters.flushes, r.claim_counters.max_window);
+  if (r.gaps.empty()) {
+    out += "claims    lost claims = 0: every claim an agent published was received\n";
+  } else {
+    for (const live::ClaimGap& g : r.gaps) {
+      out += fmt::format("gap       {} seq {}..{} ({} claim(s)): {}\n", g.agent_id, g.first_seq,
+                         g.last_seq, g.size(), g.cause);
+    }
+  }
+  return out;
+}
+
+int live_command(const LiveArgs& args) {
+  std::vector<std::string> sets = args.sets;
+  if (args.tempo) sets.push_back(fmt::format("pulse.tempo_bpm={}", *args.tempo));
+  if (args.duration) sets.push_back("duration=" + *args.duration);
+  if (args.cluster) sets.push_back("cluster.id=" + *args.cluster);
+  const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
+  scenario::LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(), arg.c_str());
+    return kExitBadInput;
+  }
+  scenario::Scenario& sc = *loaded.scenario;
+  if (args.agents) {
+    if (*args.agents < 1 || *args.agents > 10000) {
+      std::fprintf(stderr, "backbeat-sim: --agents %d: expected 1..10000\n", *args.agents);
+      return kExitBadInput;
+    }
+    if (sc.world.cluster.groups.size() != 1) {
+      std::fprintf(stderr,
+                   "backbeat-sim: --agents: scenario %s has %zu agent groups; set each "
+                   "group's count with --set cluster.groups.N.count=M instead\n",
+                   sc.name.c_str(), sc.world.cluster.groups.size());
+      return kExitBadInput;
+    }
+    sc.world.cluster.groups[0].count = *args.agents;
+  }
+  if (Status s = live::check_live_config(sc.world); !s) {
+    std::fprintf(stderr, "backbeat-sim: live %s: %s\n", sc.name.c_str(), s.message().c_str());
+    return kExitBadInput;
+  }
+  const bool show_progress = !args.quiet && !args.json;
+  if (show_progress) {
+    std::fprintf(stderr, "backbeat-sim: live %s: %d agent(s) on %s for %s at %g BPM (%s pulse)\n",
+                 sc.name.c_str(), sc.world.cluster.agent_count(),
+                 live::redact_urls(args.nats.servers).c_str(),
+                 scenario::format_duration(sc.world.duration).c_str(), sc.world.pulse.tempo_bpm,
+                 args.pulse ? "built-in" : "external");
+  }
+
+  install_interrupt_handler();
+  live::NatsLibraryGuard nats_library;
+  if (!nats_library.open_status()) {
+    std::fprintf(stderr, "backbeat-sim: %s\n", nats_library.open_status().message().c_str());
+    return kExitInternal;
+  }
+  live::LiveRunOptions options;
+  options.nats = args.nats.options("backbeat-sim-live");
+  options.builtin_pulse = args.pulse;
+  options.seed = sc.seed;
+  ProgressLine progress(sc.name + " (live)", show_progress);
+  options.progress = [&](double f) { return progress.update(f); };
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::optional<live::LiveRunResult> result;
+  {
+    live::EventLoop loop;
+    auto run = live::run_live(sc.world, options, loop);
+    progress.finish();
+    if (!run) {
+      std::fprintf(stderr, "backbeat-sim: live: %s\n", run.status().message().c_str());
+      return connect_exit_code(run.status());
+    }
+    result = std::move(run).value();
+  }
+
+  scenario::RunReport report;
+  report.scenario = &sc;
+  report.outcome = &result->outcome;
+  report.results = scenario::evaluate_assertions(sc.assertions, sc.world, result->outcome);
+  report.wall_time_s = seconds_since(wall_start);
+  report.interrupted = result->interrupted || interrupted();
+
+  nlohmann::json summary = scenario::run_summary_json(report);
+  summary["mode"] = "live";
+  summary["reconnects"] = result->reconnects;
+  nlohmann::json gaps = nlohmann::json::array();
+  for (const live::ClaimGap& g : result->gaps) {
+    gaps.push_back({{"agent", g.agent_id},
+                    {"first_seq", g.first_seq},
+                    {"last_seq", g.last_seq},
+                    {"count", g.size()},
+                    {"cause", g.cause}});
+  }
+  const live::ReliableClaimsCounters& k = result->claim_counters;
+  summary["live"] = {{"nats", result->servers},
+                     {"pulse", args.pulse ? "built-in" : "external"},
+                     {"disconnects", result->disconnects},
+                     {"reconnects", result->reconnects},
+                     {"slow_consumer_drops", result->slow_consumer_drops},
+                     {"pulse_frames", result->pulse_frames},
+                     {"claim_gaps", gaps},
+                     {"claim_window",
+                      {{"sent", k.claims_sent},
+                       {"republished", k.claims_republished},
+                       {"confirmed", k.claims_confirmed},
+                       {"flushes", k.flushes},
+                       {"flushes_failed", k.flushes_failed},
+                       {"max_window", k.max_window}}}};
+
+  if (!args.out_dir.empty()) {
+    namespace fs = std::filesystem;
+    Status s = make_directories(args.out_dir);
+    if (s) {
+      s = write_file_atomically((fs::path(args.out_dir) / "scenario.json").string(),
+                                sc.document.dump(2) + "\n");
+    }
+    if (s) {
+      s = write_file_atomically((fs::path(args.out_dir) / "run.json").string(),
+                                summary.dump(2) + "\n");
+    }
+    if (!s) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
+                   s.message().c_str());
+      return kExitInternal;
+    }
+  }
+  if (args.json) {
+    std::printf("%s\n", summary.dump().c_str());
+  } else if (args.quiet) {
+    std::printf("%s live: claims published %llu, lost %llu\n", quiet_line(report).c_str(),
+                static_cast<unsigned long long>(result->outcome.claims.published),
+                static_cast<unsigned long long>(result->outcome.claims.lost));
+  } else {
+    std::printf("%s%s", text_report(report, nullptr).c_str(), live_text_lines(*result).c_str());
+    if (!args.out_dir.empty()) std::printf("saved     %s\n", args.out_dir.c_str());
+  }
+  std::fflush(stdout);
+  if (report.interrupted) {
+    std::fprintf(stderr, "backbeat-sim: interrupted: the verdict covers only %.0f s\n",
+                 to_seconds(result->outcome.sim_time));
+    return kExitInterrupted;
+  }
+  return report.passed() ? kExitPass : kExitFail;
+}
+
+int pulse_command(const PulseArgs& args) {
+  live::LivePulseConfig config;
+  config.cluster_id = args.cluster;
+  config.tempo_bpm = args.tempo;
+  config.bar_length = args.bar_length;
+  config.frames_per_beat = args.frames_per_beat;
+  config.align_to_wall_clock = true;
+  config.node_name = "backbeat-sim-pulse";
+  if (Status s = config.validate(); !s) {
+    std::fprintf(stderr, "backbeat-sim: pulse: %s\n", s.message().c_str());
+    return kExitBadInput;
+  }
+  Duration duration{};
+  if (args.duration && !parse_flag_duration("--duration", *args.duration, args.tempo, duration)) {
+    return kExitBadInput;
+  }
+  install_interrupt_handler();
+  live::NatsLibraryGuard nats_library;
+  live::EventLoop loop;
+  auto nats = live::NatsTransport::connect(args.nats.options("backbeat-sim-pulse"), loop);
+  if (!nats) {
+    std::fprintf(stderr, "backbeat-sim: pulse: %s\n", nats.status().message().c_str());
+    return connect_exit_code(nats.status());
+  }
+  live::LivePulse pulse(config, loop, **nats);
+  if (Status s = pulse.start(); !s) {
+    std::fprintf(stderr, "backbeat-sim: pulse: %s\n", s.message().c_str());
+    return kExitInternal;
+  }
+  if (!args.quiet && !args.json) {
+    std::fprintf(stderr,
+                 "backbeat-sim: pulse on %s: backbeat.beat.%s at %g BPM, bar %d, %d frame(s) per "
+                 "beat, from beat %lld; Ctrl-C to stop\n",
+                 (*nats)->connected_url().c_str(), config.cluster_id.c_str(), config.tempo_bpm,
+                 config.bar_length, config.frames_per_beat,
+                 static_cast<long long>(pulse.current_beat()));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t disconnects_seen = 0;
+  while (!interrupted()) {
+    loop.run_for(std::chrono::milliseconds(100));
+    if (args.duration && std::chrono::steady_clock::now() - start >= duration) break;
+    if ((*nats)->is_closed()) {
+      std::fprintf(stderr, "backbeat-sim: pulse: NATS connection closed\n");
+      return kExitNatsConnection;
+    }
+    if (!args.quiet && !args.json && (*nats)->disconnects() != disconnects_seen) {
+      disconnects_seen = (*nats)->disconnects();
+      std::fprintf(stderr, "backbeat-sim: pulse: NATS connection lost; reconnecting\n");
+    }
+  }
+  pulse.stop();
+  (void)(*nats)->flush(std::chrono::seconds(1));
+  const nlohmann::json summary = {{"cluster", config.cluster_id},
+                                  {"tempo_bpm", config.tempo_bpm},
+                                  {"bar_length", config.bar_length},
+                                  {"frames_per_beat", config.frames_per_beat},
+                                  {"last_beat", pulse.current_beat()},
+                                  {"frames_published", pulse.frames_published()},
+                                  {"frames_refused", pulse.frames_refused()},
+                                  {"beats_skipped", pulse.beats_skipped()},
+                                  {"disconnects", (*nats)->disconnects()},
+                                  {"reconnects", (*nats)->reconnects()}};
+  (*nats)->close();
+  if (args.json) {
+    std::printf("%s\n", summary.dump().c_str());
+  } else {
+    std::printf(
+        "pulse stopped at beat %lld: %llu frames published, %llu refused, %llu "
+        "reconnect(s)\n",
+        static_cast<long long>(pulse.current_beat()),
+        static_cast<unsigned long long>(pulse.frames_published()),
+        static_cast<unsigned long long>(pulse.frames_refused()),
+        static_cast<unsigned long long>((*nats)->reconnects()));
+  }
+  return kExitPass;
+}
+
+int observe_command(const ObserveArgs& args) {
+  Duration duration{};
+  if (args.duration && !parse_flag_duration("--duration", *args.duration, 60.0, duration)) {
+    return kExitBadInput;
+  }
+  if (!(args.interval_s > 0)) {
+    std::fprintf(stderr, "backbeat-sim: --interval must be positive\n");
+    return kExitBadInput;
+  }
+  install_interrupt_handler();
+  live::NatsLibraryGuard nats_library;
+  live::EventLoop loop;
+  auto nats = live::NatsTransport::connect(args.nats.options("backbeat-sim-observe"), loop);
+  if (!nats) {
+    std::fprintf(stderr, "backbeat-sim: observe: %s\n", nats.status().message().c_str());
+    return connect_exit_code(nats.status());
+  }
+  live::ObserverOptions oo;
+  oo.cluster_id = args.cluster;
+  live::Observer observer(oo, **nats, loop);
+  // Every non-conforming message, as it arrives (stdout normally, stderr under --json).
+  observer.on_nonconforming([&](const live::Nonconforming& n) {
+    std::FILE* to = args.json ? stderr : stdout;
+    std::fprintf(to, "NONCONFORMING %s %s: %s\n", n.kind.c_str(), n.subject.c_str(),
+                 n.error.c_str());
+  });
+  if (Status s = observer.start(); !s) {
+    std::fprintf(stderr, "backbeat-sim: observe: %s\n", s.message().c_str());
+    return connect_exit_code(s);
+  }
+  if (!args.json && !args.quiet) {
+    std::fprintf(stderr, "backbeat-sim: observing backbeat.> on %s%s; Ctrl-C to stop\n",
+                 (*nats)->connected_url().c_str(),
+                 args.cluster.empty() ? "" : (" (cluster " + args.cluster + ")").c_str());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto next_status = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(args.interval_s));
+  while (!interrupted()) {
+    loop.run_for(std::chrono::milliseconds(100));
+    const auto now = std::chrono::steady_clock::now();
+    if (args.duration && now - start >= duration) break;
+    if (now >= next_status) {
+      next_status = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(args.interval_s));
+      const double rate = observer.claims_per_second_recent();
+      if (!args.json && !args.quiet) {
+        std::printf("--- %.1f s, %.1f claims/s%s\n%s", seconds_since(start), rate,
+                    (*nats)->is_connected() ? "" : " (NATS disconnected, reconnecting)",
+                    observer.render_status().c_str());
+        std::fflush(stdout);
+      }
+    }
+  }
+  observer.stop();
+  nlohmann::json summary = observer.summary_json();
+  summary["nats"] = {{"url", live::redact_urls(args.nats.servers)},
+                     {"disconnects", (*nats)->disconnects()},
+                     {"reconnects", (*nats)->reconnects()},
+                     {"slow_consumer_drops", (*nats)->slow_consumer_drops()}};
+  (*nats)->close();
+  if (args.json) {
+    std::printf("%s\n", summary.dump().c_str());
+  } else {
+    std::printf("%s", observer.render_summary().c_str());
+  }
+  return observer.nonconforming_total() == 0 ? kExitPass : kExitFail;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class LiveCommandsImpl final : public LiveCommands {
+ public:
+  explicit LiveCommandsImpl(CLI::App& app) {
+    live_cmd_ = app.add_subcommand(
+        "live",
+        "Run a scenario's workload on N in-process agents (the unchanged core) against a real "
+        "NATS server; same verdict, JSON summary and report as `run`");
+    live_cmd_
+        ->add_option("scenario", live_.scenario,
+                     "Scenario file or shipped scenario name (default: baseline); faults "
+                     "and swarm need the simulator and are refused")
+        ->type_name("SCENARIO");
+    add_nats_flags(live_cmd_, live_.nats, /*required=*/true);
+    live_cmd_->add_option("--cluster", live_.cluster, "Cluster id (default: the scenario's)")
+        ->type_name("ID");
+    live_cmd_
+        ->add_option("--agents", live_.agents,
+                     "Number of in-process agents (default: the scenario's)")
+        ->type_name("N");
+    live_cmd_->add_flag("--pulse", live_.pulse,
+                        "Run a built-in pulse publishing contract frames (otherwise follow an "
+                        "external pulse on backbeat.beat.<cluster>)");
+    live_cmd_->add_option("--tempo", live_.tempo, "Tempo in BPM (default: the scenario's)")
+        ->type_name("BPM");
+    live_cmd_
+        ->add_option("--duration", live_.duration,
+                     "How long to run, e.g. 30s, 5m, \"20 beats\" (default: the "
+                     "scenario's)")
+        ->type_name("D");
+    live_cmd_->add_option("--set", live_.sets, "Override a scenario value (PATH=VALUE); repeatable")
+        ->type_name("PATH=VALUE")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    live_cmd_->add_flag("--json", live_.json,
+                        "Print one JSON object on stdout (the run summary plus \"mode\", "
+                        "\"reconnects\" and \"live\")");
+    live_cmd_->add_flag("-q,--quiet", live_.quiet, "Print one summary line; no progress");
+    live_cmd_
+        ->add_option("--out", live_.out_dir, "Save run.json and scenario.json in DIR, atomically")
+        ->type_name("DIR");
+    live_cmd_->footer(std::string(kLiveExitCodesHelp) + "\n" + kSecurityHelp);
+
+    pulse_cmd_ = app.add_subcommand(
+        "pulse",
+        "A standalone pulse publishing contract beat frames, for developing real agents without "
+        "a BACKBEAT deployment (beat numbers follow the wall clock, so a restart continues "
+        "forward)");
+    add_nats_flags(pulse_cmd_, pulse_.nats, /*required=*/true);
+    pulse_cmd_->add_option("--cluster", pulse_.cluster, "Cluster id")->type_name("ID")->required();
+    pulse_cmd_->add_option("--tempo", pulse_.tempo, "Tempo in BPM, 0.1..1000 (default 60)")
+        ->type_name("BPM");
+    pulse_cmd_->add_option("--bar-length", pulse_.bar_length, "Beats per bar (default 4)")
+        ->type_name("N");
+    pulse_cmd_
+        ->add_option("--frames-per-beat", pulse_.frames_per_beat,
+                     "3: plan/execute/review frames (default); 1: execute only")
+        ->type_name("N");
+    pulse_cmd_->add_option("--duration", pulse_.duration, "Stop after D (default: Ctrl-C)")
+        ->type_name("D");
+    pulse_cmd_->add_flag("--json", pulse_.json, "Print a JSON summary on stdout at the end");
+    pulse_cmd_->add_flag("-q,--quiet", pulse_.quiet, "No start and reconnect messages");
+    pulse_cmd_->footer(std::string(kPulseExitCodesHelp) + "\n" + kSecurityHelp);
+
+    observe_cmd_ = app.add_subcommand(
+        "observe",
+        "Subscribe to backbeat.>, validate every message against the contracts, show per-agent "
+        "state, measured tempo, claims/s and every non-conforming message; summary on Ctrl-C");
+    add_nats_flags(observe_cmd_, observe_.nats, /*required=*/true);
+    observe_cmd_->add_option("--cluster", observe_.cluster, "Only this cluster (default: all)")
+        ->type_name("ID");
+    observe_cmd_
+        ->add_option("--interval", observe_.interval_s,
+                     "Seconds between status displays (default 1)")
+        ->type_name("S");
+    observe_cmd_->add_option("--duration", observe_.duration, "Stop after D (default: Ctrl-C)")
+        ->type_name("D");
+    observe_cmd_->add_flag("--json", observe_.json,
+                           "Print the summary as JSON on stdout at the end (non-conforming "
+                           "messages go to stderr as they arrive)");
+    observe_cmd_->add_flag("-q,--quiet", observe_.quiet, "No periodic status display");
+    observe_cmd_->footer(std::string(kObserveExitCodesHelp) + "\n" + kSecurityHelp);
+  }
+
+  bool selected() const override { return *live_cmd_ || *pulse_cmd_ || *observe_cmd_; }
+
+  int run() override {
+    if (*live_cmd_) return live_command(live_);
+    if (*pulse_cmd_) return pulse_command(pulse_);
+    return observe_command(observe_);
+  }
+
+ private:
+  CLI::App* live_cmd_ = nullptr;
+  CLI::App* pulse_cmd_ = nullptr;
+  CLI::App* observe_cmd_ = nullptr;
+  LiveArgs live_;
+  PulseArgs pulse_;
+  ObserveArgs observe_;
+};
+
+}  // namespace
+
+std::unique_ptr<LiveCommands> add_live_commands(CLI::App& app) {
+  return std::make_unique<LiveCommandsImpl>(app);
+}
+
+}  // namespace backbeat::sim::cli

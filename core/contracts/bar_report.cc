@@ -4,9 +4,12 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
+#include "core/contracts/decode_paths.h"
 #include "core/contracts/field_rules.h"
 #include "core/contracts/json_fields.h"
+#include "core/contracts/json_scan.h"
 #include "core/contracts/json_writer.h"
 #include "core/contracts/utf8.h"
 
@@ -50,9 +53,98 @@ Result<BarReportIssue> issue_from_json(const nlohmann::json& json, std::size_t i
 }  // namespace
 
 Result<BarReport> decode_bar_report(std::string_view json_text) {
+  if (std::optional<Result<BarReport>> fast = fast_path::decode_bar_report(json_text)) {
+    return std::move(*fast);
+  }
+  return reference::decode_bar_report(json_text);
+}
+
+Result<BarReport> reference::decode_bar_report(std::string_view json_text) {
   nlohmann::json json;
   if (Status s = parse_json_object(json_text, &json); !s.is_ok()) return s;
   return bar_report_from_json(json);
+}
+
+// The checks of bar_report_from_json, in the same order, on scanned fields.
+std::optional<Result<BarReport>> fast_path::decode_bar_report(std::string_view json_text) {
+  enum Slot {
+    kType,
+    kWindow,
+    kFrom,
+    kTo,
+    kAgents,
+    kOnTime,
+    kHelp,
+    kSecrets,
+    kDrift,
+    kIssues,
+    kSlots
+  };
+  static constexpr json_scan::Field kFields[kSlots] = {
+      {"type"},
+      {"window_id"},
+      {"from_beat"},
+      {"to_beat"},
+      {"agents_reporting"},
+      {"on_time_reviews"},
+      {"help_promises_fulfilled"},
+      {"secret_rotations_ok"},
+      {"tempo_drift_ms"},
+      {"issues", true},
+  };
+  json_scan::Value v[kSlots];
+  bool has_unknown = false;
+  std::string first_unknown;
+  if (!json_scan::scan_object(json_text, kFields, v, &has_unknown, &first_unknown)) {
+    return std::nullopt;
+  }
+  if (Status s = json_scan::check_type_field(v[kType], kBarReportType); !s.is_ok()) return s;
+
+  BarReport report;
+  if (Status s = json_scan::read_string(v[kWindow], "window_id", true, is_window_id, kWindowIdRule,
+                                        &report.window_id);
+      !s.is_ok()) {
+    return s;
+  }
+  const std::tuple<Slot, std::string_view, std::int64_t*> counters[] = {
+      {kFrom, "from_beat", &report.from_beat},
+      {kTo, "to_beat", &report.to_beat},
+      {kAgents, "agents_reporting", &report.agents_reporting},
+      {kOnTime, "on_time_reviews", &report.on_time_reviews},
+      {kHelp, "help_promises_fulfilled", &report.help_promises_fulfilled},
+  };
+  for (const auto& [slot, field, out] : counters) {
+    if (Status s = json_scan::read_int64(v[slot], field, true, 0, kMaxCount, out); !s.is_ok()) {
+      return s;
+    }
+  }
+  if (Status s =
+          json_scan::read_bool(v[kSecrets], "secret_rotations_ok", &report.secret_rotations_ok);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_number(v[kDrift], "tempo_drift_ms", true, is_any_number,
+                                        "a number", &report.tempo_drift_ms);
+      !s.is_ok()) {
+    return s;
+  }
+  if (v[kIssues].present()) {
+    // Scanned with `build`: json holds the value whatever its kind.
+    const nlohmann::json& issues = v[kIssues].json;
+    if (!issues.is_array() || issues.size() > kMaxIssues) {
+      return field_error(
+          "issues", kIssuesRule,
+          issues.is_array() ? fmt::format("{} entries", issues.size()) : describe_json(&issues));
+    }
+    report.issues.reserve(issues.size());
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      Result<BarReportIssue> issue = issue_from_json(issues[i], i);
+      if (!issue.is_ok()) return issue.status();
+      report.issues.push_back(std::move(issue).value());
+    }
+  }
+  if (has_unknown) return unknown_field_error(first_unknown);
+  return report;
 }
 
 // Checks, in this order: the value is an object, type, the fields in contract order, then

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <limits>
 
+#include "core/contracts/decode_paths.h"
 #include "core/contracts/field_rules.h"
 #include "core/contracts/hlc.h"
 #include "core/contracts/json_fields.h"
+#include "core/contracts/json_scan.h"
 #include "core/contracts/json_writer.h"
 #include "core/contracts/rfc3339.h"
 
@@ -64,9 +66,99 @@ const char* beat_phase_name(BeatPhase phase) {
 }
 
 Result<BeatFrame> decode_beat_frame(std::string_view json_text) {
+  if (std::optional<Result<BeatFrame>> fast = fast_path::decode_beat_frame(json_text)) {
+    return std::move(*fast);
+  }
+  return reference::decode_beat_frame(json_text);
+}
+
+Result<BeatFrame> reference::decode_beat_frame(std::string_view json_text) {
   nlohmann::json json;
   if (Status s = parse_json_object(json_text, &json); !s.is_ok()) return s;
   return beat_frame_from_json(json);
+}
+
+// The checks of beat_frame_from_json, in the same order, on scanned fields.
+std::optional<Result<BeatFrame>> fast_path::decode_beat_frame(std::string_view json_text) {
+  enum Slot {
+    kType,
+    kClusterId,
+    kBeatIndex,
+    kDownbeat,
+    kPhase,
+    kHlc,
+    kDeadline,
+    kTempo,
+    kWindow,
+    kMetadata,
+    kSlots
+  };
+  static constexpr json_scan::Field kFields[kSlots] = {
+      {"type"}, {"cluster_id"},  {"beat_index"}, {"downbeat"},  {"phase"},
+      {"hlc"},  {"deadline_at"}, {"tempo_bpm"},  {"window_id"}, {"metadata", true},
+  };
+  json_scan::Value v[kSlots];
+  bool has_unknown = false;
+  std::string first_unknown;
+  if (!json_scan::scan_object(json_text, kFields, v, &has_unknown, &first_unknown)) {
+    return std::nullopt;
+  }
+  if (Status s = json_scan::check_type_field(v[kType], kBeatFrameType); !s.is_ok()) return s;
+
+  BeatFrame frame;
+  if (Status s = json_scan::read_string(v[kClusterId], "cluster_id", true, is_cluster_id,
+                                        kClusterIdRule, &frame.cluster_id);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_int64(v[kBeatIndex], "beat_index", true, 0, kMaxBeatIndex,
+                                       &frame.beat_index);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_bool(v[kDownbeat], "downbeat", &frame.downbeat); !s.is_ok()) {
+    return s;
+  }
+
+  const std::optional<BeatPhase> parsed_phase =
+      v[kPhase].is_string() ? phase_from_name(v[kPhase].string) : std::nullopt;
+  if (!parsed_phase) return field_error("phase", kPhaseRule, json_scan::describe_value(v[kPhase]));
+  frame.phase = *parsed_phase;
+
+  if (Status s = json_scan::read_string(v[kHlc], "hlc", true, is_valid_hlc, kHlcRule, &frame.hlc);
+      !s.is_ok()) {
+    return s;
+  }
+
+  const json_scan::Value& deadline = v[kDeadline];
+  if (!deadline.is_string()) {
+    return field_error("deadline_at", kDeadlineRule, json_scan::describe_value(deadline));
+  }
+  Result<Time> deadline_at = parse_rfc3339(deadline.string);
+  if (!deadline_at.is_ok()) {
+    return field_error(
+        "deadline_at", kDeadlineRule,
+        json_scan::describe_value(deadline) + " (" + deadline_at.status().message() + ")");
+  }
+  frame.deadline_at = *deadline_at;
+
+  if (Status s = json_scan::read_number(v[kTempo], "tempo_bpm", true, is_tempo_bpm, kTempoRule,
+                                        &frame.tempo_bpm);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_string(v[kWindow], "window_id", true, is_window_id, kWindowIdRule,
+                                        &frame.window_id);
+      !s.is_ok()) {
+    return s;
+  }
+  if (v[kMetadata].present()) {
+    // Scanned with `build`: json holds the value whatever its kind.
+    if (Status s = check_metadata(v[kMetadata].json); !s.is_ok()) return s;
+    frame.metadata = std::move(v[kMetadata].json);
+  }
+  if (has_unknown) return unknown_field_error(first_unknown);
+  return frame;
 }
 
 // Checks, in this order: the value is an object, type, the fields in contract order, then

@@ -90,15 +90,17 @@ Status check_known_fields(const nlohmann::json& object,
         break;
       }
     }
-    if (!is_known) {
-      // Cut very long keys so the message stays readable; it still starts with the key.
-      const std::string_view shown(key.data(), utf8_prefix_bytes(key, kMaxShownChars));
-      return Status::invalid_argument(
-          fmt::format("{}{}: unknown field (the contract allows no other top-level fields)", shown,
-                      shown.size() < key.size() ? "..." : ""));
-    }
+    if (!is_known) return unknown_field_error(key);
   }
   return Status::ok();
+}
+
+Status unknown_field_error(std::string_view key) {
+  // Cut very long keys so the message stays readable; it still starts with the key.
+  const std::string_view shown(key.data(), utf8_prefix_bytes(key, kMaxShownChars));
+  return Status::invalid_argument(
+      fmt::format("{}{}: unknown field (the contract allows no other top-level fields)", shown,
+                  shown.size() < key.size() ? "..." : ""));
 }
 
 Status check_type_field(const nlohmann::json& object, std::string_view expected) {

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <limits>
 
+#include "core/contracts/decode_paths.h"
 #include "core/contracts/field_rules.h"
 #include "core/contracts/hlc.h"
 #include "core/contracts/json_fields.h"
+#include "core/contracts/json_scan.h"
 #include "core/contracts/json_writer.h"
 #include "core/contracts/utf8.h"
 
@@ -107,9 +109,124 @@ std::string truncate_utf8(std::string_view text, std::size_t max_chars) {
 }
 
 Result<StatusClaim> decode_status_claim(std::string_view json_text) {
+  if (std::optional<Result<StatusClaim>> fast = fast_path::decode_status_claim(json_text)) {
+    return std::move(*fast);
+  }
+  return reference::decode_status_claim(json_text);
+}
+
+Result<StatusClaim> reference::decode_status_claim(std::string_view json_text) {
   nlohmann::json json;
   if (Status s = parse_json_object(json_text, &json); !s.is_ok()) return s;
   return status_claim_from_json(json);
+}
+
+// The checks of status_claim_from_json, in the same order, on scanned fields.
+std::optional<Result<StatusClaim>> fast_path::decode_status_claim(std::string_view json_text) {
+  enum Slot {
+    kType,
+    kAgentId,
+    kTaskId,
+    kBeatIndex,
+    kState,
+    kBeatsLeft,
+    kProgress,
+    kNotes,
+    kHlc,
+    kResources,
+    kDependencies,
+    kMetadata,
+    kSlots
+  };
+  static constexpr json_scan::Field kFields[kSlots] = {
+      {"type"},
+      {"agent_id"},
+      {"task_id"},
+      {"beat_index"},
+      {"state"},
+      {"beats_left"},
+      {"progress"},
+      {"notes"},
+      {"hlc"},
+      {"resources", true},
+      {"dependencies", true},
+      {"metadata", true},
+  };
+  json_scan::Value v[kSlots];
+  bool has_unknown = false;
+  std::string first_unknown;
+  if (!json_scan::scan_object(json_text, kFields, v, &has_unknown, &first_unknown)) {
+    return std::nullopt;
+  }
+  if (Status s = json_scan::check_type_field(v[kType], kStatusClaimType); !s.is_ok()) return s;
+
+  StatusClaim claim;
+  if (Status s = json_scan::read_string(v[kAgentId], "agent_id", true, is_agent_id, kAgentIdRule,
+                                        &claim.agent_id);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_string(v[kTaskId], "task_id", false, is_agent_id, kAgentIdRule,
+                                        &claim.task_id);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_int64(v[kBeatIndex], "beat_index", true, 0, kMaxBeatIndex,
+                                       &claim.beat_index);
+      !s.is_ok()) {
+    return s;
+  }
+
+  const std::optional<ClaimState> parsed_state =
+      v[kState].is_string() ? state_from_name(v[kState].string) : std::nullopt;
+  if (!parsed_state) return field_error("state", kStateRule, json_scan::describe_value(v[kState]));
+  claim.state = *parsed_state;
+
+  std::int64_t beats_left = 0;
+  if (Status s =
+          json_scan::read_int64(v[kBeatsLeft], "beats_left", false, 0, kMaxBeatsLeft, &beats_left);
+      !s.is_ok()) {
+    return s;
+  }
+  claim.beats_left = static_cast<int>(beats_left);
+  if (Status s = json_scan::read_number(v[kProgress], "progress", false, is_progress, kProgressRule,
+                                        &claim.progress);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s =
+          json_scan::read_string(v[kNotes], "notes", false, is_notes, kNotesRule, &claim.notes);
+      !s.is_ok()) {
+    return s;
+  }
+  if (Status s = json_scan::read_string(v[kHlc], "hlc", true, is_valid_hlc, kHlcRule, &claim.hlc);
+      !s.is_ok()) {
+    return s;
+  }
+  // Free-form fields were scanned with `build`: json holds the value whatever its kind.
+  if (v[kResources].present()) {
+    if (!v[kResources].json.is_object()) {
+      return field_error("resources", "an object", describe_json(&v[kResources].json));
+    }
+    claim.resources = std::move(v[kResources].json);
+  }
+  if (v[kDependencies].present()) {
+    const nlohmann::json& dependencies = v[kDependencies].json;
+    if (Status s = check_dependencies(dependencies); !s.is_ok()) return s;
+    claim.dependencies.emplace();
+    claim.dependencies->reserve(dependencies.size());
+    for (const nlohmann::json& entry : dependencies) {
+      claim.dependencies->push_back(*entry.get_ptr<const std::string*>());
+    }
+  }
+  if (v[kMetadata].present()) {
+    if (!v[kMetadata].json.is_object()) {
+      return field_error("metadata", "an object", describe_json(&v[kMetadata].json));
+    }
+    claim.metadata = std::move(v[kMetadata].json);
+  }
+  if (has_unknown) return unknown_field_error(first_unknown);
+  return claim;
 }
 
 // Checks, in this order: the value is an object, type, the fields in contract order, then

@@ -130,7 +130,7 @@ std::optional<Result<BarReport>> fast_path::decode_bar_report(std::string_view j
   }
   if (v[kIssues].present()) {
     // Scanned with `build`: json holds the value whatever its kind.
-    const nlohmann::json& issues = v[kIssues].json;
+    const nlohmann::json& issues = *v[kIssues].json;
     if (!issues.is_array() || issues.size() > kMaxIssues) {
       return field_error(
           "issues", kIssuesRule,

@@ -154,8 +154,8 @@ std::optional<Result<BeatFrame>> fast_path::decode_beat_frame(std::string_view j
   }
   if (v[kMetadata].present()) {
     // Scanned with `build`: json holds the value whatever its kind.
-    if (Status s = check_metadata(v[kMetadata].json); !s.is_ok()) return s;
-    frame.metadata = std::move(v[kMetadata].json);
+    if (Status s = check_metadata(*v[kMetadata].json); !s.is_ok()) return s;
+    frame.metadata = std::move(*v[kMetadata].json);
   }
   if (has_unknown) return unknown_field_error(first_unknown);
   return frame;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -82,6 +83,15 @@ std::size_t multibyte_length(const char* p, const char* end) {
   return length;
 }
 
+// a == b, without a library call for these short keys.
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 class Scanner {
  public:
   explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
@@ -110,6 +120,7 @@ class Scanner {
       return true;
     }
     std::string key_storage;
+    std::size_t guess = 0;
     for (;;) {
       if (p_ == end_ || *p_ != '"') return false;
       ++p_;
@@ -117,16 +128,24 @@ class Scanner {
       if (!string(&key, &key_storage)) return false;
       if (!expect(':')) return false;
       skip_whitespace();
+      // Messages usually list their fields in contract order: try the one after the last.
       std::size_t slot = fields.size();
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i].name == key) {
-          slot = i;
-          break;
+      if (guess < fields.size() && same_text(fields[guess].name, key)) {
+        slot = guess;
+      } else {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          if (same_text(fields[i].name, key)) {
+            slot = i;
+            break;
+          }
         }
       }
+      if (slot < fields.size()) guess = slot + 1;
       if (slot < fields.size()) {
         Value& value = values[slot];
-        if (!this->value(2, &value, fields[slot].build ? &value.json : nullptr)) return false;
+        nlohmann::json* build = nullptr;
+        if (fields[slot].build) build = &value.json.emplace();
+        if (!this->value(2, &value, build)) return false;
       } else {
         if (!*has_unknown || key < std::string_view(*first_unknown)) {
           first_unknown->assign(key);
@@ -275,11 +294,32 @@ class Scanner {
     }
   }
 
+  // Skips bytes that need no attention inside a string (0x20..0x7F except '"' and '\\'),
+  // eight at a time.
+  void skip_plain_ascii() {
+    constexpr std::uint64_t kOnes = 0x0101010101010101;
+    constexpr std::uint64_t kHighs = 0x8080808080808080;
+    while (end_ - p_ >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p_, sizeof word);
+      // Nonzero when some byte is < 0x20, '"', '\\' or >= 0x80: the "has a zero byte" test
+      // applied to word - 0x20.., word ^ '"'.. and word ^ '\\'.. (borrows can only add false
+      // alarms, which the byte-wise loop then clears), plus the high bits of word itself.
+      const std::uint64_t quote = word ^ (kOnes * '"');
+      const std::uint64_t backslash = word ^ (kOnes * '\\');
+      const std::uint64_t special =
+          ((word - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes) | word) & kHighs;
+      if (special != 0) break;
+      p_ += 8;
+    }
+  }
+
   // After the opening quote. `*out` views the input when the string has no escapes, else
   // `*storage`.
   bool string(std::string_view* out, std::string* storage) {
     const char* start = p_;
     for (;;) {
+      skip_plain_ascii();
       if (p_ == end_) return false;
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,9 +51,9 @@ struct Value {
   std::int64_t integer = 0;
   std::uint64_t unsigned_integer = 0;
   double floating = 0.0;
-  std::string_view string;  // unescaped text: into the input, or into `storage`
-  std::string storage;      // unescaped text of a string that had escapes
-  nlohmann::json json;      // the whole value, only for fields scanned with `build`
+  std::string_view string;             // unescaped text: into the input, or into `storage`
+  std::string storage;                 // unescaped text of a string that had escapes
+  std::optional<nlohmann::json> json;  // the whole value, for fields scanned with `build`
 
   bool present() const { return kind != Kind::kMissing; }
   bool is_string() const { return kind == Kind::kString; }

@@ -34,17 +34,26 @@ void append_escaped_control(std::string& out, unsigned char byte) {
   }
 }
 
+bool is_plain(unsigned char byte) {
+  return byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\';
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t pos = 0;
   while (pos < text.size()) {
+    // Printable ASCII other than '"' and '\\' is copied as it is: append whole runs of it.
+    std::size_t end = pos;
+    while (end < text.size() && is_plain(static_cast<unsigned char>(text[end]))) ++end;
+    if (end > pos) {
+      out.append(text.data() + pos, end - pos);
+      pos = end;
+      continue;
+    }
     const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
-      out.push_back(static_cast<char>(byte));
-      ++pos;
-    } else if (byte == '"' || byte == '\\') {
+    if (byte == '"' || byte == '\\') {
       out.push_back('\\');
       out.push_back(static_cast<char>(byte));
       ++pos;

@@ -205,13 +205,13 @@ std::optional<Result<StatusClaim>> fast_path::decode_status_claim(std::string_vi
   }
   // Free-form fields were scanned with `build`: json holds the value whatever its kind.
   if (v[kResources].present()) {
-    if (!v[kResources].json.is_object()) {
-      return field_error("resources", "an object", describe_json(&v[kResources].json));
+    if (!v[kResources].json->is_object()) {
+      return field_error("resources", "an object", describe_json(&*v[kResources].json));
     }
-    claim.resources = std::move(v[kResources].json);
+    claim.resources = std::move(*v[kResources].json);
   }
   if (v[kDependencies].present()) {
-    const nlohmann::json& dependencies = v[kDependencies].json;
+    const nlohmann::json& dependencies = *v[kDependencies].json;
     if (Status s = check_dependencies(dependencies); !s.is_ok()) return s;
     claim.dependencies.emplace();
     claim.dependencies->reserve(dependencies.size());
@@ -220,10 +220,10 @@ std::optional<Result<StatusClaim>> fast_path::decode_status_claim(std::string_vi
     }
   }
   if (v[kMetadata].present()) {
-    if (!v[kMetadata].json.is_object()) {
-      return field_error("metadata", "an object", describe_json(&v[kMetadata].json));
+    if (!v[kMetadata].json->is_object()) {
+      return field_error("metadata", "an object", describe_json(&*v[kMetadata].json));
     }
-    claim.metadata = std::move(v[kMetadata].json);
+    claim.metadata = std::move(*v[kMetadata].json);
   }
   if (has_unknown) return unknown_field_error(first_unknown);
   return claim;
@@ -341,7 +341,14 @@ std::string encode_status_claim(const StatusClaim& claim, ClaimStateWords words)
   out.add_string("state", claim_state_name(claim.state, words));
   out.add_int("beats_left", clamp_beats_left(claim.beats_left));
   out.add_double("progress", clamp_progress(claim.progress));
-  if (!claim.notes.empty()) out.add_string("notes", limit_notes(claim.notes));
+  if (!claim.notes.empty()) {
+    // Notes within the limits are written as they are (limit_notes would copy them unchanged).
+    if (is_notes(claim.notes)) {
+      out.add_string("notes", claim.notes);
+    } else {
+      out.add_string("notes", limit_notes(claim.notes));
+    }
+  }
   out.add_string("hlc", claim.hlc);
   if (claim.resources) out.add_json("resources", *claim.resources);
   if (claim.dependencies) {

@@ -54,6 +54,11 @@ std::optional<std::size_t> utf8_char_count(std::string_view text) {
   std::size_t count = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {  // ASCII: one byte, one character
+      ++pos;
+      ++count;
+      continue;
+    }
     const std::size_t length = utf8_sequence_length(text, pos);
     if (length == 0) return std::nullopt;
     pos += length;

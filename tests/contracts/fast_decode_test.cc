@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "core/contracts/decode_paths.h"
+#include "core/contracts/json_writer.h"
+#include "core/contracts/utf8.h"
 #include "tests/contracts/mutate.h"
 #include "tests/contracts/test_data.h"
 
@@ -815,6 +817,75 @@ TEST(FastDecode, DeepNestingMatchesReference) {
     }
   }
   report("deep nesting", tally);
+}
+
+// append_json_string appends runs of plain ASCII in chunks now; its output must stay what the
+// byte-by-byte original wrote (kept here as the reference).
+void reference_append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+      out.push_back(static_cast<char>(byte));
+      ++pos;
+    } else if (byte == '"' || byte == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(byte));
+      ++pos;
+    } else if (byte < 0x20) {
+      const std::string_view shorts[] = {"\\b", "\\t", "\\n", "", "\\f", "\\r"};
+      if (byte >= '\b' && byte <= '\r' && !shorts[byte - '\b'].empty()) {
+        out.append(shorts[byte - '\b']);
+      } else {
+        out.append("\\u00");
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xF]);
+      }
+      ++pos;
+    } else if (const std::size_t length = utf8_sequence_length(text, pos); length > 0) {
+      out.append(text.substr(pos, length));
+      pos += length;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++pos;
+    }
+  }
+  out.push_back('"');
+}
+
+TEST(FastEncode, JsonStringsMatchByteWiseReference) {
+  std::mt19937 random(1234);
+  static constexpr std::string_view kBytes =
+      "aZ09 "
+      "-_:\"\\/\b\f\n\r\t\x01\x1f\x7f\x80\xbf\xc3\xa9\xe2\x82\xac\xf0\x9f\x8e\xb5\xed\xa0\x80\xff";
+  for (int i = 0; i < 50'000; ++i) {
+    std::string text;
+    for (int n = static_cast<int>(random() % 40); n > 0; --n) {
+      text.push_back(kBytes[random() % kBytes.size()]);
+    }
+    std::string fast = "x";
+    std::string expected = "x";
+    append_json_string(fast, text);
+    reference_append_json_string(expected, text);
+    ASSERT_EQ(fast, expected) << text;
+  }
+}
+
+// encode_status_claim writes notes within the limits as they are, and others through
+// limit_notes: either way what decodes back is the notes cut to 256 characters, sanitized.
+TEST(FastEncode, ClaimNotesAreLimitedAsBefore) {
+  StatusClaim claim = *decode_status_claim(kClaim);
+  for (const std::string& notes :
+       {std::string(256, 'a'), std::string(257, 'b'), std::string(300, 'c') + "\xff",
+        std::string("\xff\xfe ok"), std::string("caf\xc3\xa9 \"q\" \n"),
+        std::string(255, 'd') + "\xf0\x9f\x8e\xb5\xf0\x9f\x8e\xb5"}) {
+    claim.notes = notes;
+    Result<StatusClaim> again = decode_status_claim(encode_status_claim(claim));
+    ASSERT_TRUE(again.is_ok()) << again.status().message();
+    EXPECT_EQ(again->notes, truncate_utf8(sanitize_utf8(notes), 256));
+  }
 }
 
 }  // namespace

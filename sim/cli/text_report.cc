@@ -54,9 +54,9 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
     }
   }
   out += fmt::format(
-      "claims    {} published, {} received, {} lost, {} duplicates, {} "
-      "nonconforming\n",
-      o.claims.published, o.claims.received, o.claims.lost, o.claims.duplicates,
+      "claims    {} published, {} received, {} in flight at the end, {} lost, {} duplicates, "
+      "{} nonconforming\n",
+      o.claims.published, o.claims.received, o.claims.in_flight, o.claims.lost, o.claims.duplicates,
       o.claims.nonconforming);
   if (!o.faults.empty()) {
     out += fmt::format("faults    {}\n", o.faults.size());

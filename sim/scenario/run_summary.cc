@@ -120,9 +120,13 @@ json run_summary_json(const RunReport& report) {
 
   json lost_by_cause = json::object();
   for (const auto& [cause, n] : o.claims.lost_by_cause) lost_by_cause[cause] = n;
-  j["claims"] = {{"published", o.claims.published},         {"received", o.claims.received},
-                 {"duplicates", o.claims.duplicates},       {"lost", o.claims.lost},
-                 {"nonconforming", o.claims.nonconforming}, {"lost_by_cause", lost_by_cause}};
+  j["claims"] = {{"published", o.claims.published},
+                 {"received", o.claims.received},
+                 {"duplicates", o.claims.duplicates},
+                 {"in_flight", o.claims.in_flight},
+                 {"lost", o.claims.lost},
+                 {"nonconforming", o.claims.nonconforming},
+                 {"lost_by_cause", lost_by_cause}};
 
   std::uint64_t reconnects = 0, crashes = 0, synthetic = 0, degraded_agents = 0, out_of_sync = 0;
   for (const AgentOutcome& a : o.agents) {

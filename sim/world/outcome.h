@@ -74,11 +74,12 @@ struct MessageAccounting {
 };
 
 struct ClaimAccounting {
-  std::uint64_t published = 0;                         // accepted by publish() on the agents' side
-  std::uint64_t received = 0;                          // distinct (agent, seq) the reverb received
-  std::uint64_t duplicates = 0;                        // received more than once
-  std::uint64_t lost = 0;                              // accepted but never received: lost silently
-  std::uint64_t nonconforming = 0;                     // failed contract validation at the reverb
+  std::uint64_t published = 0;      // accepted by publish() on the agents' side
+  std::uint64_t received = 0;       // distinct (agent, seq) the reverb received
+  std::uint64_t duplicates = 0;     // received more than once
+  std::uint64_t in_flight = 0;      // still on the wire or in a reconnect buffer when the run ended
+  std::uint64_t lost = 0;           // accepted, never received and not in flight: lost silently
+  std::uint64_t nonconforming = 0;  // failed contract validation at the reverb
   std::map<std::string, std::uint64_t> lost_by_cause;  // detection_window, buffer_discarded, ...
 };
 

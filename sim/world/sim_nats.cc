@@ -291,6 +291,7 @@ void SimNats::deliver_to(SimConnection& from, std::uint32_t message, std::uint32
       d = static_cast<std::uint32_t>(deliveries_.size());
       deliveries_.push_back({message, subscription});
     }
+    ++scheduled_[static_cast<int>(m.kind)];
     kernel_.schedule_at(arrival + Duration(c), &SimNats::on_delivery, this, d);
   }
 }
@@ -302,6 +303,7 @@ void SimNats::on_delivery(void* self_ptr, std::uint64_t delivery) {
   Subscription& sub = self->subscriptions_[d.subscription];
   --sub.pending;
   SimMessage& m = self->messages_[d.message];
+  --self->scheduled_[static_cast<int>(m.kind)];
   if (!sub.live) {
     self->drop(m.kind, "unsubscribed", sub.connection->node_, m.id);
   } else if (sub.connection->state_ != SimConnection::State::kConnected) {
@@ -429,6 +431,14 @@ std::uint64_t SimNats::add_message_fault(MessageFaultRule rule) {
 
 void SimNats::remove_message_fault(std::uint64_t id) {
   message_faults_.erase(id);
+}
+
+std::uint64_t SimNats::in_flight(MessageKind kind) const {
+  std::uint64_t n = scheduled_[static_cast<int>(kind)];
+  for (const auto& c : connections_) {
+    for (const auto& [subject, payload] : c->buffer_) n += message_kind_of(subject) == kind;
+  }
+  return n;
 }
 
 std::map<std::string, MessageAccounting> SimNats::accounting_by_name() const {

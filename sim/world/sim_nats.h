@@ -119,6 +119,9 @@ class SimNats {
   void remove_message_fault(std::uint64_t id);
 
   std::map<std::string, MessageAccounting> accounting_by_name() const;
+  // Messages of `kind` scheduled for delivery but not yet delivered, plus those waiting in
+  // reconnect buffers: what the end of a run catches in flight.
+  std::uint64_t in_flight(MessageKind kind) const;
   const NatsBehaviour& behaviour() const { return behaviour_; }
 
  private:
@@ -183,6 +186,7 @@ class SimNats {
   std::map<std::uint64_t, MessageFaultRule> message_faults_;
   std::uint64_t next_fault_id_ = 1;
   MessageAccounting accounting_[4];
+  std::uint64_t scheduled_[4] = {0, 0, 0, 0};  // deliveries scheduled and not yet run
 };
 
 }  // namespace backbeat::sim

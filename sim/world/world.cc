@@ -190,9 +190,10 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   outcome.messages = nats.accounting_by_name();
   outcome.claims = reverb.claims();
   for (const AgentOutcome& a : outcome.agents) outcome.claims.published += a.claims_published;
-  outcome.claims.lost = outcome.claims.published > outcome.claims.received
-                            ? outcome.claims.published - outcome.claims.received
-                            : 0;
+  outcome.claims.in_flight = nats.in_flight(MessageKind::kStatusClaim);
+  std::uint64_t accounted = outcome.claims.received + outcome.claims.in_flight;
+  outcome.claims.lost =
+      outcome.claims.published > accounted ? outcome.claims.published - accounted : 0;
   auto claim_drops = outcome.messages.find("status_claim");
   if (claim_drops != outcome.messages.end())
     outcome.claims.lost_by_cause = claim_drops->second.dropped;

@@ -19,7 +19,7 @@ namespace {
 class LiveAgent {
  public:
   LiveAgent(int index, std::string agent_id, const sim::AgentGroup& group, Clock& clock)
-      : index_(index), group_(group), clock_(clock) {
+      : group_(group), clock_(clock) {
     outcome_.index = index;
     outcome_.agent_id = std::move(agent_id);
     outcome_.group = group.name;
@@ -131,7 +131,6 @@ class LiveAgent {
     }
   }
 
-  int index_;
   sim::AgentGroup group_;
   Clock& clock_;
   NullLogger logger_;

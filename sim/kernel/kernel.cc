@@ -1,26 +1,27 @@
 #include "sim/kernel/kernel.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 
 namespace backbeat::sim {
 namespace {
 
-constexpr std::align_val_t kLine{64};
+// std heap order for early_: a min-heap on (time, seq).
+struct Later {
+  template <typename E>
+  bool operator()(const E& a, const E& b) const {
+    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  }
+};
 
 }  // namespace
 
-void Kernel::FreeAligned::operator()(Entry* p) const {
-  ::operator delete[](p, kLine);
-}
-
 Kernel::Kernel(KernelOptions options)
-    : epoch_(options.epoch), now_(options.epoch.time_since_epoch().count()) {
-  grow_heap();
-}
+    : epoch_(options.epoch),
+      now_(options.epoch.time_since_epoch().count()),
+      base_(encode_time(now_)),
+      buckets_(std::make_unique<Bucket[]>(kLevels * kBuckets)) {}
 
 Kernel::~Kernel() = default;  // slots destroy their callbacks
 
@@ -40,13 +41,141 @@ void Kernel::grow_slots() {
   slot_count_ += kChunkSize;
 }
 
-void Kernel::grow_heap() {
-  const std::size_t capacity = capacity_ == 0 ? 1024 : capacity_ * 2;
-  std::unique_ptr<Entry[], FreeAligned> bigger(
-      static_cast<Entry*>(::operator new[](capacity * sizeof(Entry), kLine)));
-  if (size_ > 0) std::copy(heap_.get() + kRoot, heap_.get() + kRoot + size_, bigger.get() + kRoot);
-  heap_ = std::move(bigger);
-  capacity_ = capacity;
+void Kernel::grow_blocks() {
+  block_chunks_.push_back(std::make_unique<Block[]>(kBlocksPerChunk));
+  Block* chunk = block_chunks_.back().get();
+  for (unsigned i = kBlocksPerChunk; i-- > 0;) free_block(&chunk[i]);
+}
+
+void Kernel::push_early(const Entry& e) {
+  early_.push_back(e);
+  std::push_heap(early_.begin(), early_.end(), Later{});
+}
+
+void Kernel::pop_early() {
+  std::pop_heap(early_.begin(), early_.end(), Later{});
+  early_.pop_back();
+  --size_;
+}
+
+// Level 0 is empty and the lowest non-empty bucket (of the lowest non-empty level j) holds more
+// than one entry: move base_ to the start of that bucket's range and redistribute the bucket into
+// levels < j (all empty). Its entries keep their relative order, so the buckets they land in stay
+// in (time, seq) order. The other buckets keep their places: base_ keeps its bytes above j, and its
+// byte j becomes the bucket's, below theirs.
+void Kernel::cascade(unsigned level, unsigned b) {
+  Bucket& bucket = buckets_[level * kBuckets + b];
+  Block* block = bucket.head;
+  bucket.head = bucket.tail = nullptr;
+  clear_occupied(level, b);
+
+  const unsigned shift = 8 * level;
+  const std::uint64_t above = level + 1 == kLevels ? 0 : ~std::uint64_t{0} << (shift + 8);
+  const std::uint64_t base = (base_ & above) | (static_cast<std::uint64_t>(b) << shift);
+  base_ = base;
+
+  // The loop keeps its state in locals: stores to entries could alias members. Entries landing in
+  // level 0 run soon: fetch their slots meanwhile (a bounded number of them).
+  Bucket* const buckets = buckets_.get();
+  std::uint64_t* const occupied = occupied_;
+  std::uint32_t summary = summary_;
+  unsigned prefetch = level == 1 ? 64 : 0;
+  while (block != nullptr) {
+    for (std::uint32_t i = block->begin, end = block->end; i < end; ++i) {
+      const Entry e = block->entries[i];
+      if (prefetch > 0) {
+        --prefetch;
+        __builtin_prefetch(&slot(e.slot));
+      }
+      const unsigned to = level_of(e.time, base);
+      const auto to_b = static_cast<unsigned>(e.time >> (8 * to)) & (kBuckets - 1);
+      Bucket& target = buckets[to * kBuckets + to_b];
+      Block* tail = target.tail;
+      if (tail == nullptr || tail->end == kBlockEntries) tail = append_block(target);
+      tail->entries[tail->end++] = e;
+      const unsigned word = to * kWordsPerLevel + (to_b >> 6);
+      occupied[word] |= std::uint64_t{1} << (to_b & 63);
+      summary |= 1U << word;
+    }
+    Block* next = block->next;
+    free_block(block);
+    block = next;
+  }
+  summary_ = summary;
+}
+
+// The first entry in queue order, stale or not: early_'s top if any, else the first entry of the
+// lowest non-empty bucket of the lowest non-empty level, if that is a level-0 bucket (one time, in
+// FIFO order) or a bucket holding a single entry (whatever its level, that entry is then first and
+// does not need to move down). Otherwise that bucket is cascaded first.
+inline bool Kernel::find_front(Front& f) {
+  if (!early_.empty()) [[unlikely]] {
+    f.entry = &early_.front();
+    f.bucket = nullptr;
+    return true;
+  }
+  for (;;) {
+    const std::uint32_t summary = summary_;
+    if (summary == 0) return false;
+    const unsigned word = lowest_bit(summary);
+    const unsigned level = word / kWordsPerLevel;
+    const unsigned b = (word % kWordsPerLevel) * 64 + lowest_bit(occupied_[word]);
+    Bucket* const bucket = &buckets_[level * kBuckets + b];
+    Block* const head = bucket->head;
+    if (level > 0 && (head != bucket->tail || head->end - head->begin > 1)) {
+      cascade(level, b);
+      continue;
+    }
+    f.entry = &head->entries[head->begin];
+    f.bucket = bucket;
+    f.word = word;
+    return true;
+  }
+}
+
+inline void Kernel::remove_front(const Front& f) {
+  if (f.bucket == nullptr) [[unlikely]] {
+    pop_early();
+    return;
+  }
+  --size_;
+  Bucket& bucket = *f.bucket;
+  Block* head = bucket.head;
+  if (++head->begin < head->end) return;
+  if (head == bucket.tail) {
+    bucket.head = bucket.tail = nullptr;
+    // The bucket was the lowest of its word: clear the word's lowest bit.
+    const std::uint64_t bits = occupied_[f.word] & (occupied_[f.word] - 1);
+    occupied_[f.word] = bits;
+    if (bits == 0) summary_ &= ~(1U << f.word);
+  } else {
+    bucket.head = head->next;
+  }
+  free_block(head);
+}
+
+const Kernel::Entry* Kernel::next_entry() {
+  Front f;
+  while (find_front(f)) {
+    if (!is_stale(*f.entry)) return f.entry;
+    remove_front(f);
+  }
+  return nullptr;
+}
+
+inline bool Kernel::pop_next(std::uint64_t limit, Entry& out) {
+  Front f;
+  while (find_front(f)) {
+    const Entry e = *f.entry;
+    const bool stale = is_stale(e);
+    if (!stale && e.time > limit) return false;
+    remove_front(f);
+    if (!stale) {
+      out = e;
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Kernel::is_pending(EventId id) const {
@@ -60,120 +189,127 @@ bool Kernel::cancel(EventId id) {
   if (!is_pending(id)) return false;
   const auto index = static_cast<std::uint32_t>(id);
   Slot& s = slot(index);
-  s.generation = next_generation(s.generation);  // even: the heap entry is now stale
+  s.generation = next_generation(s.generation);  // even: the queue entry is now stale
   release_slot(index);
   --live_;
   maybe_compact();
   return true;
 }
 
-void Kernel::sift_down(std::size_t pos) {
-  const std::size_t end = kRoot + size_;
-  const Entry e = heap_[pos];
-  for (;;) {
-    const std::size_t c = first_child(pos);
-    if (c >= end) break;
-    std::size_t best = c;
-    for (std::size_t i = c + 1; i < c + 4 && i < end; ++i) {
-      best = before(heap_[i], heap_[best]) ? i : best;
-    }
-    if (!before(heap_[best], e)) break;
-    heap_[pos] = heap_[best];
-    pos = best;
-  }
-  heap_[pos] = e;
-}
-
-// Floyd's bottom-up pop: walk the hole from the root to a leaf along the smallest children (no
-// comparison with the moving element), then sift the last element up from there; it usually
-// belongs near the bottom.
-void Kernel::pop_top() {
-  const std::size_t end = kRoot + --size_;
-  if (size_ == 0) return;
-  const Entry last = heap_[end];
-  Entry* const h = heap_.get();
-  std::size_t hole = kRoot;
-  for (;;) {
-    const std::size_t c = first_child(hole);
-    if (c + 3 < end) {
-      // Branch-free: the outcome of these comparisons is random, so branches would mispredict.
-      const std::size_t m01 = c + static_cast<std::size_t>(h[c + 1] < h[c]);
-      const std::size_t m23 = c + 2 + static_cast<std::size_t>(h[c + 3] < h[c + 2]);
-      const std::size_t pick = 0 - static_cast<std::size_t>(h[m23] < h[m01]);
-      const std::size_t m = m01 ^ ((m01 ^ m23) & pick);
-      h[hole] = h[m];
-      hole = m;
-    } else {
-      if (c >= end) break;
-      std::size_t m = c;
-      for (std::size_t i = c + 1; i < end; ++i) m = before(h[i], h[m]) ? i : m;
-      h[hole] = h[m];
-      hole = m;
-      break;
-    }
-  }
-  sift_up(hole, last);
-}
-
-void Kernel::drop_stale_top() {
-  while (size_ > 0 && is_stale(heap_[kRoot])) pop_top();
-}
-
 std::optional<Time> Kernel::next_event_time() {
-  drop_stale_top();
-  if (size_ == 0) return std::nullopt;
-  return Time(Duration(key_time(heap_[kRoot])));
+  const Entry* e = next_entry();
+  if (e == nullptr) return std::nullopt;
+  return Time(Duration(decode_time(e->time)));
+}
+
+// Drops the stale entries of one bucket, keeping the order of the others.
+void Kernel::compact_bucket(unsigned level, unsigned b) {
+  Bucket& bucket = buckets_[level * kBuckets + b];
+  Block* out = bucket.head;
+  std::uint32_t n = 0;
+  for (Block* in = bucket.head; in != nullptr; in = in->next) {
+    for (std::uint32_t i = in->begin; i < in->end; ++i) {
+      if (is_stale(in->entries[i])) {
+        --size_;
+        continue;
+      }
+      if (n == kBlockEntries) {
+        out->end = n;
+        out = out->next;
+        n = 0;
+      }
+      out->entries[n++] = in->entries[i];
+    }
+  }
+  // `out` never passes `in`: it writes the same positions or earlier ones.
+  Block* rest;
+  if (n == 0 && out == bucket.head) {
+    rest = bucket.head;
+    bucket.head = bucket.tail = nullptr;
+    clear_occupied(level, b);
+  } else {
+    bucket.head->begin = 0;
+    out->end = n;
+    rest = out->next;
+    out->next = nullptr;
+    bucket.tail = out;
+  }
+  while (rest != nullptr) {
+    Block* next = rest->next;
+    free_block(rest);
+    rest = next;
+  }
 }
 
 void Kernel::maybe_compact() {
   const std::size_t stale = size_ - live_;
   if (stale < 1024 || stale <= live_) return;
-  std::size_t out = kRoot;
-  for (std::size_t i = kRoot; i < kRoot + size_; ++i) {
-    if (!is_stale(heap_[i])) heap_[out++] = heap_[i];
+  for (unsigned word = 0; word < kLevels * kWordsPerLevel; ++word) {
+    for (std::uint64_t bits = occupied_[word]; bits != 0; bits &= bits - 1) {
+      compact_bucket(word / kWordsPerLevel, (word % kWordsPerLevel) * 64 + lowest_bit(bits));
+    }
   }
-  size_ = out - kRoot;
+  const auto kept =
+      std::remove_if(early_.begin(), early_.end(), [this](const Entry& e) { return is_stale(e); });
+  size_ -= static_cast<std::size_t>(early_.end() - kept);
+  early_.erase(kept, early_.end());
   // (time, seq) is a total order, so rebuilding cannot change the order in which events run.
-  for (std::size_t i = kRoot + size_; i-- > kRoot;) sift_down(i);
+  std::make_heap(early_.begin(), early_.end(), Later{});
 }
 
-// Called when the 32-bit sequence space is exhausted (every 2^32 schedules): drops stale entries,
-// sorts the rest by (time, seq) - a sorted array is a valid heap - and renumbers them 0..n-1 in
-// that order, preserving the relative order of every pending event.
+// Called when the 32-bit sequence space is exhausted (every 2^32 schedules): takes every live
+// entry out, sorts them by (time, seq) and renumbers them 0..n-1 in that order, then queues them
+// again in that order relative to base_ = now_ (no queued time is earlier), preserving the relative
+// order of every pending event.
 void Kernel::renumber() {
-  std::size_t out = kRoot;
-  for (std::size_t i = kRoot; i < kRoot + size_; ++i) {
-    if (!is_stale(heap_[i])) heap_[out++] = heap_[i];
+  std::vector<Entry> all;
+  all.reserve(size_);
+  for (const Entry& e : early_) {
+    if (!is_stale(e)) all.push_back(e);
   }
-  size_ = out - kRoot;
-  std::sort(heap_.get() + kRoot, heap_.get() + out, before);
-  for (std::size_t i = 0; i < size_; ++i) {
-    Entry& e = heap_[kRoot + i];
-    const std::uint32_t index = key_slot(e);
-    slot(index).link = static_cast<std::uint32_t>(i);
-    e = make_key(key_time(e), static_cast<std::uint32_t>(i), index);
+  early_.clear();
+  for (unsigned i = 0; i < kLevels * kBuckets; ++i) {
+    Bucket& bucket = buckets_[i];
+    for (Block* block = bucket.head; block != nullptr;) {
+      for (std::uint32_t j = block->begin; j < block->end; ++j) {
+        if (!is_stale(block->entries[j])) all.push_back(block->entries[j]);
+      }
+      Block* next = block->next;
+      free_block(block);
+      block = next;
+    }
+    bucket.head = bucket.tail = nullptr;
   }
-  next_seq_ = size_;
+  for (std::uint64_t& w : occupied_) w = 0;
+  summary_ = 0;
+  std::sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) { return Later{}(b, a); });
+  base_ = encode_time(now_);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    Entry e = all[i];
+    e.seq = static_cast<std::uint32_t>(i);
+    slot(e.slot).link = e.seq;
+    enqueue(e);
+  }
+  size_ = all.size();
+  next_seq_ = all.size();
 }
 
-bool Kernel::step() {
-  drop_stale_top();
-  if (size_ == 0) return false;
-  const Key top = heap_[kRoot];
-  pop_top();
-  // The next event's slot is needed by the next step (its staleness check and callback): fetch it
-  // while this callback runs. The top may be stale until then; drop_stale_top() runs first.
-  if (size_ > 0) __builtin_prefetch(&slot(key_slot(heap_[kRoot])));
-  const std::uint32_t index = key_slot(top);
-  Slot& s = slot(index);
-  now_ = key_time(top);
+inline void Kernel::run_entry(const Entry& e) {
+  Slot& s = slot(e.slot);
+  now_ = decode_time(e.time);
   // From here on the id is no longer pending: cancel(id) from the callback is ignored. The slot is
   // not reused until the callback returns; chunks never move, so running it in place is safe.
   s.generation = next_generation(s.generation);
   --live_;
   ++processed_;
   s.callback();
-  release_slot(index);
+  release_slot(e.slot);
+}
+
+bool Kernel::step() {
+  Entry e;
+  if (!pop_next(~std::uint64_t{0}, e)) return false;
+  run_entry(e);
   return true;
 }
 
@@ -181,10 +317,9 @@ std::uint64_t Kernel::run_until(Time limit) {
   const std::int64_t limit_ns = limit.time_since_epoch().count();
   stop_requested_ = false;
   std::uint64_t n = 0;
-  for (;;) {
-    drop_stale_top();
-    if (size_ == 0 || key_time(heap_[kRoot]) > limit_ns) break;
-    step();
+  Entry e;
+  while (pop_next(encode_time(limit_ns), e)) {
+    run_entry(e);
     ++n;
     if (stop_requested_) {
       stop_requested_ = false;

@@ -12,12 +12,13 @@
 //   for now(); never from inside schedule_at().
 // - Callbacks must not throw.
 //
-// Performance shape (DESIGN: "costs scale linearly"): callbacks live in a slab of reusable slots
-// (no allocation per event for callables of <= 48 bytes); the queue is a 4-ary min-heap of
-// 16-byte keys (time, seq, slot) compared as one 128-bit integer, cache-line aligned, popped
-// bottom-up (Floyd) with branch-free child selection; cancel() is O(1) and lazy (the heap entry
-// goes stale: its slot is no longer pending under that sequence number). Stale entries are dropped
-// when they reach the top and the heap is compacted when they outnumber live ones, so memory stays
+// Performance shape (DESIGN: "costs scale linearly"): callbacks live in a slab of reusable
+// 64-byte slots (no allocation per event for callables of <= 48 bytes); the queue is a radix heap
+// with 8-bit digits over 16-byte entries (time, seq, slot) kept in FIFO blocks (see below): push is
+// O(1), and each entry is moved down a level at most 7 times before it runs (twice for delays
+// below 16 ms), with sequential memory access. cancel() is O(1) and lazy (the entry goes stale:
+// its slot is no longer pending under that sequence number). Stale entries are dropped when they
+// reach the front and the queue is compacted when they outnumber live ones, so memory stays
 // bounded by live events.
 #pragma once
 
@@ -115,40 +116,63 @@ class Kernel {
   std::size_t pending() const { return live_; }
 
  private:
-  // A heap entry is one unsigned 128-bit key, 16 bytes, so the 4 children of a node fill one
-  // 64-byte cache line and compare with one branch-free integer comparison:
-  //   key = (time ^ 2^63) << 64 | seq << 32 | slot
-  // (the sign flip makes signed times order as unsigned). The 32-bit seq is unique among queued
-  // entries: when it would wrap, renumber() reassigns 0.. in queue order.
-  __extension__ typedef unsigned __int128 Key;
+  // A queue entry, 16 bytes: the event time as an unsigned integer (sign bit flipped, so that
+  // signed times order as unsigned), the 32-bit insertion sequence (unique among queued entries:
+  // when it would wrap, renumber() reassigns 0.. in queue order) and the slot.
+  struct Entry {
+    std::uint64_t time;
+    std::uint32_t seq;
+    std::uint32_t slot;
+  };
   static constexpr std::uint64_t kSignFlip = std::uint64_t{1} << 63;
-  static Key make_key(std::int64_t time, std::uint32_t seq, std::uint32_t index) {
-    return (static_cast<Key>(static_cast<std::uint64_t>(time) ^ kSignFlip) << 64) |
-           (static_cast<Key>(seq) << 32) | index;
+  static std::uint64_t encode_time(std::int64_t t) {
+    return static_cast<std::uint64_t>(t) ^ kSignFlip;
   }
-  static std::int64_t key_time(Key k) {
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(k >> 64) ^ kSignFlip);
+  static std::int64_t decode_time(std::uint64_t t) {
+    return static_cast<std::int64_t>(t ^ kSignFlip);
   }
-  static std::uint32_t key_seq(Key k) { return static_cast<std::uint32_t>(k >> 32); }
-  static std::uint32_t key_slot(Key k) { return static_cast<std::uint32_t>(k); }
-  using Entry = Key;
-  // Slot (64 bytes): the callback, a generation (odd while an event is pending, even otherwise)
-  // and `link`: the pending event's 32-bit sequence, or the next free slot while free.
-  struct Slot {
-    EventCallback callback;
+
+  // The queue is a radix heap with 8-bit digits (a hierarchy of 8 timing wheels of 256 buckets).
+  // Every queued time is >= base_. An entry whose time first differs from base_ in byte j (counting
+  // from the least significant; j = 0 if equal) is in level j, bucket = byte j of its time. So a
+  // level-0 bucket holds one exact time, and the buckets of a level are in time order. Each bucket
+  // is a FIFO list of blocks; entries only ever enter an empty bucket in (time, seq) order or are
+  // appended with a larger seq than any queued one, so every bucket is in (time, seq) order and
+  // equal times come out FIFO. Pop takes the front of the lowest non-empty level-0 bucket; when
+  // level 0 is empty, cascade() moves base_ to the start of the lowest non-empty bucket of the
+  // lowest non-empty level and redistributes that bucket into the levels below (each entry moves
+  // down at most 7 times; for delays below 2^24 ns, at most twice).
+  //
+  // base_ can run ahead of now() when the queue is only inspected (next_event_time(), run_until()
+  // stopping at its limit). Events then scheduled before base_ are earlier than everything in the
+  // levels and go to `early_`, a plain binary min-heap on (time, seq) that is popped first.
+  static constexpr unsigned kLevels = 8;
+  static constexpr unsigned kBuckets = 256;
+  static constexpr unsigned kWordsPerLevel = kBuckets / 64;
+  static_assert(kLevels * kWordsPerLevel == 32);
+  static constexpr std::uint32_t kBlockEntries = 15;
+  struct alignas(64) Block {
+    Block* next;
+    std::uint32_t begin;  // first entry not yet popped (only level-0 buckets pop from the front)
+    std::uint32_t end;
+    Entry entries[kBlockEntries];
+  };
+  struct Bucket {
+    Block* head = nullptr;
+    Block* tail = nullptr;
+  };
+  // Slot (64 bytes, one cache line): the callback, a generation (odd while an event is pending,
+  // even otherwise) and `link`: the pending event's 32-bit sequence, or the next free slot while
+  // free. (no_unique_address lets the two words use the callback's tail padding.)
+  struct alignas(64) Slot {
+    [[no_unique_address]] EventCallback callback;
     std::uint32_t generation = 0;
     std::uint32_t link = 0;
   };
   static constexpr std::uint32_t kEndOfList = 0xffffffffU;
   static constexpr unsigned kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1U << kChunkBits;
-  // The root lives at index 3 of a 64-byte aligned array, so each group of 4 siblings
-  // (indices 4k..4k+3) is one cache line.
-  static constexpr std::size_t kRoot = 3;
-
-  static bool before(Key a, Key b) { return a < b; }
-  static std::size_t first_child(std::size_t pos) { return 4 * pos - 8; }  // 4 * (pos - 3) + 4
-  static std::size_t parent(std::size_t pos) { return (pos + 8) / 4; }
+  static constexpr unsigned kBlocksPerChunk = 64;
 
   Slot& slot(std::uint32_t index) { return chunks_[index >> kChunkBits][index & (kChunkSize - 1)]; }
   const Slot& slot(std::uint32_t index) const {
@@ -178,47 +202,104 @@ class Kernel {
     const auto seq = static_cast<std::uint32_t>(next_seq_++);
     Slot& s = slot(index);
     s.link = seq;
-    if (kRoot + size_ == capacity_) grow_heap();
-    sift_up(kRoot + size_++, make_key(when, seq, index));
+    enqueue(Entry{encode_time(when), seq, index});
+    ++size_;
     ++live_;
     return (static_cast<EventId>(s.generation) << 32) | index;
   }
-  void sift_up(std::size_t pos, Key e) {
-    while (pos > kRoot) {
-      const std::size_t up = parent(pos);
-      if (!before(e, heap_[up])) break;
-      heap_[pos] = heap_[up];
-      pos = up;
-    }
-    heap_[pos] = e;
+  static unsigned level_of(std::uint64_t time, std::uint64_t base) {
+    return static_cast<unsigned>(63 - __builtin_clzll((time ^ base) | 1)) >> 3;
   }
-  bool is_stale(Key e) const {
-    const Slot& s = slot(key_slot(e));
-    return (s.generation & 1U) == 0 || s.link != key_seq(e);
+  // Appends `e` (time >= now_) to its bucket, or to early_ if it is before base_.
+  void enqueue(const Entry& e) {
+    if (e.time < base_) [[unlikely]] {
+      push_early(e);
+      return;
+    }
+    const unsigned level = level_of(e.time, base_);
+    const auto b = static_cast<unsigned>(e.time >> (8 * level)) & (kBuckets - 1);
+    Bucket& bucket = buckets_[level * kBuckets + b];
+    Block* tail = bucket.tail;
+    if (tail == nullptr || tail->end == kBlockEntries) [[unlikely]] {
+      tail = append_block(bucket);
+    }
+    tail->entries[tail->end++] = e;
+    const unsigned word = level * kWordsPerLevel + (b >> 6);
+    occupied_[word] |= std::uint64_t{1} << (b & 63);
+    summary_ |= 1U << word;
+  }
+  bool is_stale(const Entry& e) const {
+    const Slot& s = slot(e.slot);
+    return (s.generation & 1U) == 0 || s.link != e.seq;
   }
 
   void grow_slots();
-  void grow_heap();
-  void pop_top();
-  void sift_down(std::size_t pos);
-  void drop_stale_top();
+  void grow_blocks();
+  Block* new_block() {
+    if (free_blocks_ == nullptr) [[unlikely]]
+      grow_blocks();
+    Block* b = free_blocks_;
+    free_blocks_ = b->next;
+    b->next = nullptr;
+    b->begin = 0;
+    b->end = 0;
+    return b;
+  }
+  Block* append_block(Bucket& bucket) {
+    Block* b = new_block();
+    (bucket.tail == nullptr ? bucket.head : bucket.tail->next) = b;
+    bucket.tail = b;
+    return b;
+  }
+  void free_block(Block* b) {
+    b->next = free_blocks_;
+    free_blocks_ = b;
+  }
+  void push_early(const Entry& e);
+  void pop_early();
+  // Marks bucket `b` of `level` empty.
+  void clear_occupied(unsigned level, unsigned b) {
+    const unsigned word = level * kWordsPerLevel + (b >> 6);
+    occupied_[word] &= ~(std::uint64_t{1} << (b & 63));
+    if (occupied_[word] == 0) summary_ &= ~(1U << word);
+  }
+  // Index of the lowest set bit of x != 0.
+  static unsigned lowest_bit(std::uint64_t x) { return static_cast<unsigned>(__builtin_ctzll(x)); }
+  void cascade(unsigned level, unsigned b);
+  struct Front {
+    Entry* entry;
+    Bucket* bucket;  // nullptr: early_
+    unsigned word;   // the bucket's occupied_ word (it is the lowest bucket of that word)
+  };
+  bool find_front(Front& f);
+  void remove_front(const Front& f);
+  // Drops stale entries until the next event (by time, then sequence) is first; returns it, or
+  // nullptr if none is pending.
+  const Entry* next_entry();
+  // Removes the next event into `out` if its (encoded) time is <= limit.
+  bool pop_next(std::uint64_t limit, Entry& out);
+  void run_entry(const Entry& e);
+  void compact_bucket(unsigned level, unsigned b);
   void maybe_compact();
   void renumber();
-
-  struct FreeAligned {
-    void operator()(Entry* p) const;
-  };
 
   Time epoch_;
   std::int64_t now_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
   std::size_t live_ = 0;
+  std::size_t size_ = 0;  // queued entries, stale ones included
   bool stop_requested_ = false;
-  // heap_[kRoot .. kRoot + size_) is a 4-ary min-heap of keys; stale entries are dropped lazily.
-  std::unique_ptr<Entry[], FreeAligned> heap_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;  // entries allocated, including the kRoot unused ones
+  std::uint64_t base_;
+  // Bit b % 64 of occupied_[level * 4 + b / 64]: bucket b of `level` is not empty. Bit w of
+  // summary_: occupied_[w] != 0. So the lowest non-empty bucket of level 0, or of the lowest
+  // non-empty level above it, is found with two count-trailing-zeros.
+  std::uint64_t occupied_[kLevels * kWordsPerLevel] = {};
+  std::uint32_t summary_ = 0;
+  std::unique_ptr<Bucket[]> buckets_;  // kLevels * kBuckets
+  std::vector<Entry> early_;
+  Block* free_blocks_ = nullptr;
+  std::vector<std::unique_ptr<Block[]>> block_chunks_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::uint32_t slot_count_ = 0;
   std::uint32_t free_head_ = kEndOfList;

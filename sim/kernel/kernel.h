@@ -116,6 +116,8 @@ class Kernel {
   std::size_t pending() const { return live_; }
 
  private:
+  friend struct KernelTestAccess;  // tests/sim/kernel_test.cc: drives the sequence to its wrap
+
   // A queue entry, 16 bytes: the event time as an unsigned integer (sign bit flipped, so that
   // signed times order as unsigned), the 32-bit insertion sequence (unique among queued entries:
   // when it would wrap, renumber() reassigns 0.. in queue order) and the slot.

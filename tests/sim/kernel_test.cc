@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <limits>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace backbeat::sim {
@@ -281,6 +285,213 @@ TEST(KernelTest, MatchesReferenceModel) {
     if (!r.cancelled) expected.push_back(r.id);
   }
   EXPECT_EQ(ran, expected);
+}
+
+}  // namespace
+
+// Test access to the kernel's sequence counter, to exercise renumber() without 2^32 schedules.
+struct KernelTestAccess {
+  static void set_next_seq(Kernel& k, std::uint64_t seq) { k.next_seq_ = seq; }
+  static std::uint64_t next_seq(const Kernel& k) { return k.next_seq_; }
+};
+
+namespace {
+
+// A reference model driven in lockstep with the kernel: (time, insertion number) -> id, in a map.
+// Every callback checks that it is the model's first event and runs at its time; callbacks and the
+// driver schedule (delays from 0 to hours, in the past, ties), cancel, peek and run_until at
+// random.
+class Lockstep {
+ public:
+  explicit Lockstep(std::uint64_t seed) : x_(seed) {}
+
+  std::uint64_t rnd() {
+    x_ ^= x_ << 13;
+    x_ ^= x_ >> 7;
+    x_ ^= x_ << 17;
+    return x_;
+  }
+  std::int64_t random_delay() {
+    switch (rnd() % 8) {
+      case 0:
+        return 0;
+      case 1:
+        return -static_cast<std::int64_t>(rnd() % 1000);  // in the past: runs at now()
+      case 2:
+        return static_cast<std::int64_t>(rnd() % 256);
+      case 3:
+        return static_cast<std::int64_t>(rnd() % 70'000);
+      case 4:
+        return static_cast<std::int64_t>(rnd() % 20'000'000);
+      case 5:
+        return static_cast<std::int64_t>(rnd() % 3'600'000'000'000);  // up to an hour
+      case 6:
+        return static_cast<std::int64_t>(rnd() % 4) * 1000;  // many ties
+      default:
+        return static_cast<std::int64_t>(rnd() % 1'000'000);
+    }
+  }
+
+  void schedule() {
+    const std::int64_t delay = random_delay();
+    const std::int64_t now = k_.now().time_since_epoch().count();
+    const std::int64_t when = std::max(now, now + delay);
+    const int id = next_id_++;
+    const EventId eid = k_.schedule_at(k_.now() + nanoseconds(delay), [this, id] { fired(id); });
+    model_.emplace(std::make_pair(when, order_++), id);
+    ids_.push_back({eid, when, order_ - 1});
+  }
+  void cancel_random() {
+    if (ids_.empty()) return;
+    const auto& victim = ids_[rnd() % ids_.size()];
+    const bool was = model_.erase({victim.when, victim.order}) > 0;
+    EXPECT_EQ(k_.cancel(victim.id), was);
+  }
+  void check_next() {
+    const std::optional<Time> next = k_.next_event_time();
+    ASSERT_EQ(next.has_value(), !model_.empty());
+    if (next) {
+      EXPECT_EQ(next->time_since_epoch().count(), model_.begin()->first.first);
+    }
+  }
+
+  void drive(int actions) {
+    for (int i = 0; i < actions && !::testing::Test::HasFailure(); ++i) {
+      const std::uint64_t r = rnd() % 100;
+      if (r < 30) {
+        schedule();
+      } else if (r < 40) {
+        cancel_random();
+      } else if (r < 50) {
+        check_next();
+      } else if (r < 60) {
+        // run_until a limit, often one that stops before the next event (the kernel peeks ahead).
+        const std::int64_t span = random_delay();
+        const std::int64_t now = k_.now().time_since_epoch().count();
+        const std::int64_t limit = now + std::max<std::int64_t>(span, 0);
+        // Every event up to the limit runs, including those the callbacks schedule meanwhile.
+        const std::uint64_t before = fired_;
+        const std::uint64_t ran = k_.run_until(Time(nanoseconds(limit)));
+        EXPECT_EQ(ran, fired_ - before);
+        EXPECT_EQ(k_.now().time_since_epoch().count(), limit);
+        if (!model_.empty()) {
+          EXPECT_GT(model_.begin()->first.first, limit);
+        }
+      } else {
+        if (k_.step()) {
+          EXPECT_EQ(k_.pending(), model_.size());
+        } else {
+          EXPECT_TRUE(model_.empty());
+        }
+      }
+      EXPECT_EQ(k_.pending(), model_.size());
+    }
+  }
+  void drain() {
+    k_.run();
+    EXPECT_TRUE(model_.empty());
+    EXPECT_EQ(k_.pending(), 0u);
+  }
+  Kernel& kernel() { return k_; }
+  std::uint64_t fired_count() const { return fired_; }
+
+ private:
+  void fired(int id) {
+    ++fired_;
+    ASSERT_FALSE(model_.empty());
+    const auto first = model_.begin();
+    EXPECT_EQ(first->second, id);
+    EXPECT_EQ(k_.now().time_since_epoch().count(), first->first.first);
+    model_.erase(first);
+    // Callbacks schedule and cancel too (fewer than one child each on average, so runs end).
+    const std::uint64_t r = rnd() % 10;
+    if (r < 4) schedule();
+    if (r == 0) schedule();
+    if (r == 9) cancel_random();
+  }
+
+  struct Scheduled {
+    EventId id;
+    std::int64_t when;
+    std::uint64_t order;
+  };
+  Kernel k_{KernelOptions{Time(nanoseconds(0))}};
+  std::uint64_t x_;
+  std::map<std::pair<std::int64_t, std::uint64_t>, int> model_;
+  std::vector<Scheduled> ids_;
+  int next_id_ = 0;
+  std::uint64_t order_ = 0;
+  std::uint64_t fired_ = 0;
+};
+
+TEST(KernelQueueTest, LockstepWithReferenceModel) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    Lockstep m(seed * 0x9e3779b97f4a7c15ULL);
+    m.drive(20000);
+    m.drain();
+    if (HasFailure()) return;
+  }
+}
+
+// Mass cancellation (compaction of partly consumed buckets) while events keep running.
+TEST(KernelQueueTest, LockstepWithMassCancellation) {
+  Lockstep m(77);
+  for (int round = 0; round < 10 && !HasFailure(); ++round) {
+    for (int i = 0; i < 5000; ++i) m.schedule();
+    for (int i = 0; i < 20000; ++i) m.cancel_random();
+    m.drive(5000);
+  }
+  m.drain();
+}
+
+// Peeking runs the queue's base ahead of now(); events then scheduled before the next one must
+// still run first, in (time, FIFO) order.
+TEST(KernelQueueTest, SchedulingBeforeAPeekedEvent) {
+  Kernel k(KernelOptions{Time(nanoseconds(0))});
+  std::vector<int> order;
+  k.schedule_at(Time(nanoseconds(1'000'000)), [&] { order.push_back(9); });
+  EXPECT_EQ(k.run_until(Time(nanoseconds(10))), 0u);  // looked at the event at 1 ms
+  EXPECT_EQ(*k.next_event_time(), Time(nanoseconds(1'000'000)));
+  k.schedule_at(Time(nanoseconds(500)), [&] { order.push_back(3); });
+  k.schedule_at(Time(nanoseconds(20)), [&] {
+    order.push_back(1);
+    k.schedule_after(nanoseconds(0), [&] { order.push_back(2); });
+    k.schedule_after(nanoseconds(999'980), [&] { order.push_back(10); });  // ties with 9: after
+  });
+  k.schedule_at(Time(nanoseconds(500)), [&] { order.push_back(4); });
+  EXPECT_EQ(*k.next_event_time(), Time(nanoseconds(20)));
+  k.run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4, 9, 10}));
+}
+
+TEST(KernelQueueTest, ExtremeTimes) {
+  Kernel k(KernelOptions{Time(nanoseconds(std::numeric_limits<std::int64_t>::min() + 10))});
+  std::vector<int> order;
+  const Time max = Time(nanoseconds(std::numeric_limits<std::int64_t>::max()));
+  k.schedule_at(max, [&] { order.push_back(4); });
+  k.schedule_at(Time(nanoseconds(-1)), [&] { order.push_back(2); });
+  k.schedule_at(Time(nanoseconds(0)), [&] { order.push_back(3); });
+  k.schedule_at(k.now(), [&] { order.push_back(1); });
+  k.schedule_at(max, [&] { order.push_back(5); });
+  k.run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(k.now(), max);
+}
+
+// Crossing the 32-bit sequence wrap renumbers the queue without changing the order.
+TEST(KernelQueueTest, SequenceWrapKeepsOrder) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    SCOPED_TRACE(seed);
+    Lockstep m(seed);
+    m.drive(3000);
+    KernelTestAccess::set_next_seq(m.kernel(), 0xffffffffULL - 500);
+    m.drive(3000);  // wraps (about 1,500 schedules)
+    EXPECT_LT(KernelTestAccess::next_seq(m.kernel()), 0xffffffffULL - 500);
+    m.drive(3000);
+    m.drain();
+    if (HasFailure()) return;
+  }
 }
 
 }  // namespace

@@ -326,7 +326,8 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
                           config.pulse.frames_per_beat)
             : std::string("pulse = external (frames on the cluster's beat subject)"));
   o.derived_options.push_back(fmt::format(
-      "claims = confirmed by flush every {} claims or {} ms; window republished on reconnect",
+      "claims = confirmed by an echoed marker every {} claims or {} ms; window republished on "
+      "reconnect",
       options.claims.batch_claims,
       std::chrono::duration_cast<std::chrono::milliseconds>(options.claims.flush_interval)
           .count()));

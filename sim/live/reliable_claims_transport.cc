@@ -1,6 +1,7 @@
 #include "sim/live/reliable_claims_transport.h"
 
 #include <charconv>
+#include <random>
 
 namespace backbeat::live {
 
@@ -25,10 +26,20 @@ ReliableClaimsTransport::ReliableClaimsTransport(NatsTransport& inner, Clock& cl
       claim_prefix_(options_.subject_prefix + ".status.") {
   if (options_.batch_claims == 0) options_.batch_claims = 1;
   listener_ = inner_.add_connection_listener([this](ConnectionEvent e) { on_connection(e); });
+  // A private subject for confirmation markers (unique per transport).
+  std::random_device rd;
+  marker_subject_ = "_BACKBEAT.confirm." + std::to_string(rd()) + std::to_string(rd());
+  auto sub = inner_.subscribe(marker_subject_, [this](const Message& m) {
+    std::uint64_t id = 0;
+    auto [ptr, ec] = std::from_chars(m.payload.data(), m.payload.data() + m.payload.size(), id);
+    if (ec == std::errc()) confirm_through(id);
+  });
+  if (sub) marker_sub_ = *sub;  // without it, confirmation falls back to blocking flushes
 }
 
 ReliableClaimsTransport::~ReliableClaimsTransport() {
   clock_.cancel(timer_);
+  if (marker_sub_) inner_.unsubscribe(*marker_sub_);
   inner_.remove_connection_listener(listener_);
 }
 
@@ -45,12 +56,12 @@ Status ReliableClaimsTransport::publish(std::string_view subject, std::string_vi
   if (window_.size() >= options_.max_window_claims) {
     ++counters_.claims_refused;
     discarded_.push_back(
-        describe(Entry{std::string(subject), std::string(payload)}, "window_full"));
+        describe(Entry{0, std::string(subject), std::string(payload)}, "window_full"));
     return Status::resource_exhausted("unconfirmed status-claim window is full (" +
                                       std::to_string(window_.size()) + " claims); claim refused");
   }
-  Entry entry{std::string(subject), std::string(payload), false};
-  if (inner_.is_connected()) {
+  Entry entry{next_id_, std::string(subject), std::string(payload), false};
+  if (inner_.is_connected() && unsent_ == 0) {
     Status s = inner_.publish(subject, payload);
     if (!s && s.code() == StatusCode::kInvalidArgument) {
       ++counters_.claims_refused;
@@ -60,12 +71,21 @@ Status ReliableClaimsTransport::publish(std::string_view subject, std::string_vi
     entry.sent = s.is_ok();
     if (entry.sent) ++counters_.claims_sent;
   }
+  ++next_id_;
   if (!entry.sent) ++unsent_;
   window_.push_back(std::move(entry));
   ++counters_.claims_accepted;
   counters_.max_window = std::max<std::uint64_t>(counters_.max_window, window_.size());
-  if (++since_flush_ >= options_.batch_claims) {
-    (void)flush_now();
+  if (!marker_sub_ || window_.size() > options_.max_unconfirmed) {
+    // No marker subscription, or too far ahead of the server: wait for it (throttle).
+    if (++since_flush_ >= options_.batch_claims || window_.size() > options_.max_unconfirmed) {
+      (void)flush_now();
+    } else {
+      arm_timer();
+    }
+  } else if (++since_flush_ >= options_.batch_claims) {
+    since_flush_ = 0;
+    send_marker();
   } else {
     arm_timer();
   }
@@ -76,8 +96,60 @@ void ReliableClaimsTransport::arm_timer() {
   if (timer_ != Clock::kNoTimer || window_.empty()) return;
   timer_ = clock_.schedule_at(clock_.now() + options_.flush_interval, [this] {
     timer_ = Clock::kNoTimer;
-    (void)flush_now();
+    on_tick();
   });
+}
+
+void ReliableClaimsTransport::on_tick() {
+  if (window_.empty()) return;
+  if (!marker_sub_ || unsent_ > 0) {
+    (void)flush_now();
+    return;
+  }
+  // Resend a marker unless one for the newest claim is recent (a lost marker is retried).
+  if (last_marker_id_ != window_.back().id ||
+      clock_.now() - last_marker_at_ >= options_.flush_interval * 10) {
+    send_marker();
+  }
+  arm_timer();
+}
+
+Status ReliableClaimsTransport::send_unsent() {
+  if (unsent_ == 0) return Status::ok();
+  for (Entry& e : window_) {
+    if (e.sent) continue;
+    Status s = inner_.publish(e.subject, e.payload);
+    if (!s) return s;
+    e.sent = true;
+    --unsent_;
+    ++counters_.claims_sent;
+  }
+  return Status::ok();
+}
+
+void ReliableClaimsTransport::send_marker() {
+  if (window_.empty() || !marker_sub_) return;
+  if (!inner_.is_connected() || !send_unsent()) {
+    arm_timer();
+    return;
+  }
+  const std::uint64_t id = window_.back().id;
+  if (inner_.publish(marker_subject_, std::to_string(id))) {
+    ++counters_.markers;
+    last_marker_id_ = id;
+    last_marker_at_ = clock_.now();
+  }
+  arm_timer();
+}
+
+void ReliableClaimsTransport::confirm_through(std::uint64_t id) {
+  std::uint64_t confirmed = 0;
+  while (!window_.empty() && window_.front().id <= id) {
+    if (!window_.front().sent) --unsent_;  // reset by a reconnect, yet it did arrive
+    window_.pop_front();
+    ++confirmed;
+  }
+  counters_.claims_confirmed += confirmed;
 }
 
 Status ReliableClaimsTransport::flush_now() {
@@ -88,21 +160,11 @@ Status ReliableClaimsTransport::flush_now() {
     arm_timer();
     return Status::unavailable("NATS connection is down; status claims wait in the window");
   }
-  // Send what waits (claims accepted while disconnected), in order.
-  if (unsent_ > 0) {
-    for (Entry& e : window_) {
-      if (e.sent) continue;
-      Status s = inner_.publish(e.subject, e.payload);
-      if (!s) {
-        arm_timer();
-        return s;
-      }
-      e.sent = true;
-      --unsent_;
-      ++counters_.claims_sent;
-    }
+  if (Status s = send_unsent(); !s) {
+    arm_timer();
+    return s;
   }
-  const std::size_t covered = window_.size();  // everything sent before the flush
+  const std::uint64_t covered = window_.back().id;  // everything sent before the flush
   ++counters_.flushes;
   Status s = inner_.flush(options_.flush_timeout);
   if (!s) {
@@ -110,14 +172,7 @@ Status ReliableClaimsTransport::flush_now() {
     arm_timer();
     return s;
   }
-  std::size_t confirmed = 0;
-  for (std::size_t i = 0; i < covered && !window_.empty(); ++i) {
-    // Entries reset to unsent by a reconnect that raced the flush stay in the window.
-    if (!window_.front().sent) break;
-    window_.pop_front();
-    ++confirmed;
-  }
-  counters_.claims_confirmed += confirmed;
+  confirm_through(covered);
   if (!window_.empty()) arm_timer();
   return window_.empty() ? Status::ok() : Status::unavailable("status claims still unconfirmed");
 }

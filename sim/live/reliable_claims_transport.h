@@ -3,15 +3,21 @@
 // A decorator around NatsTransport. Messages on claim subjects (<prefix>.status.>) are kept in a
 // window of claims not yet confirmed by the server; everything else passes straight through.
 //
-// - Confirmation: flush() (PING/PONG through nats.c) after every `batch_claims` claims, and at
-//   least every `flush_interval` while claims are unconfirmed. A flush that returns OK confirms
-//   every claim sent before it; they leave the window. The flush also throttles the publisher:
-//   at most one batch is ever outstanding, which keeps a publish storm from stalling a connection
-//   that also subscribes (the server's write deadline would cut it).
+// - Confirmation, asynchronous: after every `batch_claims` claims (and at least every
+//   `flush_interval` while claims are unconfirmed) a marker carrying the id of the newest claim
+//   is published on a private subject this transport subscribes to, on the same connection. The
+//   server handles one connection's messages in order and sends what it routes to that connection
+//   in order, so when the marker comes back every claim published before it has reached the
+//   server and been routed (to this connection's own subscribers too); they leave the window. The
+//   loop never blocks for this.
+// - Throttle: when more than `max_unconfirmed` claims are unconfirmed, publish() falls back to a
+//   blocking flush() (PING/PONG). A publish storm on a connection that also subscribes could
+//   otherwise stall until the server cuts it (write deadline).
 // - While the connection is down, claims are not handed to nats.c at all: they wait in the window
 //   (nats.c's reconnect buffer can overflow, and messages sent in the milliseconds before nats.c
 //   notices a dead server vanish without an error).
-// - After kReconnected, the whole window is republished, then flushed. Claims that had in fact
+// - After kReconnected, the whole window is republished, then flushed (blocking, once). Claims that
+// had in fact
 //   reached the server arrive twice: receivers count them as duplicates by (agent, metadata.seq).
 // - Nothing is dropped silently: a full window refuses new claims (kResourceExhausted, which the
 //   core counts as claims_failed) and a closed connection discards the window; both are recorded
@@ -28,6 +34,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +46,9 @@ namespace backbeat::live {
 
 struct ReliableClaimsOptions {
   std::string subject_prefix = "backbeat";  // claims are <prefix>.status.>
-  std::size_t batch_claims = 1024;          // flush after this many unconfirmed sends
-  Duration flush_interval = std::chrono::milliseconds(20);
+  std::size_t batch_claims = 1024;          // a confirmation marker after this many claims
+  Duration flush_interval = std::chrono::milliseconds(20);  // and at least this often
+  std::size_t max_unconfirmed = 1 << 16;                    // beyond: blocking flush (throttle)
   Duration flush_timeout = std::chrono::seconds(1);
   std::size_t max_window_claims = 1 << 20;  // beyond this new claims are refused
 };
@@ -58,7 +66,8 @@ struct ReliableClaimsCounters {
   std::uint64_t claims_sent = 0;         // handed to nats.c, first sends and republishes
   std::uint64_t claims_republished = 0;  // sent again after a reconnect
   std::uint64_t claims_confirmed = 0;    // left the window after a successful flush
-  std::uint64_t flushes = 0;
+  std::uint64_t markers = 0;             // confirmation markers published
+  std::uint64_t flushes = 0;             // blocking flushes (throttle, reconnect, end of run)
   std::uint64_t flushes_failed = 0;
   std::uint64_t reconnects = 0;
   std::uint64_t max_window = 0;  // largest unconfirmed window seen
@@ -95,6 +104,7 @@ class ReliableClaimsTransport final : public Transport {
 
  private:
   struct Entry {
+    std::uint64_t id = 0;  // increasing, never reused
     std::string subject;
     std::string payload;
     bool sent = false;  // handed to nats.c since the last (re)connect
@@ -103,6 +113,11 @@ class ReliableClaimsTransport final : public Transport {
   bool is_claim(std::string_view subject) const;
   void on_connection(ConnectionEvent event);
   void arm_timer();
+  void on_tick();
+  // Sends unsent entries in order; false (and the error) when the connection refuses.
+  Status send_unsent();
+  void send_marker();
+  void confirm_through(std::uint64_t id);
   void discard_all(const std::string& cause);
   DiscardedClaim describe(const Entry& entry, const std::string& cause) const;
 
@@ -113,6 +128,11 @@ class ReliableClaimsTransport final : public Transport {
   std::deque<Entry> window_;  // unconfirmed claims, in publish order
   std::size_t unsent_ = 0;    // entries with sent == false
   std::size_t since_flush_ = 0;
+  std::uint64_t next_id_ = 1;
+  std::string marker_subject_;
+  std::optional<SubscriptionId> marker_sub_;
+  std::uint64_t last_marker_id_ = 0;  // newest entry id a marker was sent for
+  Time last_marker_at_{};
   Clock::TimerId timer_ = Clock::kNoTimer;
   ListenerId listener_ = 0;
   bool closed_ = false;

@@ -95,7 +95,8 @@ void print_claims(const char* what, const LiveRunResult& r) {
   std::cout << "[measured] " << what << ": claims published=" << c.published
             << " received=" << c.received << " duplicates=" << c.duplicates << " lost=" << c.lost
             << " republished=" << r.claim_counters.claims_republished
-            << " reconnects=" << r.reconnects << " flushes=" << r.claim_counters.flushes
+            << " reconnects=" << r.reconnects << " markers=" << r.claim_counters.markers
+            << " flushes=" << r.claim_counters.flushes
             << " max_window=" << r.claim_counters.max_window << "\n";
 }
 

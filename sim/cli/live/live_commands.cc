@@ -189,9 +189,9 @@ std::string live_text_lines(const live::LiveRunResult& r) {
       r.disconnects, r.reconnects, r.slow_consumer_drops);
   out += fmt::format(
       "claims    published {}, received {}, duplicates {}, lost {} (republished after "
-      "reconnects {}, confirmed by {} flushes, largest unconfirmed window {})\n",
+      "reconnects {}, confirmed by {} markers and {} flushes, largest unconfirmed window {})\n",
       c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
-      r.claim_counters.flushes, r.claim_counters.max_window);
+      r.claim_counters.markers, r.claim_counters.flushes, r.claim_counters.max_window);
   if (r.gaps.empty()) {
     out += "claims    lost claims = 0: every claim an agent published was received\n";
   } else {
@@ -298,6 +298,7 @@ int live_command(const LiveArgs& args) {
                       {{"sent", k.claims_sent},
                        {"republished", k.claims_republished},
                        {"confirmed", k.claims_confirmed},
+                       {"markers", k.markers},
                        {"flushes", k.flushes},
                        {"flushes_failed", k.flushes_failed},
                        {"max_window", k.max_window}}}};

@@ -44,7 +44,9 @@ Result<Override> parse_override(const std::string& text) {
   o.text = text;
   for (const std::string& part : split_path(path)) {
     if (part.empty()) return fail("empty path segment (two dots, or a leading or trailing dot)");
-    o.pointer += "/" + escape_pointer_token(part);
+    // Two appends, not "/" + token: GCC 12 at -O3 warns (-Wrestrict) on that temporary.
+    o.pointer += '/';
+    o.pointer += escape_pointer_token(part);
   }
   // Valid JSON stays JSON (numbers, booleans, arrays); anything else is a plain string.
   nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);

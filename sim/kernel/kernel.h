@@ -70,15 +70,17 @@ class Kernel {
   // Schedules `f` (any callable `void()`, including std::function) at `when` (clamped to now()).
   template <typename F>
   EventId schedule_at(Time when, F&& f) {
-    const std::uint32_t index = allocate_slot();
-    slot(index).callback.emplace(std::forward<F>(f));
-    return push(when.time_since_epoch().count(), index);
+    std::uint32_t index;
+    Slot& s = allocate_slot(index);
+    s.callback.emplace(std::forward<F>(f));
+    return push(when.time_since_epoch().count(), s, index);
   }
   // The cheapest form: runs `fn(context, arg)` at `when` (clamped to now()).
   EventId schedule_at(Time when, RawFn fn, void* context, std::uint64_t arg) {
-    const std::uint32_t index = allocate_slot();
-    slot(index).callback.emplace_raw(fn, context, arg);
-    return push(when.time_since_epoch().count(), index);
+    std::uint32_t index;
+    Slot& s = allocate_slot(index);
+    s.callback.emplace_raw(fn, context, arg);
+    return push(when.time_since_epoch().count(), s, index);
   }
   // As schedule_at(now() + delay, ...). A negative delay means now().
   template <typename F>
@@ -181,13 +183,15 @@ class Kernel {
     return chunks_[index >> kChunkBits][index & (kChunkSize - 1)];
   }
 
-  std::uint32_t allocate_slot() {
-    if (free_head_ == kEndOfList) grow_slots();
-    const std::uint32_t index = free_head_;
+  Slot& allocate_slot(std::uint32_t& index) {
+    if (free_head_ == kEndOfList) [[unlikely]] {
+      grow_slots();
+    }
+    index = free_head_;
     Slot& s = slot(index);
     free_head_ = s.link;
     s.generation = next_generation(s.generation);  // odd: pending
-    return index;
+    return s;
   }
   void release_slot(std::uint32_t index) {
     Slot& s = slot(index);
@@ -198,11 +202,12 @@ class Kernel {
   // Odd -> even and even -> odd, skipping 0 on wrap-around.
   static std::uint32_t next_generation(std::uint32_t g) { return g == 0xffffffffU ? 1 : g + 1; }
 
-  EventId push(std::int64_t when, std::uint32_t index) {
+  EventId push(std::int64_t when, Slot& s, std::uint32_t index) {
     if (when < now_) when = now_;
-    if (next_seq_ > 0xffffffffU) renumber();
+    if (next_seq_ > 0xffffffffU) [[unlikely]] {
+      renumber();
+    }
     const auto seq = static_cast<std::uint32_t>(next_seq_++);
-    Slot& s = slot(index);
     s.link = seq;
     enqueue(Entry{encode_time(when), seq, index});
     ++size_;

@@ -14,6 +14,7 @@
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
@@ -152,9 +153,10 @@ std::optional<Scenario> load(const std::string& arg, const std::vector<std::stri
   return std::move(*loaded.scenario);
 }
 
-// Writes run.json, scenario.json and seed into `dir`, each atomically.
+// Writes run.json, scenario.json, seed and the reports (report.json/md/html) into `dir`, each
+// atomically.
 Status write_run_directory(const std::string& dir, const Scenario& sc,
-                           const nlohmann::json& summary) {
+                           const nlohmann::json& summary, const scenario::RunReport& run) {
   Status s = make_directories(dir);
   if (!s.is_ok()) return s;
   fs::path d(dir);
@@ -163,6 +165,7 @@ Status write_run_directory(const std::string& dir, const Scenario& sc,
     s = write_file_atomically((d / "seed").string(),
                               std::to_string(summary["seed"].get<std::uint64_t>()) + "\n");
   }
+  if (s.is_ok()) s = write_report_files(dir, run, summary);
   // run.json last: its presence means the directory is complete.
   if (s.is_ok()) s = write_file_atomically((d / "run.json").string(), summary.dump(2) + "\n");
   return s;
@@ -224,7 +227,7 @@ int run_command(const RunArgs& args) {
   if (!ex) return code;
   nlohmann::json summary = summary_of(*ex);
   if (!args.out_dir.empty()) {
-    Status s = write_run_directory(args.out_dir, *sc, summary);
+    Status s = write_run_directory(args.out_dir, *sc, summary, ex->report);
     if (!s.is_ok()) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
                    s.message().c_str());

@@ -31,7 +31,25 @@ struct ReplayArgs {
   RunFlags flags;
 };
 
+// backbeat-sim tune (sim/cli/tune_command.cc).
+struct TuneArgs {
+  std::string scenario;
+  int seeds = 100;
+  std::optional<std::string> first_seed;  // default: the scenario's seed
+  double percentile = 99;
+  int margin = 0;
+  int jobs = 0;  // 0 = every hardware thread
+  int resamples = 1000;
+  std::string out_dir;
+  std::vector<std::string> sets;
+  bool json = false;
+  bool quiet = false;
+};
+
 int run_command(const RunArgs& args);
+int tune_command(const TuneArgs& args);
+// backbeat-sim compare A B (sim/cli/compare_command.cc).
+int compare_command(const std::string& a, const std::string& b, bool json);
 int replay_command(const ReplayArgs& args);
 int validate_command(const std::vector<std::string>& scenarios,
                      const std::vector<std::string>& sets);

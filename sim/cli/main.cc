@@ -110,6 +110,58 @@ int dispatch(int argc, char** argv) {
       app.add_subcommand("list", "List the shipped scenarios with one-line descriptions");
   list_cmd->footer("Exit codes: 0 listed, 2 no scenarios found.");
 
+  TuneArgs tune;
+  CLI::App* tune_cmd = app.add_subcommand(
+      "tune", "Run a scenario over many seeds and recommend a beat budget per operation type");
+  tune_cmd->add_option("scenario", tune.scenario, "Scenario file or shipped scenario's name")
+      ->type_name("SCENARIO")
+      ->required();
+  tune_cmd->add_option("--seeds", tune.seeds, "Number of seeds to run (default 100)")
+      ->type_name("N");
+  tune_cmd->add_option("--first-seed", tune.first_seed, "First seed (default: the scenario's)")
+      ->type_name("N");
+  tune_cmd
+      ->add_option("--percentile", tune.percentile,
+                   "Percentile of beats-to-complete the budget must cover (default 99)")
+      ->type_name("P");
+  tune_cmd->add_option("--margin", tune.margin, "Whole beats added to the percentile (default 0)")
+      ->type_name("M");
+  tune_cmd
+      ->add_option("--jobs,-j", tune.jobs,
+                   "Parallel simulations (default: every hardware thread); the result is the "
+                   "same for any J")
+      ->type_name("J");
+  tune_cmd->add_option("--resamples", tune.resamples, "Bootstrap resamples (default 1000)")
+      ->type_name("N");
+  tune_cmd
+      ->add_option("--out", tune.out_dir,
+                   "Write tune.json, tune.txt, budgets.json, scenario.tuned.json and check/ "
+                   "(a run of the tuned scenario with its reports) in DIR")
+      ->type_name("DIR");
+  tune_cmd->add_option("--set", tune.sets, "Override a scenario value (PATH=VALUE); repeatable")
+      ->type_name("PATH=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  tune_cmd->add_flag("--json", tune.json, "Print one JSON object on stdout");
+  tune_cmd->add_flag("-q,--quiet", tune.quiet, "No progress output");
+  tune_cmd->footer(
+      "Exit codes: 0 done (and the tuned table passes the scenario at its seed), 1 the tuned "
+      "table still fails an assertion, 2 bad input, 3 internal error, 130 interrupted (a "
+      "partial result naming the seeds completed is printed and written).");
+
+  std::string compare_a, compare_b;
+  bool compare_json = false;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Show two runs side by side: per type budgets, percentiles, verdict changes");
+  compare_cmd->add_option("a", compare_a, "Run directory (run --out) or report.json/run.json")
+      ->type_name("A")
+      ->required();
+  compare_cmd->add_option("b", compare_b, "Run directory (run --out) or report.json/run.json")
+      ->type_name("B")
+      ->required();
+  compare_cmd->add_flag("--json", compare_json, "Print one JSON object on stdout");
+  compare_cmd->footer("Exit codes: 0 compared, 2 an input is not a run directory or summary.");
+
 #ifdef BACKBEAT_WITH_LIVE
   auto live_commands = add_live_commands(app);
 #endif
@@ -125,6 +177,8 @@ int dispatch(int argc, char** argv) {
   if (*replay_cmd) return replay_command(replay);
   if (*validate_cmd) return validate_command(to_validate, validate_sets);
   if (*list_cmd) return list_command();
+  if (*tune_cmd) return tune_command(tune);
+  if (*compare_cmd) return compare_command(compare_a, compare_b, compare_json);
   return run_command(run);
 }
 

@@ -1,0 +1,118 @@
+// Report: the model every report of a run is rendered from (report.json, report.md, report.html).
+//
+// Built from the scenario, the RunOutcome and the assertion results (a scenario::RunReport), it
+// holds plain values only: per-type distributions of beats-to-complete with their budget and
+// verdict, per-agent health summaries, message and claim accounting, bar reports, fault,
+// disconnect and degradation windows (merged across agents), and the tempo timeline. Times are
+// seconds since the start of the run. The renderers are pure functions of this model, so the
+// same run always renders byte-identical files (no wall clock, no locale).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/run_summary.h"
+#include "sim/world/outcome.h"
+
+namespace backbeat::reports {
+
+namespace scenario = sim::scenario;
+
+// Beats-to-complete of one operation type.
+struct TypeDistribution {
+  std::string type;
+  int budget_beats = 0;
+  std::size_t started = 0, completed = 0, failed = 0, lost = 0, unfinished = 0, over_budget = 0;
+  // Completed operations: beats -> count, ascending.
+  std::map<std::int64_t, std::uint64_t> histogram;
+  std::optional<std::int64_t> p50, p95, p99, max;  // nearest rank (sim/scenario/percentile.h)
+  double verdict_percentile = 95;                  // the percentile the verdict judges
+  std::optional<std::int64_t> verdict_measured;    // that percentile's value
+  std::string verdict = "none";  // "pass", "fail" (an assertion about this type), "none"
+};
+
+struct AgentHealth {
+  int index = 0;
+  std::string agent_id;
+  std::string group;
+  std::size_t disconnects = 0;
+  double disconnected_s = 0;
+  std::size_t degradations = 0;
+  double degraded_s = 0;
+  std::uint64_t reconnects = 0, crashes = 0, errors = 0;
+  std::uint64_t frames_accepted = 0, synthetic_beats = 0, skipped_beats = 0;
+  std::uint64_t claims_published = 0, claims_failed = 0;
+  std::int64_t final_beat = 0;
+  double measured_bpm = 0;
+  std::string tempo_drift;
+  bool in_sync_at_end = true;
+  std::optional<double> longest_resync_s;
+};
+
+// A window on the timeline; for merged agent windows, `agents` counts the agents involved.
+struct Window {
+  std::string kind;  // fault kind, "disconnect" or "degradation"
+  std::string label;
+  double start_s = 0;
+  double end_s = 0;
+  std::size_t agents = 0;
+};
+
+struct BarRow {
+  double at_s = 0;
+  std::int64_t from_beat = 0, to_beat = 0;
+  std::int64_t agents_reporting = 0, on_time_reviews = 0;
+  double tempo_drift_ms = 0;
+  std::int64_t issues = 0;  // sum of issue counts
+};
+
+struct TempoPoint {
+  double at_s = 0;
+  std::int64_t beat_index = 0;
+  double advertised_bpm = 0, measured_bpm = 0, drift_ms = 0;
+};
+
+struct Report {
+  nlohmann::json summary;  // the run summary (sim/scenario/run_summary.h), as `run --json` prints
+  std::string scenario;
+  std::string description;
+  std::uint64_t seed = 0;
+  std::string fingerprint;
+  bool passed = false;
+  bool interrupted = false;
+  std::string expected_verdict;
+  double tempo_bpm = 0;
+  double sim_time_s = 0;
+  std::size_t agent_count = 0;
+  std::vector<sim::scenario::AssertionResult> assertions;
+  std::vector<TypeDistribution> types;
+  std::vector<AgentHealth> agents;
+  std::map<std::string, sim::MessageAccounting> messages;
+  sim::ClaimAccounting claims;
+  std::vector<BarRow> bars;
+  std::vector<Window> faults;        // as the fault injector recorded them
+  std::vector<Window> disconnects;   // union over agents of their disconnect windows
+  std::vector<Window> degradations;  // union over agents of their degradation windows
+  std::vector<TempoPoint> tempo;
+};
+
+// `run` must have scenario and outcome set.
+Report build_report(const sim::scenario::RunReport& run);
+
+// Merges possibly overlapping windows into their union, ascending; `agents` of a merged window
+// is the number of input windows it absorbed.
+std::vector<Window> merge_windows(std::vector<Window> windows);
+
+// report.json: {"format": "backbeat.report.v1", "summary": ..., "types": [...], ...}; its schema
+// is reports/report.schema.json.
+nlohmann::json report_json(const Report& report);
+// report.md: a compact summary for terminals and pull requests.
+std::string report_markdown(const Report& report);
+// report.html: one self-contained page (inline CSS, SVG and a small script; no network).
+std::string report_html(const Report& report);
+
+}  // namespace backbeat::reports

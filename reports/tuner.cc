@@ -1,0 +1,288 @@
+#include "reports/tuner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "sim/kernel/random.h"
+#include "sim/scenario/assertion.h"
+#include "sim/scenario/percentile.h"
+#include "sim/world/world.h"
+
+namespace backbeat::reports {
+
+using json = nlohmann::json;
+using sim::OperationOutcome;
+
+namespace {
+
+struct SeedResult {
+  std::map<std::string, std::vector<std::int64_t>> beats;  // completed, by type
+  std::map<std::string, std::size_t> started;
+  bool passed = false;
+};
+
+// Runs `count` independent tasks on `jobs` threads; task i is run exactly once unless `stop`.
+void parallel_for(int count, int jobs, const std::function<void(int)>& task,
+                  const std::function<bool()>& stop) {
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (;;) {
+      if (stop && stop()) return;
+      int i = next.fetch_add(1);
+      if (i >= count) return;
+      task(i);
+    }
+  };
+  jobs = std::clamp(jobs, 1, std::max(count, 1));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace
+
+std::optional<Guideline> guideline_for(const std::string& type) {
+  static const std::map<std::string, Guideline> table = {
+      {"peer_discovery", {2, 5}}, {"dht_store", {2, 4}},        {"dht_retrieve", {1, 3}},
+      {"pubsub_sync", {1, 2}},    {"leader_election", {3, 10}}, {"task_coordination", {5, 20}}};
+  auto it = table.find(type);
+  if (it == table.end()) return std::nullopt;
+  return it->second;
+}
+
+std::pair<double, double> bootstrap_quantile_ci(const std::vector<std::int64_t>& sorted,
+                                                double percentile, int resamples, double confidence,
+                                                std::uint64_t stream_seed) {
+  if (sorted.empty()) return {0, 0};
+  const std::size_t n = sorted.size();
+  const std::int64_t lo = sorted.front();
+  const std::int64_t range = sorted.back() - lo + 1;
+  // Rank of the nearest-rank percentile in a resample of n (as percentile.h computes it).
+  double rank_d = std::ceil(percentile / 100.0 * static_cast<double>(n) - 1e-9);
+  auto rank = static_cast<std::uint64_t>(std::clamp(rank_d, 1.0, static_cast<double>(n)));
+  sim::RandomStream rng(stream_seed);
+  std::vector<std::int64_t> quantiles;
+  quantiles.reserve(static_cast<std::size_t>(std::max(resamples, 1)));
+  if (range <= (1 << 22)) {
+    // Whole beats take few distinct values: count the resample instead of sorting it.
+    std::vector<std::uint64_t> counts(static_cast<std::size_t>(range));
+    for (int b = 0; b < resamples; ++b) {
+      std::fill(counts.begin(), counts.end(), 0);
+      for (std::size_t i = 0; i < n; ++i) ++counts[sorted[rng.uniform_u64(n)] - lo];
+      std::uint64_t cum = 0;
+      std::size_t v = 0;
+      for (; v < counts.size(); ++v) {
+        cum += counts[v];
+        if (cum >= rank) break;
+      }
+      quantiles.push_back(lo + static_cast<std::int64_t>(std::min(v, counts.size() - 1)));
+    }
+  } else {
+    std::vector<std::int64_t> sample(n);
+    for (int b = 0; b < resamples; ++b) {
+      for (std::size_t i = 0; i < n; ++i) sample[i] = sorted[rng.uniform_u64(n)];
+      std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank - 1),
+                       sample.end());
+      quantiles.push_back(sample[rank - 1]);
+    }
+  }
+  std::sort(quantiles.begin(), quantiles.end());
+  double tail = (1.0 - confidence) / 2.0 * 100.0;
+  return {static_cast<double>(*sim::scenario::nearest_rank(quantiles, tail)),
+          static_cast<double>(*sim::scenario::nearest_rank(quantiles, 100.0 - tail))};
+}
+
+json TuneResult::budgets() const {
+  json b = json::object();
+  for (const TypeTuning& t : types) b[t.type] = t.recommended ? *t.recommended : t.current_budget;
+  return b;
+}
+
+TuneResult tune(const sim::scenario::Scenario& sc, const TuneOptions& options) {
+  const int n = std::max(options.seeds, 0);
+  std::vector<std::optional<SeedResult>> results(static_cast<std::size_t>(n));
+  std::atomic<bool> stopped{false};
+  std::atomic<int> done{0};
+  auto should_stop = [&] {
+    if (stopped.load()) return true;
+    if (options.stop && options.stop()) {
+      stopped.store(true);
+      return true;
+    }
+    return false;
+  };
+
+  parallel_for(
+      n, options.jobs,
+      [&](int i) {
+        std::uint64_t seed = options.first_seed + static_cast<std::uint64_t>(i);
+        sim::RunOptions run_options;
+        run_options.progress = [&](double) { return !should_stop(); };
+        sim::RunOutcome outcome = sim::run_world(sc.world, seed, run_options);
+        if (should_stop()) return;  // abandoned: a partial run would bias the pooled beats
+        SeedResult r;
+        for (const OperationOutcome& op : outcome.operations) {
+          ++r.started[op.type];
+          if (op.result == OperationOutcome::Result::kCompleted) {
+            r.beats[op.type].push_back(op.beats());
+          }
+        }
+        auto checks = sim::scenario::evaluate_assertions(sc.assertions, sc.world, outcome);
+        r.passed = std::all_of(checks.begin(), checks.end(),
+                               [](const sim::scenario::AssertionResult& c) { return c.pass; });
+        results[static_cast<std::size_t>(i)] = std::move(r);
+        int d = done.fetch_add(1) + 1;
+        if (options.on_seed_done) options.on_seed_done(d, n);
+      },
+      should_stop);
+
+  TuneResult out;
+  out.scenario = sc.name;
+  out.seeds_requested = n;
+  out.first_seed = options.first_seed;
+  out.percentile = options.percentile;
+  out.margin = options.margin;
+  out.resamples = options.resamples;
+  out.confidence = options.confidence;
+  out.interrupted = stopped.load();
+
+  // Merge in seed order.
+  std::vector<std::string> types = sim::scenario::workload_types(sc.world);
+  std::map<std::string, std::vector<std::int64_t>> pooled;
+  std::map<std::string, std::size_t> started;
+  for (int i = 0; i < n; ++i) {
+    const auto& r = results[static_cast<std::size_t>(i)];
+    if (!r) continue;
+    ++out.seeds_completed;
+    out.completed_seeds.push_back(options.first_seed + static_cast<std::uint64_t>(i));
+    if (r->passed) ++out.seeds_passing;
+    for (const auto& [type, beats] : r->beats) {
+      auto& v = pooled[type];
+      v.insert(v.end(), beats.begin(), beats.end());
+    }
+    for (const auto& [type, count] : r->started) started[type] += count;
+  }
+  for (const auto& [type, count] : started) {
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+  }
+
+  out.types.resize(types.size());
+  parallel_for(
+      static_cast<int>(types.size()), options.jobs,
+      [&](int k) {
+        TypeTuning& t = out.types[static_cast<std::size_t>(k)];
+        t.type = types[static_cast<std::size_t>(k)];
+        t.current_budget = sim::scenario::budget_for(sc.world, t.type);
+        t.guideline = guideline_for(t.type);
+        t.started = started.count(t.type) ? started.at(t.type) : 0;
+        auto it = pooled.find(t.type);
+        if (it == pooled.end() || it->second.empty()) return;
+        std::vector<std::int64_t>& beats = it->second;
+        std::sort(beats.begin(), beats.end());
+        t.completed = beats.size();
+        for (std::int64_t b : beats) ++t.histogram[b];
+        t.quantile = *sim::scenario::nearest_rank(beats, options.percentile);
+        auto [lo, hi] = bootstrap_quantile_ci(
+            beats, options.percentile, options.resamples, options.confidence,
+            sim::Seeds(options.bootstrap_seed).derive("bootstrap", static_cast<std::uint64_t>(k)));
+        t.ci_low = lo;
+        t.ci_high = hi;
+        t.recommended =
+            static_cast<int>(std::clamp<std::int64_t>(*t.quantile + options.margin, 1, 1000));
+        auto over = [&](std::int64_t budget) {
+          return static_cast<std::size_t>(beats.end() -
+                                          std::upper_bound(beats.begin(), beats.end(), budget));
+        };
+        t.over_current = over(t.current_budget);
+        t.share_over_current =
+            static_cast<double>(t.over_current) / static_cast<double>(beats.size());
+        t.over_recommended = over(*t.recommended);
+        t.share_over_recommended =
+            static_cast<double>(t.over_recommended) / static_cast<double>(beats.size());
+      },
+      nullptr);
+  return out;
+}
+
+json tune_json(const TuneResult& r) {
+  json types = json::array();
+  for (const TypeTuning& t : r.types) {
+    json hist = json::array();
+    for (const auto& [beats, count] : t.histogram) {
+      hist.push_back({{"beats", beats}, {"count", count}});
+    }
+    types.push_back(
+        {{"type", t.type},
+         {"started", t.started},
+         {"completed", t.completed},
+         {"quantile", t.quantile ? json(*t.quantile) : json(nullptr)},
+         {"ci_low", t.ci_low ? json(*t.ci_low) : json(nullptr)},
+         {"ci_high", t.ci_high ? json(*t.ci_high) : json(nullptr)},
+         {"recommended", t.recommended ? json(*t.recommended) : json(nullptr)},
+         {"current_budget", t.current_budget},
+         {"over_current", t.over_current},
+         {"share_over_current", t.share_over_current},
+         {"over_recommended", t.over_recommended},
+         {"share_over_recommended", t.share_over_recommended},
+         {"guideline", t.guideline ? json{{"low", t.guideline->low}, {"high", t.guideline->high}}
+                                   : json(nullptr)},
+         {"histogram", hist}});
+  }
+  return {{"format", "backbeat.tune.v1"},
+          {"scenario", r.scenario},
+          {"seeds_requested", r.seeds_requested},
+          {"seeds_completed", r.seeds_completed},
+          {"first_seed", r.first_seed},
+          {"completed_seeds", r.completed_seeds},
+          {"interrupted", r.interrupted},
+          {"percentile", r.percentile},
+          {"margin", r.margin},
+          {"resamples", r.resamples},
+          {"confidence", r.confidence},
+          {"seeds_passing_current", r.seeds_passing},
+          {"types", types},
+          {"budgets", r.budgets()}};
+}
+
+std::string tune_text(const TuneResult& r) {
+  std::string s;
+  auto out = std::back_inserter(s);
+  fmt::format_to(out, "tune      {}: {} of {} seeds ({}..{}){}\n", r.scenario, r.seeds_completed,
+                 r.seeds_requested, r.first_seed,
+                 r.first_seed + static_cast<std::uint64_t>(std::max(r.seeds_requested, 1) - 1),
+                 r.interrupted ? ", INTERRUPTED: partial result" : "");
+  fmt::format_to(out,
+                 "method    p{:g} of beats-to-complete pooled over seeds, + {} beat(s) margin; "
+                 "{:g}% bootstrap CI ({} resamples)\n\n",
+                 r.percentile, r.margin, r.confidence * 100, r.resamples);
+  fmt::format_to(out, "{:<20} {:>9} {:>9} {:>8} {:>6} {:>11} {:>11} {:>12} {:>9}\n", "type",
+                 "completed", "guideline", "current", "p" + fmt::format("{:g}", r.percentile), "CI",
+                 "recommended", "over current", "over new");
+  for (const TypeTuning& t : r.types) {
+    std::string guide =
+        t.guideline ? fmt::format("{}-{}", t.guideline->low, t.guideline->high) : std::string("-");
+    std::string q = t.quantile ? std::to_string(*t.quantile) : "-";
+    std::string ci = t.ci_low ? fmt::format("[{:g}, {:g}]", *t.ci_low, *t.ci_high) : "-";
+    std::string rec = t.recommended ? std::to_string(*t.recommended) : "-";
+    std::string mark;
+    if (t.recommended && *t.recommended != t.current_budget) {
+      mark = *t.recommended > t.current_budget ? " (raise)" : " (lower)";
+    }
+    fmt::format_to(out, "{:<20} {:>9} {:>9} {:>8} {:>6} {:>11} {:>11} {:>11.2f}% {:>8.2f}%{}\n",
+                   t.type, t.completed, guide, t.current_budget, q, ci, rec,
+                   t.share_over_current * 100, t.share_over_recommended * 100, mark);
+  }
+  fmt::format_to(out, "\nverdict   {} of {} completed seeds pass with the current table\n",
+                 r.seeds_passing, r.seeds_completed);
+  fmt::format_to(out, "budgets   {}\n", r.budgets().dump());
+  return s;
+}
+
+}  // namespace backbeat::reports

@@ -15,11 +15,12 @@
 // Performance shape (DESIGN: "costs scale linearly"): callbacks live in a slab of reusable
 // 64-byte slots (no allocation per event for callables of <= 48 bytes); the queue is a radix heap
 // with 8-bit digits over 16-byte entries (time, seq, slot) kept in FIFO blocks (see below): push is
-// O(1), and each entry is moved down a level at most 7 times before it runs (twice for delays
-// below 16 ms), with sequential memory access. cancel() is O(1) and lazy (the entry goes stale:
-// its slot is no longer pending under that sequence number). Stale entries are dropped when they
-// reach the front and the queue is compacted when they outnumber live ones, so memory stays
-// bounded by live events.
+// O(1), and each entry is moved down at most 7 times before it runs (about twice for sub-
+// millisecond delays), with sequential memory access. cancel() is O(1) and lazy (the entry goes
+// stale: its slot is no longer pending under that sequence number). Stale entries are dropped when
+// they reach the front and the queue is compacted when they outnumber live ones, so queued entries
+// stay bounded by live events (blocks: entries / 15 plus at most one partly filled block per
+// non-empty bucket; freed blocks are kept for reuse, as the slab keeps its peak).
 #pragma once
 
 #include <chrono>
@@ -140,12 +141,12 @@ class Kernel {
   // Every queued time is >= base_. An entry whose time first differs from base_ in byte j (counting
   // from the least significant; j = 0 if equal) is in level j, bucket = byte j of its time. So a
   // level-0 bucket holds one exact time, and the buckets of a level are in time order. Each bucket
-  // is a FIFO list of blocks; entries only ever enter an empty bucket in (time, seq) order or are
-  // appended with a larger seq than any queued one, so every bucket is in (time, seq) order and
-  // equal times come out FIFO. Pop takes the front of the lowest non-empty level-0 bucket; when
-  // level 0 is empty, cascade() moves base_ to the start of the lowest non-empty bucket of the
-  // lowest non-empty level and redistributes that bucket into the levels below (each entry moves
-  // down at most 7 times; for delays below 2^24 ns, at most twice).
+  // is a FIFO list of blocks in seq order: entries only enter a bucket by push (a larger seq than
+  // any queued one) or by cascade() into an empty one, keeping their relative order. So equal
+  // times come out FIFO. The next event is the front of the lowest non-empty bucket of the lowest
+  // non-empty level if that is level 0 or the bucket holds a single entry; otherwise cascade()
+  // moves base_ to the start of that bucket's range and redistributes the bucket into the (empty)
+  // levels below. An entry moves down at most once per level it starts above 0.
   //
   // base_ can run ahead of now() when the queue is only inspected (next_event_time(), run_until()
   // stopping at its limit). Events then scheduled before base_ are earlier than everything in the

@@ -34,7 +34,7 @@ code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12.5px}
 color:#fff;vertical-align:middle}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.none{background:var(--muted)}
 @media (prefers-color-scheme:dark){.badge{color:#111}}
-.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:14px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px}
 svg.chart{width:100%;height:auto;display:block}
 svg .grid{stroke:var(--grid);stroke-width:1}
@@ -46,8 +46,8 @@ svg .cdf{fill:none;stroke:var(--accent);stroke-width:2}
 svg .budget{stroke:var(--fail);stroke-width:2;stroke-dasharray:6 4}
 svg .budget.ok{stroke:var(--pass)}
 svg .pline{stroke:var(--muted);stroke-width:1;stroke-dasharray:2 3}
-svg .adv{fill:none;stroke:var(--accent);stroke-width:2}
-svg .meas{fill:none;stroke:var(--accent2);stroke-width:1.2}
+svg .adv{fill:none;stroke:var(--accent);stroke-width:2;stroke-dasharray:8 5}
+svg .meas{fill:none;stroke:var(--accent2);stroke-width:2.5}
 svg .drift{fill:none;stroke:var(--warn);stroke-width:1.5}
 svg .zero{stroke:var(--muted);stroke-width:1}
 svg .w-fault{fill:var(--fault);opacity:.22}svg .w-disconnect{fill:var(--disc);opacity:.22}
@@ -60,7 +60,7 @@ svg .m-refused{fill:var(--warn)}svg .m-dropped{fill:var(--fail)}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:13px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-th:first-child,td:first-child,td.t{text-align:left}
+th:first-child,td:first-child,td.t,th.t{text-align:left}
 th{cursor:pointer;user-select:none;color:var(--muted);font-weight:600}
 th:hover{color:var(--fg)}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
@@ -104,7 +104,7 @@ std::string cdf_chart(const TypeDistribution& t) {
   double total = static_cast<double>(t.completed);
   std::int64_t max_beats = t.max.value_or(0);
   double x1 = static_cast<double>(std::max<std::int64_t>(max_beats, t.budget_beats) + 1);
-  svg::Plot plot(520, 230, 0, x1, 0, 1);
+  svg::Plot plot(400, 220, 0, x1, 0, 1);
   s += plot.open(
       fmt::format("Beats to complete, {}: cumulative share of completed operations", t.type),
       "beats to complete", "share completed");
@@ -294,7 +294,7 @@ std::string message_chart(const Report& r) {
   }
   double vmax = 1;
   for (const Row& row : rows) vmax = std::max(vmax, row.value);
-  const double label_w = 250, width = 1100, bar_h = 16, gap = 5;
+  const double label_w = 360, width = 1100, bar_h = 16, gap = 5;
   double height = 10 + static_cast<double>(rows.size()) * (bar_h + gap);
   std::string s = fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {:g} {:g}\" role=\"img\" aria-label=\"Message "
@@ -353,7 +353,7 @@ std::string report_html(const Report& r) {
   h += "</div>\n<div class=\"scroll\" style=\"margin-top:12px\"><table class=\"sortable\"><thead>"
        "<tr><th>type</th><th>budget</th><th>started</th><th>completed</th><th>failed</th>"
        "<th>lost</th><th>unfinished</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>"
-       "<th>over budget</th><th>verdict</th></tr></thead><tbody>\n";
+       "<th>over budget</th><th class=\"t\">verdict</th></tr></thead><tbody>\n";
   for (const TypeDistribution& t : r.types) {
     fmt::format_to(out,
                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}"
@@ -371,7 +371,8 @@ std::string report_html(const Report& r) {
   h += tempo_charts(r, shadings);
   if (!r.faults.empty()) {
     h += "<div class=\"scroll\" style=\"margin-top:12px\"><table class=\"sortable\"><thead><tr>"
-         "<th>fault</th><th>targets</th><th>start (s)</th><th>end (s)</th></tr></thead><tbody>\n";
+         "<th>fault</th><th class=\"t\">targets</th><th>start (s)</th><th>end "
+         "(s)</th></tr></thead><tbody>\n";
     for (const Window& f : r.faults) {
       fmt::format_to(out, "<tr><td>{}</td><td class=\"t\">{}</td><td>{:g}</td><td>{:g}</td></tr>\n",
                      escape(f.kind), escape(f.label), f.start_s, f.end_s);
@@ -398,7 +399,8 @@ std::string report_html(const Report& r) {
   for (const sim::scenario::AssertionResult& a : r.assertions) passed += a.pass ? 1 : 0;
   fmt::format_to(out, "<h2>Assertions ({}/{} pass)</h2>\n", passed, r.assertions.size());
   h += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>assertion</th>"
-       "<th>measured</th><th>bound</th><th>unit</th><th>result</th><th>detail</th></tr></thead>"
+       "<th>measured</th><th>bound</th><th class=\"t\">unit</th><th class=\"t\">result</th><th "
+       "class=\"t\">detail</th></tr></thead>"
        "<tbody>\n";
   for (const sim::scenario::AssertionResult& a : r.assertions) {
     fmt::format_to(out,
@@ -423,11 +425,12 @@ std::string report_html(const Report& r) {
   const std::size_t shown = std::min<std::size_t>(agents.size(), 200);
   fmt::format_to(out, "<h2>Agent health ({} agents{})</h2>\n", agents.size(),
                  shown < agents.size() ? fmt::format(", the {} most troubled shown", shown) : "");
-  h += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>agent</th><th>group</th>"
+  h += "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>agent</th><th "
+       "class=\"t\">group</th>"
        "<th>disconnects</th><th>down (s)</th><th>degradations</th><th>degraded (s)</th>"
        "<th>reconnects</th><th>crashes</th><th>errors</th><th>synthetic beats</th>"
-       "<th>claims</th><th>claims refused</th><th>measured BPM</th><th>drift</th>"
-       "<th>longest resync (s)</th><th>in sync</th></tr></thead><tbody>\n";
+       "<th>claims</th><th>claims refused</th><th>measured BPM</th><th class=\"t\">drift</th>"
+       "<th>longest resync (s)</th><th class=\"t\">in sync</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < shown; ++i) {
     const AgentHealth& a = *agents[i];
     fmt::format_to(

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# report.json of runs with and without faults validates against reports/report.schema.json
+# (python3-jsonschema, draft-07). Exit 77 (skipped) when python3-jsonschema is missing.
+# Usage: validate_schema.sh SIM WORKDIR SCHEMA
+set -euo pipefail
+sim=$1 work=$2 schema=$3
+python3 -c "import jsonschema" 2>/dev/null || { echo "python3-jsonschema missing: skipped"; exit 77; }
+rm -rf "$work" && mkdir -p "$work"
+for s in baseline nats_disconnect_storm pulse_failover slow_peers; do
+  "$sim" run "$s" --quiet --out "$work/$s" || true
+done
+python3 - "$schema" "$work" <<'PY'
+import json, sys, jsonschema, pathlib
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+runs = sorted(pathlib.Path(sys.argv[2]).glob("*/report.json"))
+assert len(runs) == 4, runs
+for path in runs:
+    jsonschema.Draft7Validator(schema).validate(json.load(open(path)))
+    print("valid", path)
+PY

@@ -763,7 +763,7 @@ class Loader {
     OperationWorkload op;
     if (!object(v, p,
                 {"type", "count", "rate_per_beat", "duration", "estimated_beats",
-                 "failure_probability", "depends_on", "agents"})) {
+                 "failure_probability", "phases", "depends_on", "agents"})) {
       return;
     }
     if (const json* t = required(v, p, "type", "the operation type, e.g. dht_store")) {
@@ -797,6 +797,7 @@ class Loader {
         [&](const json& x, const std::string& q) { integer(x, q, 1, 1000, op.estimated_beats); });
     opt(v, p, "failure_probability",
         [&](const json& x, const std::string& q) { number(x, q, 0, 1, op.failure_probability); });
+    opt(v, p, "phases", [&](const json& x, const std::string& q) { phases(x, q, op.phases); });
     opt(v, p, "depends_on", [&](const json& x, const std::string& q) {
       if (!string(x, q, op.depends_on)) return;
       if (op.depends_on == op.type) {
@@ -807,6 +808,24 @@ class Loader {
     });
     opt(v, p, "agents", [&](const json& x, const std::string& q) { selector(x, q, op.agents); });
     world_->workload.operations.push_back(op);
+  }
+
+  // {"connecting": f, "negotiating": f, "executing": f}: fractions of the operation's duration
+  // at which the seed's phases begin; each optional, strictly increasing inside (0, 1).
+  void phases(const json& v, const std::string& p, std::array<double, 3>& out) {
+    static const std::vector<std::string> kNames = {"connecting", "negotiating", "executing"};
+    if (!object(v, p, kNames)) return;
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+      opt(v, p, kNames[i].c_str(), [&](const json& x, const std::string& q) {
+        if (number(x, q, 0, 1, out[i]) && (out[i] <= 0 || out[i] >= 1)) {
+          error(q, "expected a fraction of the operation's duration strictly between 0 and 1");
+        }
+      });
+    }
+    if (!(out[0] < out[1] && out[1] < out[2])) {
+      error(p, fmt::format("expected connecting < negotiating < executing; got {:g}, {:g}, {:g}",
+                           out[0], out[1], out[2]));
+    }
   }
 
   void unknown_type(const std::string& ptr, const std::string& type, At at = At::kValue) {
@@ -1309,10 +1328,34 @@ std::string stem_of(const std::string& path) {
 LoadResult load_scenario_text(std::string_view text, const std::string& source_name,
                               const std::vector<std::string>& override_texts) {
   LoadResult result;
+  if (std::optional<std::size_t> deep = offset_nested_deeper_than(text, kMaxJsonNesting)) {
+    TextPosition pos = position_of_offset(text, *deep);
+    result.errors.push_back(
+        {fmt::format("{}:{}:{}", source_name, pos.line, pos.column), "",
+         fmt::format("arrays and objects nested deeper than {} levels", kMaxJsonNesting)});
+    return result;
+  }
   json doc;
   try {
     doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
                       /*ignore_comments=*/true);
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (1e999): nlohmann names the literal but not where it is;
+    // locate its first occurrence.
+    std::string what = e.what();
+    std::size_t open = what.find('\'');
+    std::size_t close = what.rfind('\'');
+    std::size_t offset = 0;
+    if (open != std::string::npos && close > open) {
+      std::size_t at = text.find(what.substr(open + 1, close - open - 1));
+      if (at != std::string_view::npos) offset = at;
+    }
+    std::size_t cut = what.find("] ");
+    TextPosition pos = position_of_offset(text, offset);
+    result.errors.push_back(
+        {fmt::format("{}:{}:{}", source_name, pos.line, pos.column), "",
+         "not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2))});
+    return result;
   } catch (const json::parse_error& e) {
     // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3, column
     // 5: syntax error while parsing object - ..."; keep the part after the location.

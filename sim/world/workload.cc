@@ -87,6 +87,7 @@ void Workload::arrive(std::size_t i) {
   op.fail = spec.failure_probability > 0 && rng_.bernoulli(spec.failure_probability);
   double stretch = world_.agents[static_cast<std::size_t>(agent)]->slow_factor();
   op.length = from_seconds(beats * stretch * to_seconds(nominal_beat_));
+  op.phases = spec.phases;
   ops_.push_back(std::move(op));
   std::size_t index = ops_.size() - 1;
   if (!spec.depends_on.empty() && agent_runs_type(agent, spec.depends_on)) {
@@ -127,11 +128,13 @@ void Workload::begin(std::size_t index) {
   running_by_agent_[static_cast<std::size_t>(op.outcome.agent)].push_back(index);
   world_.trace.record(world_.kernel.now(), agent.node(), kind_op_,
                       digest_combine(fnv1a64(op.outcome.id), 0));
-  // Phases on the agent's own clock: 10%, 30%, 50%, then the end.
-  static constexpr int kPercent[4] = {10, 30, 50, 100};
+  // Phases on the agent's own clock at the workload's fractions of the duration, then the end.
+  const std::array<double, 3>& phases = op.phases;
   Time local_start = agent.clock().now();
   for (int stage = 0; stage < 4; ++stage) {
-    Time due = local_start + op.length * kPercent[stage] / 100;
+    double fraction = stage < 3 ? phases[static_cast<std::size_t>(stage)] : 1.0;
+    Time due = local_start + Duration(static_cast<std::int64_t>(
+                                 std::llround(static_cast<double>(op.length.count()) * fraction)));
     op.timers[static_cast<std::size_t>(stage)] =
         agent.clock().schedule_at(due, [this, index, stage] { step(index, stage); });
   }

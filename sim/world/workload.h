@@ -5,8 +5,9 @@
 //   `rate_per_beat` operations arrive as a Poisson process (exponential gaps of mean
 //   beat / rate at the nominal tempo). Each goes to an agent drawn uniformly from its selector.
 // - An operation's real duration is drawn (in beats at the nominal tempo) and stretched by the
-//   agent's slow factor; on the agent's own clock it moves to connecting at 10%, negotiating at
-//   30%, executing at 50%, and completes (or fails, with failure_probability) at 100%.
+//   agent's slow factor; on the agent's own clock it moves to connecting, negotiating and
+//   executing at the workload's phase fractions (default 10%, 30%, 50%), and completes (or
+//   fails, with failure_probability) at 100%.
 // - depends_on: an operation waits while its agent runs one of the named type, then starts.
 // - An operation whose agent is down when it should start, or crashes while it runs, is lost.
 #pragma once
@@ -40,6 +41,7 @@ class Workload {
     OperationOutcome outcome;
     Time started_at{};
     Duration length{};
+    std::array<double, 3> phases{};
     bool fail = false;
     bool running = false;
     std::array<Clock::TimerId, 4> timers{};

@@ -4,6 +4,7 @@
 // Durations are virtual time. Every field has a default that gives a small, steady cluster.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -122,6 +123,9 @@ struct OperationWorkload {
   DurationDistribution duration;  // how long the operation really takes
   int estimated_beats = 3;        // passed to start_p2p_operation
   double failure_probability = 0.0;
+  // When the seed's phases begin, as fractions of the operation's duration: connecting,
+  // negotiating, executing (strictly increasing, inside (0, 1)); completion is at 1.
+  std::array<double, 3> phases = {0.1, 0.3, 0.5};
   std::string depends_on;  // type whose running operation on the same agent must finish first
   Selector agents;         // which agents run it (default all)
 };

@@ -72,7 +72,7 @@ TEST(WorldTest, SameSeedSameFingerprintDifferentSeedDifferentFingerprint) {
 TEST(WorldTest, GoldenFingerprint) {
   WorldConfig config = steady(8, std::chrono::minutes(10));
   RunOutcome out = run_world(config, 20261127);
-  EXPECT_EQ(hex64(out.fingerprint), "4d7b5aefd71c8306") << "events=" << out.events;
+  EXPECT_EQ(hex64(out.fingerprint), "a2e54545cde3d2a3") << "events=" << out.events;
 }
 
 TEST(WorldTest, SeedLoadTestAcrossManyAgents) {

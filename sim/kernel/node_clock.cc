@@ -1,5 +1,6 @@
 #include "sim/kernel/node_clock.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -44,7 +45,13 @@ NodeClock::NodeClock(Kernel& kernel, NodeClockOptions options)
       hold_(kMin) {}
 
 NodeClock::~NodeClock() {
-  for (auto& [id, timer] : timers_) kernel_.cancel(timer.event);
+  for (auto& entry : timers_) kernel_.cancel(entry.timer.event);
+}
+
+std::vector<NodeClock::Entry>::iterator NodeClock::find(TimerId id) {
+  auto it = std::lower_bound(timers_.begin(), timers_.end(), id,
+                             [](const Entry& e, TimerId key) { return e.id < key; });
+  return it != timers_.end() && it->id == id ? it : timers_.end();
 }
 
 std::int64_t NodeClock::raw_local_ns(std::int64_t virtual_ns) const {
@@ -79,22 +86,22 @@ Clock::TimerId NodeClock::schedule_at(Time local_deadline, Callback callback) {
   const TimerId id = next_id_++;
   const EventId event = kernel_.schedule_at(virtual_time_for(local_deadline), &NodeClock::fire,
                                             this, static_cast<std::uint64_t>(id));
-  timers_.emplace(id, Timer{local_deadline, event, std::move(callback)});
+  timers_.push_back({id, Timer{local_deadline, event, std::move(callback)}});
   return id;
 }
 
 void NodeClock::cancel(TimerId id) {
-  auto it = timers_.find(id);
+  auto it = find(id);
   if (it == timers_.end()) return;
-  kernel_.cancel(it->second.event);
+  kernel_.cancel(it->timer.event);
   timers_.erase(it);
 }
 
 void NodeClock::fire(void* self, std::uint64_t id) {
   auto* clock = static_cast<NodeClock*>(self);
-  auto it = clock->timers_.find(id);
+  auto it = clock->find(id);
   if (it == clock->timers_.end()) return;
-  Callback callback = std::move(it->second.callback);
+  Callback callback = std::move(it->timer.callback);
   clock->timers_.erase(it);
   callback();
 }

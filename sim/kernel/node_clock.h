@@ -23,7 +23,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/time.h"
@@ -87,7 +87,15 @@ class NodeClock final : public Clock {
   std::int64_t skew_ppb_;
   std::int64_t hold_;  // local(v) = max(raw(v), hold_)
   TimerId next_id_ = 1;
-  std::map<TimerId, Timer> timers_;  // ordered: re-conversion order is deterministic
+  // Pending timers sorted by id (ids only grow, so scheduling appends): re-conversion order is
+  // deterministic. A flat vector rather than a map: an agent holds a handful of timers and
+  // re-arms its watchdog on every frame, so no allocation per timer.
+  struct Entry {
+    TimerId id;
+    Timer timer;
+  };
+  std::vector<Entry> timers_;
+  std::vector<Entry>::iterator find(TimerId id);
 };
 
 }  // namespace backbeat::sim

@@ -58,7 +58,7 @@ void Reverb::on_claim(const Message& message) {
     return;
   }
   auto [it, inserted] =
-      agent_index_.emplace(claim->agent_id, static_cast<std::uint32_t>(agents_.size()));
+      agent_index_.try_emplace(claim->agent_id, static_cast<std::uint32_t>(agents_.size()));
   if (inserted) agents_.emplace_back();
   std::uint32_t agent = it->second;
   // Sequence accounting (claims from hosts that do not number them count once each).

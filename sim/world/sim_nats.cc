@@ -43,7 +43,7 @@ Result<Transport::SubscriptionId> SimConnection::subscribe(std::string_view patt
   if (Status s = validate_subject_pattern(pattern); !s) return s;
   if (state_ == State::kClosed) return Status::unavailable("connection closed");
   auto& subs = nats_.subscriptions_;
-  subs.push_back({this, std::string(pattern), std::move(handler), true, 0, {}, {}});
+  subs.push_back({this, node_, index_, std::string(pattern), std::move(handler), true, 0, {}, {}});
   auto index = static_cast<std::uint32_t>(subs.size() - 1);
   if (pattern.find('*') == std::string_view::npos && pattern.find('>') == std::string_view::npos) {
     nats_.literal_[std::string(pattern)].push_back(index);
@@ -110,8 +110,10 @@ SimConnection& SimNats::connect(NodeId node, int server, Duration latency, Durat
   connections_.push_back(
       std::unique_ptr<SimConnection>(new SimConnection(*this, node, server, latency, jitter)));
   SimConnection& c = *connections_.back();
+  c.index_ = static_cast<std::uint32_t>(connections_.size() - 1);
+  connected_.push_back(1);
   if (topology_.server_down(server)) {
-    c.state_ = SimConnection::State::kDisconnected;
+    set_state(c, SimConnection::State::kDisconnected);
     on_reconnect_attempt(c);
   }
   return c;
@@ -127,11 +129,11 @@ void SimNats::drop_connection(SimConnection& connection) {
   connection.buffered_bytes_ = 0;
   kernel_.cancel(connection.reconnect_event_);
   connection.listeners_.clear();
-  connection.state_ = SimConnection::State::kClosed;
+  set_state(connection, SimConnection::State::kClosed);
 }
 
 std::uint32_t SimNats::new_message(std::string_view subject, std::string_view payload,
-                                   NodeId publisher) {
+                                   NodeId publisher, MessageKind kind) {
   std::uint32_t index;
   if (!free_messages_.empty()) {
     index = free_messages_.back();
@@ -144,7 +146,7 @@ std::uint32_t SimNats::new_message(std::string_view subject, std::string_view pa
   m.subject.assign(subject);
   m.payload.assign(payload);
   m.id = next_message_id_++;
-  m.kind = message_kind_of(subject);
+  m.kind = kind;
   m.publisher = publisher;
   m.refs = 1;  // held by the routing call until it returns
   return index;
@@ -152,6 +154,11 @@ std::uint32_t SimNats::new_message(std::string_view subject, std::string_view pa
 
 void SimNats::release_message(std::uint32_t message) {
   if (--messages_[message].refs == 0) free_messages_.push_back(message);
+}
+
+void SimNats::set_state(SimConnection& c, SimConnection::State state) {
+  c.state_ = state;
+  connected_[c.index_] = state == SimConnection::State::kConnected ? 1 : 0;
 }
 
 void SimNats::drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id) {
@@ -188,10 +195,14 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
     case SimConnection::State::kConnected:
       break;
   }
-  if (Status s = validate_subject(subject); !s) return s;
+  // A connection publishes to a few subjects over and over: validate each change only.
+  if (subject != from.valid_subject_) {
+    if (Status s = validate_subject(subject); !s) return s;
+    from.valid_subject_.assign(subject);
+  }
   ++account(kind).published;
   trace_.record(kernel_.now(), from.node_, kind_publish_, digest_bytes(payload));
-  std::uint32_t message = new_message(subject, payload, from.node_);
+  std::uint32_t message = new_message(subject, payload, from.node_, kind);
   route(from, message);
   release_message(message);
   return Status::ok();
@@ -305,13 +316,13 @@ void SimNats::on_delivery(void* self_ptr, std::uint64_t delivery) {
   SimMessage& m = self->messages_[d.message];
   --self->scheduled_[static_cast<int>(m.kind)];
   if (!sub.live) {
-    self->drop(m.kind, "unsubscribed", sub.connection->node_, m.id);
-  } else if (sub.connection->state_ != SimConnection::State::kConnected) {
-    self->drop(m.kind, "subscriber_disconnected", sub.connection->node_, m.id);
+    self->drop(m.kind, "unsubscribed", sub.node, m.id);
+  } else if (self->connected_[sub.connection_index] == 0) {
+    self->drop(m.kind, "subscriber_disconnected", sub.node, m.id);
   } else {
     ++self->account(m.kind).delivered;
     if (self->trace_deliveries_) {
-      self->trace_.record(self->kernel_.now(), sub.connection->node_, self->kind_deliver_,
+      self->trace_.record(self->kernel_.now(), sub.node, self->kind_deliver_,
                           digest_combine(m.id, d.subscription));
     }
     // Copy the handler: it may unsubscribe (and so destroy) itself.
@@ -326,7 +337,7 @@ void SimNats::on_delivery(void* self_ptr, std::uint64_t delivery) {
 
 void SimNats::begin_outage(SimConnection& c) {
   if (c.state_ != SimConnection::State::kConnected) return;
-  c.state_ = SimConnection::State::kDetecting;
+  set_state(c, SimConnection::State::kDetecting);
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("link_down"));
   kernel_.schedule_after(behaviour_.detection_delay, [this, &c] { on_detected(c); });
 }
@@ -335,7 +346,7 @@ void SimNats::end_outage_if_unnoticed(SimConnection& c) {
   if (c.link_down_count_ > 0 || topology_.server_down(c.server_)) return;
   if (c.state_ != SimConnection::State::kDetecting) return;
   // Back before the client noticed: nothing is announced; what was published meanwhile is lost.
-  c.state_ = SimConnection::State::kConnected;
+  set_state(c, SimConnection::State::kConnected);
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("link_up_unnoticed"));
 }
 
@@ -351,7 +362,7 @@ void SimNats::link_up(SimConnection& c) {
 
 void SimNats::on_detected(SimConnection& c) {
   if (c.state_ != SimConnection::State::kDetecting) return;
-  c.state_ = SimConnection::State::kDisconnected;
+  set_state(c, SimConnection::State::kDisconnected);
   c.failed_attempts_ = 0;
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("disconnected"));
   c.reconnect_event_ =
@@ -383,7 +394,7 @@ void SimNats::on_reconnect_attempt(SimConnection& c) {
       }
       c.buffer_.clear();
       c.buffered_bytes_ = 0;
-      c.state_ = SimConnection::State::kClosed;
+      set_state(c, SimConnection::State::kClosed);
       trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("closed"));
       c.notify(ConnectionEvent::kClosed);
       return;
@@ -393,13 +404,13 @@ void SimNats::on_reconnect_attempt(SimConnection& c) {
     return;
   }
   // Subscriptions are live again before the buffered publishes go out, in order.
-  c.state_ = SimConnection::State::kConnected;
+  set_state(c, SimConnection::State::kConnected);
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("reconnected"));
   std::deque<std::pair<std::string, std::string>> buffered;
   buffered.swap(c.buffer_);
   c.buffered_bytes_ = 0;
   for (const auto& [subject, payload] : buffered) {
-    std::uint32_t message = new_message(subject, payload, c.node_);
+    std::uint32_t message = new_message(subject, payload, c.node_, message_kind_of(subject));
     route(c, message);
     release_message(message);
   }

@@ -71,6 +71,7 @@ class SimConnection final : public Transport {
 
   SimNats& nats_;
   NodeId node_;
+  std::uint32_t index_ = 0;  // in SimNats::connections_
   int server_;
   Duration link_latency_;
   Duration link_jitter_;
@@ -83,6 +84,7 @@ class SimConnection final : public Transport {
   std::deque<std::pair<std::string, std::string>> buffer_;  // (subject, payload)
   std::int64_t buffered_bytes_ = 0;
   std::vector<SubscriptionId> subscriptions_;
+  std::string valid_subject_;  // the last subject published and found valid
   ListenerId next_listener_ = 1;
   std::map<ListenerId, ConnectionListener> listeners_;
 };
@@ -128,6 +130,10 @@ class SimNats {
   friend class SimConnection;
   struct Subscription {
     SimConnection* connection = nullptr;
+    // Copies of the connection's node and index, so a delivery reads neither from the
+    // (cold, one allocation per connection) SimConnection.
+    NodeId node = kNoNode;
+    std::uint32_t connection_index = 0;
     std::string pattern;
     Transport::MessageHandler handler;
     bool live = false;
@@ -152,8 +158,11 @@ class SimNats {
   void route(SimConnection& from, std::uint32_t message);
   void deliver_to(SimConnection& from, std::uint32_t message, std::uint32_t subscription);
   static void on_delivery(void* self, std::uint64_t delivery);
+  // Every state change goes through here, to keep connected_ in step.
+  void set_state(SimConnection& connection, SimConnection::State state);
   void drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id);
-  std::uint32_t new_message(std::string_view subject, std::string_view payload, NodeId publisher);
+  std::uint32_t new_message(std::string_view subject, std::string_view payload, NodeId publisher,
+                            MessageKind kind);
   void release_message(std::uint32_t message);
   void begin_outage(SimConnection& connection);
   void end_outage_if_unnoticed(SimConnection& connection);
@@ -172,6 +181,9 @@ class SimNats {
   KindId kind_publish_, kind_deliver_, kind_drop_, kind_conn_;
 
   std::vector<std::unique_ptr<SimConnection>> connections_;
+  // Per connection (by index): 1 while kConnected. Dense, so the check on every delivery stays
+  // in cache when thousands of connections do not.
+  std::vector<std::uint8_t> connected_;
   std::vector<Subscription> subscriptions_;  // id = index + 1
   // Lookup only (never iterated): literal subject -> subscriptions, in subscription order.
   std::unordered_map<std::string, std::vector<std::uint32_t>> literal_;

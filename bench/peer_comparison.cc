@@ -326,7 +326,6 @@ BENCHMARK(BM_PeerComparison)
     ->Args({100, 120})
     ->Args({1000, 120})
     ->Args({10000, 12})
-    ->Args({1000, 24})
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 

@@ -18,11 +18,14 @@ mkdir -p "$out"
 csv="$out/scaling.csv"
 echo "agents,wall_s,cpu_s,peak_rss_bytes,rss_bytes_per_agent,cpu_ns_per_agent_beat,events,messages" >"$csv"
 for n in "${sizes[@]}"; do
-  echo "run_scaling: $n agents ..." >&2
-  "$bin" --benchmark_filter="BM_Scaling/$n/" --benchmark_format=csv 2>/dev/null >"$out/scaling_$n.raw.csv"
+  # RUN_SCALING_REUSE=1 rebuilds the table from the raw files of an earlier run.
+  if [ "${RUN_SCALING_REUSE:-0}" != 1 ] || [ ! -s "$out/scaling_$n.raw.csv" ]; then
+    echo "run_scaling: $n agents ..." >&2
+    "$bin" --benchmark_filter="BM_Scaling/$n/" --benchmark_format=csv 2>/dev/null >"$out/scaling_$n.raw.csv"
+  fi
   # Google Benchmark CSV: a header naming the counters, then one row per run.
   awk -F, -v n="$n" '
-    /^name,/ { for (i = 1; i <= NF; ++i) col[$i] = i; next }
+    /^name,/ { for (i = 1; i <= NF; ++i) { gsub(/"/, "", $i); col[$i] = i } next }
     col["name"] && /^"BM_Scaling/ {
       printf "%s,%s,%s,%s,%s,%s,%s,%s\n", n, $col["wall_s"], $col["cpu_s"], $col["peak_rss_bytes"],
              $col["rss_bytes_per_agent"], $col["cpu_ns_per_agent_beat"], $col["events"], $col["messages"]

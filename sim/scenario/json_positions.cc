@@ -4,6 +4,29 @@
 
 namespace backbeat::sim::scenario {
 
+std::optional<std::size_t> offset_nested_deeper_than(std::string_view text, int max_depth) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {  // skip the string, escapes included
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      std::size_t end = text.find("*/", i + 2);
+      if (end == std::string_view::npos) return std::nullopt;
+      i = end + 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 TextPosition position_of_offset(std::string_view text, std::size_t offset) {
   TextPosition pos;
   if (offset > text.size()) offset = text.size();

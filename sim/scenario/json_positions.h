@@ -24,6 +24,15 @@ struct TextPosition {
 // Line and column of byte `offset` in `text` (offset clamped to the text's size).
 TextPosition position_of_offset(std::string_view text, std::size_t offset);
 
+// Deepest array/object nesting a scenario may use. nlohmann::json dumps and copies values
+// recursively, so a document nested 100000 levels deep would overflow the stack (found by
+// tests/fuzz/fuzz_scenario.cc); the loader refuses such text before parsing it.
+inline constexpr int kMaxJsonNesting = 256;
+
+// Byte offset of the first '[' or '{' nested deeper than `max_depth` in `text` (strings and
+// // and /* */ comments skipped), or nullopt. A cheap pre-parse scan; it never fails.
+std::optional<std::size_t> offset_nested_deeper_than(std::string_view text, int max_depth);
+
 // Escapes one reference token for a JSON pointer ("~" -> "~0", "/" -> "~1").
 std::string escape_pointer_token(std::string_view token);
 

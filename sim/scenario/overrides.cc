@@ -49,7 +49,10 @@ Result<Override> parse_override(const std::string& text) {
     o.pointer += escape_pointer_token(part);
   }
   // Valid JSON stays JSON (numbers, booleans, arrays); anything else is a plain string.
-  nlohmann::json parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  // (Too deeply nested text stays a string: see kMaxJsonNesting.)
+  nlohmann::json parsed = offset_nested_deeper_than(value, kMaxJsonNesting)
+                              ? nlohmann::json(nlohmann::json::value_t::discarded)
+                              : nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
   o.value = parsed.is_discarded() ? nlohmann::json(value) : std::move(parsed);
   return o;
 }

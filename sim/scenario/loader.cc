@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1411,6 +1412,12 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  // (An ifstream opens a directory and reads it as empty text: "not valid JSON" would mislead.)
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    LoadResult result;
+    result.errors.push_back({path, "", "cannot open the scenario file: it is a directory"});
+    return result;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;

@@ -1,0 +1,598 @@
+// The bad-input matrix: malformed scenario files, wire frames, command-line flags and
+// environment variables, one table row each. Every row asserts
+//   - the exit code (CLI rows: 2 bad input, 3 I/O, 4 cannot connect; see sim/cli/exit_codes.h),
+//   - that the message names the offending thing (the key, field, flag or variable, and the bad
+//     value) and where it is (file:line:column and JSON pointer, the subject, the flag),
+//   - that nothing partial is left behind: no *.tmp* or *.partial file anywhere under the
+//     row's scratch directory, and an --out directory that is absent or empty.
+// CLI rows spawn the built backbeat-sim (BACKBEAT_SIM_BINARY) with a controlled environment;
+// wire rows decode in-process and, with live mode built, go through the observer, which must
+// report exactly one non-conforming message naming the subject and the field.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/backbeat_config.h"
+#include "core/contracts/bar_report.h"
+#include "core/contracts/beat_frame.h"
+#include "core/contracts/status_claim.h"
+#ifdef BACKBEAT_WITH_LIVE
+#include "sim/live/observer.h"
+#include "tests/support/in_memory_transport.h"
+#include "tests/support/manual_clock.h"
+#endif
+
+extern char** environ;
+
+namespace backbeat {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSim = BACKBEAT_SIM_BINARY;
+const std::string kBad = std::string(BACKBEAT_TEST_DATA_DIR) + "/scenarios/bad";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command-line rows (scenario files, flags, process environment).
+
+struct CliCase {
+  using Env = std::map<std::string, std::optional<std::string>>;
+  CliCase(std::string n, std::vector<std::string> a, int code, std::vector<std::string> e,
+          std::string text = "", Env environment = {})
+      : name(std::move(n)),
+        args(std::move(a)),
+        exit_code(code),
+        expect(std::move(e)),
+        file_text(std::move(text)),
+        env(std::move(environment)) {}
+
+  std::string name;
+  std::vector<std::string> args;  // {FILE} {OUT} {TMP} {BAD} are substituted
+  int exit_code;
+  std::vector<std::string> expect;  // substrings of stderr+stdout ({TMP} substituted)
+  std::string file_text;            // written to {FILE} when not empty
+  Env env;                          // values {TMP}-substituted; nullopt: unset
+};
+
+struct Spawned {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Spawned spawn(const std::vector<std::string>& args, const fs::path& dir,
+              const std::map<std::string, std::optional<std::string>>& env_changes) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    std::size_t eq = kv.find('=');
+    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = kv.substr(eq + 1);
+  }
+  // Rows must not depend on the caller's environment.
+  for (auto it = env.begin(); it != env.end();) {
+    bool ours = it->first.starts_with("BACKBEAT_") || it->first.starts_with("CHORUS_BACKBEAT_");
+    it = ours ? env.erase(it) : std::next(it);
+  }
+  for (const auto& [k, v] : env_changes) {
+    if (v) env[k] = *v;
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_strings = args;
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  const std::string out_path = (dir / "stdout.txt").string();
+  const std::string err_path = (dir / "stderr.txt").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  Spawned result;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return result;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return result;
+}
+
+// A short run, for rows whose run must fail on its output path rather than on the scenario.
+const char* const kQuick = "--set=duration=5m";
+
+std::vector<CliCase> cli_cases() {
+  const std::string header = "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n";
+  return {
+      // --- scenario files: each names file:line:column and the JSON pointer.
+      {"file_trailing_garbage",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:2:1: /: not valid JSON"},
+       "{\"version\": 1}\nxyz\n"},
+      {"file_nul_byte",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:2:12: /: not valid JSON", "U+0000"},
+       std::string("{\"version\": 1,\n \"name\": \"x\0y\"}\n", 29)},
+      {"file_bad_utf8",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:3:16: /: not valid JSON", "UTF-8"},
+       "{\n  \"version\": 1,\n  \"name\": \"caf\xe9\",\n}\n"},
+      {"file_number_overflow",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:6:26: /: not valid JSON", "1e999"},
+       header + "  \"cluster\": {\"id\": \"c\", \"agents\": 2},\n  \"pulse\": {\"tempo_bpm\": "
+                "1e999}\n}\n"},
+      {"file_deep_nesting",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:1:279: /: arrays and objects nested deeper than 256 levels"},
+       "{\"version\": 1, \"name\": " + std::string(100000, '[') + std::string(100000, ']') + "}\n"},
+      {"file_tempo_string_nan",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:6:26: /pulse/tempo_bpm: expected a number in 0.1..1000; got \"NaN\""},
+       header + "  \"cluster\": {\"id\": \"c\", \"agents\": 2},\n  \"pulse\": {\"tempo_bpm\": "
+                "\"NaN\"}\n}\n"},
+      {"file_agents_negative",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:5:36: /cluster/agents: expected an integer in 1..100000; got -3"},
+       header + "  \"cluster\": {\"id\": \"c\", \"agents\": -3}\n}\n"},
+      {"file_agents_too_many",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:5:36: /cluster/agents:", "got 1000000"},
+       header + "  \"cluster\": {\"id\": \"c\", \"agents\": 1e6}\n}\n"},
+      {"file_duration_zero",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:4:15: /duration: expected a positive duration; got 0s"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"0s\",\n  \"cluster\": {\"id\": "
+       "\"c\", \"agents\": 2}\n}\n"},
+      {"file_seed_fraction",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:4:11: /seed: expected an integer seed", "got 1.5"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"seed\": 1.5,\n  \"duration\": \"1h\",\n  "
+       "\"cluster\": {\"id\": \"c\", \"agents\": 2}\n}\n"},
+      {"file_cluster_id_charset",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:5:21: /cluster/id: expected a cluster id", "got \"bad id!\""},
+       header + "  \"cluster\": {\"id\": \"bad id!\", \"agents\": 2}\n}\n"},
+      {"file_unclosed_comment",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:5:1: /: not valid JSON", "missing closing '*/'"},
+       "{\n  \"version\": 1, /* never closed\n  \"name\": \"x\"\n}\n"},
+      {"file_unknown_key_did_you_mean",
+       {"run", "{BAD}/unknown_top_key.json", "--out", "{OUT}"},
+       2,
+       {"unknown_top_key.json:4:3: /durration: unknown key 'durration'",
+        "did you mean 'duration'"}},
+      {"file_dependency_cycle",
+       {"validate", "{BAD}/dependency_cycle.json"},
+       2,
+       {"dependency_cycle.json:3:31: /workload/operations: dependency cycle: a -> b -> a"}},
+      {"file_fault_after_end",
+       {"validate", "{BAD}/fault_after_end.json"},
+       2,
+       {"fault_after_end.json:4:40: /faults/0/at: the fault starts at 2h, after the run ends "
+        "(1h)"}},
+      {"file_selector_syntax",
+       {"validate", "{BAD}/selector_syntax.json"},
+       2,
+       {"selector_syntax.json:3:78: /workload/operations/0/agents: expected a selector",
+        "'agents:9-3'"}},
+      {"file_missing",
+       {"run", "{TMP}/missing.json", "--out", "{OUT}"},
+       2,
+       {"missing.json: /: cannot open the scenario file"}},
+      {"file_is_directory",
+       {"validate", "{TMP}"},
+       2,
+       {"{TMP}: /: cannot open the scenario file: it is a directory"}},
+
+      // --- command-line flags: each names the flag and the bad value.
+      {"flag_unknown", {"run", "--bogus"}, 2, {"--bogus"}},
+      {"flag_unknown_subcommand", {"frobnicate"}, 2, {"frobnicate"}},
+      {"flag_seed_not_a_number",
+       {"run", "baseline", "--seed", "abc", "--out", "{OUT}"},
+       2,
+       {"--seed abc: expected an integer 0..2^64-1"}},
+      {"flag_seed_negative", {"run", "baseline", "--seed", "-5"}, 2, {"--seed -5: expected"}},
+      {"flag_seed_too_large",
+       {"run", "baseline", "--seed", "99999999999999999999999"},
+       2,
+       {"--seed 99999999999999999999999: expected"}},
+      {"flag_seed_bad_hex", {"run", "baseline", "--seed", "0xZZ"}, 2, {"--seed 0xZZ: expected"}},
+      {"flag_set_without_equals",
+       {"run", "baseline", "--set", "nokey", "--out", "{OUT}"},
+       2,
+       {"--set nokey: /: expected PATH=VALUE"}},
+      {"flag_set_unknown_key",
+       {"run", "baseline", "--set", "pulse.nokey=3"},
+       2,
+       {"--set pulse.nokey=3: /pulse/nokey: unknown key 'nokey'"}},
+      {"flag_set_bad_value",
+       {"run", "baseline", "--set", "duration=abc", "--out", "{OUT}"},
+       2,
+       {"--set duration=abc: /duration: expected a duration", "got \"abc\""}},
+      {"flag_set_number_overflow",
+       {"run", "baseline", "--set", "pulse.tempo_bpm=1e999"},
+       2,
+       {"--set pulse.tempo_bpm=1e999: /pulse/tempo_bpm: expected a number"}},
+      {"flag_out_under_a_file",
+       {"run", "baseline", kQuick, "--out", "{TMP}/a_file/out"},
+       3,
+       {"--out {TMP}/a_file/out: cannot create directory"}},
+      {"flag_trace_under_a_file",
+       {"run", "baseline", kQuick, "--trace", "{TMP}/a_file/trace.jsonl"},
+       2,
+       {"--trace {TMP}/a_file/trace.jsonl: cannot create trace file"}},
+      {"flag_two_scenarios", {"run", "a.json", "b.json"}, 2, {"b.json"}},
+      {"flag_replay_bad_fingerprint",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "xyz"},
+       2,
+       {"16 hex digits"}},
+      {"flag_replay_missing_dir",
+       {"replay", "{TMP}/no_such_run"},
+       2,
+       {"replay {TMP}/no_such_run: needs --seed"}},
+      {"flag_tune_percentile_range",
+       {"tune", "baseline", "--percentile", "150", "--out", "{OUT}"},
+       2,
+       {"--percentile 150: expected a number in (0, 100]"}},
+      {"flag_tune_percentile_text",
+       {"tune", "baseline", "--percentile", "abc"},
+       2,
+       {"--percentile", "abc"}},
+      {"flag_tune_seeds_zero", {"tune", "baseline", "--seeds", "0"}, 2, {"--seeds 0: expected"}},
+      {"flag_compare_missing_run",
+       {"compare", "{TMP}/nothing", "{TMP}/nothing"},
+       2,
+       {"{TMP}/nothing: no report.json or run.json"}},
+
+      // --- process environment.
+      {"env_scenarios_dir_nowhere_list",
+       {"list"},
+       2,
+       {"no scenarios in {TMP}/nowhere", "BACKBEAT_SCENARIOS_DIR"},
+       "",
+       {{"BACKBEAT_SCENARIOS_DIR", "{TMP}/nowhere"}}},
+      {"env_scenarios_dir_nowhere_run",
+       {"run", "baseline", "--out", "{OUT}"},
+       2,
+       {"baseline: /: cannot open the scenario file"},
+       "",
+       {{"BACKBEAT_SCENARIOS_DIR", "{TMP}/nowhere"}}},
+#ifdef BACKBEAT_WITH_LIVE
+      {"env_nats_url_unreachable",
+       {"observe", "--duration", "1s"},
+       4,
+       {"observe: no NATS server reachable at nats://127.0.0.1:1"},
+       "",
+       {{"BACKBEAT_NATS_URL", "nats://127.0.0.1:1"}}},
+      {"env_nats_url_missing", {"observe", "--duration", "1s"}, 2, {"--nats is required"}},
+      {"env_nats_tls_not_a_bool",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       2,
+       {"--tls", "maybe"},
+       "",
+       {{"BACKBEAT_NATS_TLS", "maybe"}}},
+      {"env_nats_tls_ca_missing",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       4,
+       {"cannot read TLS CA file '{TMP}/ca.pem'"},
+       "",
+       {{"BACKBEAT_NATS_TLS_CA", "{TMP}/ca.pem"}}},
+      {"env_nats_nkey_seed_missing",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       4,
+       {"cannot read NKey seed file '{TMP}/seed.nk'"},
+       "",
+       {{"BACKBEAT_NATS_NKEY", "UABC"}, {"BACKBEAT_NATS_NKEY_SEED", "{TMP}/seed.nk"}}},
+      {"flag_live_agents_zero",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--agents", "0", "--out", "{OUT}"},
+       2,
+       {"--agents 0: expected 1..10000"}},
+      {"flag_live_tempo_zero",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--tempo", "0"},
+       2,
+       {"/pulse/tempo_bpm: expected a number in 0.1..1000; got 0"}},
+      {"flag_live_swarm_refused",
+       {"live", "swarm", "--nats", "nats://127.0.0.1:1", "--out", "{OUT}"},
+       2,
+       {"live swarm: swarm:", "needs the simulator"}},
+      {"flag_observe_bad_duration",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "forever"},
+       2,
+       {"--duration forever: expected a duration"}},
+#endif
+  };
+}
+
+class CliMatrix : public ::testing::TestWithParam<CliCase> {};
+
+// Files that must never survive a failed run.
+std::vector<std::string> leftovers(const fs::path& root) {
+  std::vector<std::string> found;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(root)) {
+    std::string name = e.path().filename().string();
+    if (name.find(".tmp") != std::string::npos || name.find(".partial") != std::string::npos) {
+      found.push_back(e.path().string());
+    }
+  }
+  return found;
+}
+
+TEST_P(CliMatrix, ExitCodeMessageAndNoPartialOutput) {
+  const CliCase& c = GetParam();
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("backbeat-badinput-" + c.name + "-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  { std::ofstream(tmp / "a_file") << "not a directory\n"; }
+  auto subst = [&](std::string s) {
+    replace_all(s, "{FILE}", (tmp / "scenario.json").string());
+    replace_all(s, "{OUT}", (tmp / "out").string());
+    replace_all(s, "{BAD}", kBad);
+    replace_all(s, "{TMP}", tmp.string());
+    return s;
+  };
+  if (!c.file_text.empty()) {
+    std::ofstream(tmp / "scenario.json", std::ios::binary) << c.file_text;
+  }
+  std::vector<std::string> args{kSim};
+  for (const std::string& a : c.args) args.push_back(subst(a));
+  std::map<std::string, std::optional<std::string>> env;
+  for (const auto& [k, v] : c.env) env[k] = v ? std::optional(subst(*v)) : std::nullopt;
+
+  Spawned r = spawn(args, tmp, env);
+  std::string all = r.err + r.out;
+  EXPECT_EQ(r.exit_code, c.exit_code) << all.substr(0, 2000);
+  for (const std::string& e : c.expect) {
+    EXPECT_NE(all.find(subst(e)), std::string::npos)
+        << "expected the message to contain: " << subst(e) << "\ngot:\n"
+        << all.substr(0, 2000);
+  }
+  EXPECT_EQ(all.find("internal error"), std::string::npos) << all.substr(0, 2000);
+  EXPECT_TRUE(leftovers(tmp).empty()) << "partial files left: " << leftovers(tmp).front();
+  if (fs::exists(tmp / "out")) {
+    EXPECT_TRUE(fs::is_empty(tmp / "out")) << "a failed run left files in --out";
+  }
+  fs::remove_all(tmp);
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, CliMatrix, ::testing::ValuesIn(cli_cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
+// ---------------------------------------------------------------------------------------------
+// Wire frames: the decoder names the field; the observer names the subject and the field.
+
+enum class Kind { kBeat, kClaim, kBar, kSubject };
+
+struct WireCase {
+  std::string name;
+  Kind kind;
+  std::string subject;
+  std::string payload;
+  std::string field;  // the message starts with "<field>: "
+};
+
+const std::string kFrame =
+    R"({"type":"backbeat.beatframe.v1","cluster_id":"c1","beat_index":42,"downbeat":false,)"
+    R"("phase":"execute","hlc":"01a2:0003:9f1c","deadline_at":"2026-11-27T10:21:10Z",)"
+    R"("tempo_bpm":2.0,"window_id":"5d0c6f1e2b3a49788a1b2c3d4e5f6071"})";
+const std::string kClaim =
+    R"({"type":"backbeat.statusclaim.v1","agent_id":"a1","beat_index":42,"state":"executing",)"
+    R"("beats_left":2,"progress":0.5,"hlc":"01a2:0003:9f1c"})";
+const std::string kBar =
+    R"({"type":"backbeat.barreport.v1","window_id":"5d0c6f1e2b3a49788a1b2c3d4e5f6071",)"
+    R"("from_beat":0,"to_beat":3,"agents_reporting":5,"on_time_reviews":5,)"
+    R"("help_promises_fulfilled":0,"secret_rotations_ok":true,"tempo_drift_ms":1.5})";
+
+// `base` with the JSON member `"key":<old>` replaced by `"key":<value>`.
+std::string with(const std::string& base, const std::string& key, const std::string& value) {
+  std::size_t at = base.find("\"" + key + "\":");
+  std::size_t start = at + key.size() + 3;
+  std::size_t end = base.find_first_of(",}", start);
+  if (base[start] == '"') end = base.find('"', start + 1) + 1;
+  return base.substr(0, start) + value + base.substr(end);
+}
+
+std::vector<WireCase> wire_cases() {
+  const std::string beat = "backbeat.beat.c1";
+  const std::string status = "backbeat.status.c1.a1";
+  const std::string bar = "backbeat.bar.c1";
+  return {
+      {"beat_not_json", Kind::kBeat, beat, "garbage", "(json)"},
+      {"beat_empty", Kind::kBeat, beat, "", "(json)"},
+      {"beat_truncated", Kind::kBeat, beat, kFrame.substr(0, 40), "(json)"},
+      {"beat_wrong_type", Kind::kBeat, beat, with(kFrame, "type", "\"backbeat.beatframe.v2\""),
+       "type"},
+      {"beat_index_negative", Kind::kBeat, beat, with(kFrame, "beat_index", "-1"), "beat_index"},
+      {"beat_index_fraction", Kind::kBeat, beat, with(kFrame, "beat_index", "1.5"), "beat_index"},
+      {"beat_index_past_int64", Kind::kBeat, beat,
+       with(kFrame, "beat_index", "9223372036854775808"), "beat_index"},
+      {"beat_tempo_zero", Kind::kBeat, beat, with(kFrame, "tempo_bpm", "0"), "tempo_bpm"},
+      // A number beyond a double is not JSON the decoders accept at all (nlohmann refuses it).
+      {"beat_tempo_overflow", Kind::kBeat, beat, with(kFrame, "tempo_bpm", "1e999"), "(json)"},
+      {"beat_tempo_nan_string", Kind::kBeat, beat, with(kFrame, "tempo_bpm", "\"NaN\""),
+       "tempo_bpm"},
+      {"beat_hlc_malformed", Kind::kBeat, beat, with(kFrame, "hlc", "\"01a2-0003\""), "hlc"},
+      {"beat_window_short", Kind::kBeat, beat, with(kFrame, "window_id", "\"5d0c\""), "window_id"},
+      {"beat_phase_unknown", Kind::kBeat, beat, with(kFrame, "phase", "\"dance\""), "phase"},
+      {"beat_deadline_not_rfc3339", Kind::kBeat, beat, with(kFrame, "deadline_at", "\"tomorrow\""),
+       "deadline_at"},
+      {"beat_unknown_field", Kind::kBeat, beat,
+       kFrame.substr(0, kFrame.size() - 1) + ",\"extra\":1}", "extra"},
+      {"claim_legacy_state", Kind::kClaim, status, with(kClaim, "state", "\"done\""), "state"},
+      {"claim_progress_above_one", Kind::kClaim, status, with(kClaim, "progress", "2"), "progress"},
+      {"claim_agent_id_empty", Kind::kClaim, status, with(kClaim, "agent_id", "\"\""), "agent_id"},
+      {"bar_issue_count_negative", Kind::kBar, bar,
+       kBar.substr(0, kBar.size() - 1) +
+           R"(,"issues":[{"severity":"warn","category":"x","count":-1}]})",
+       "issues[0].count"},
+      {"bar_window_not_hex", Kind::kBar, bar,
+       with(kBar, "window_id", "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\""), "window_id"},
+      {"subject_not_backbeat", Kind::kSubject, "backbeat.nonsense.c1", kFrame, "subject"},
+  };
+}
+
+class WireMatrix : public ::testing::TestWithParam<WireCase> {};
+
+std::string decode_error(Kind kind, std::string_view payload) {
+  switch (kind) {
+    case Kind::kBeat:
+      return decode_beat_frame(payload).status().message();
+    case Kind::kClaim:
+      return decode_status_claim(payload).status().message();
+    case Kind::kBar:
+      return decode_bar_report(payload).status().message();
+    case Kind::kSubject:
+      return "";
+  }
+  return "";
+}
+
+TEST_P(WireMatrix, DecoderAndObserverNameTheFieldAndSubject) {
+  const WireCase& c = GetParam();
+  if (c.kind != Kind::kSubject) {
+    std::string error = decode_error(c.kind, c.payload);
+    EXPECT_TRUE(error.starts_with(c.field + ": ")) << "decoder said: " << error;
+  }
+#ifdef BACKBEAT_WITH_LIVE
+  testing::InMemoryTransport transport;
+  testing::ManualClock clock;
+  live::Observer observer({}, transport, clock);
+  observer.handle(Message{c.subject, c.payload});
+  ASSERT_EQ(observer.nonconforming_total(), 1u);
+  const live::Nonconforming& n = observer.nonconforming().front();
+  EXPECT_EQ(n.subject, c.subject);
+  EXPECT_TRUE(n.error.starts_with(c.field + ": ")) << "observer said: " << n.error;
+  if (c.kind == Kind::kSubject) {
+    EXPECT_EQ(n.kind, "subject");
+    EXPECT_NE(n.error.find(c.subject), std::string::npos) << n.error;
+  }
+#endif
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, WireMatrix, ::testing::ValuesIn(wire_cases()),
+                         [](const ::testing::TestParamInfo<WireCase>& info) {
+                           return info.param.name;
+                         });
+
+// ---------------------------------------------------------------------------------------------
+// CHORUS_BACKBEAT_* (BackbeatConfig::from_environment): the error names the variable and value.
+
+struct EnvCase {
+  std::string name;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> expect;
+};
+
+std::vector<EnvCase> env_cases() {
+  return {
+      {"enabled_maybe",
+       {{"CHORUS_BACKBEAT_ENABLED", "maybe"}},
+       {"CHORUS_BACKBEAT_ENABLED", "'maybe'"}},
+      {"enabled_empty", {{"CHORUS_BACKBEAT_ENABLED", ""}}, {"CHORUS_BACKBEAT_ENABLED", "''"}},
+      {"cluster_id_space",
+       {{"CHORUS_BACKBEAT_CLUSTER_ID", "has space"}},
+       {"CHORUS_BACKBEAT_CLUSTER_ID", "'has space'"}},
+      {"cluster_id_dot",
+       {{"CHORUS_BACKBEAT_CLUSTER_ID", "a.b"}},
+       {"CHORUS_BACKBEAT_CLUSTER_ID", "'a.b'"}},
+      {"cluster_id_too_long",
+       {{"CHORUS_BACKBEAT_CLUSTER_ID", std::string(65, 'c')}},
+       {"CHORUS_BACKBEAT_CLUSTER_ID", std::string(65, 'c')}},
+      {"agent_id_wildcard",
+       {{"CHORUS_BACKBEAT_AGENT_ID", "agent.>"}},
+       {"CHORUS_BACKBEAT_AGENT_ID", "'agent.>'"}},
+      {"agent_id_empty", {{"CHORUS_BACKBEAT_AGENT_ID", ""}}, {"CHORUS_BACKBEAT_AGENT_ID", "''"}},
+      {"nats_url_http",
+       {{"CHORUS_BACKBEAT_NATS_URL", "http://nats:4222"}},
+       {"CHORUS_BACKBEAT_NATS_URL", "'http://nats:4222'"}},
+      {"nats_url_empty", {{"CHORUS_BACKBEAT_NATS_URL", ""}}, {"CHORUS_BACKBEAT_NATS_URL", "empty"}},
+      {"nats_url_second_bad",
+       {{"CHORUS_BACKBEAT_NATS_URL", "nats://a:4222,b:4222"}},
+       {"CHORUS_BACKBEAT_NATS_URL", "'b:4222'"}},
+      {"claim_states_unknown",
+       {{"CHORUS_BACKBEAT_CLAIM_STATES", "modern"}},
+       {"CHORUS_BACKBEAT_CLAIM_STATES", "'modern'"}},
+  };
+}
+
+class EnvMatrix : public ::testing::TestWithParam<EnvCase> {};
+
+TEST_P(EnvMatrix, ConfigErrorNamesVariableAndValue) {
+  const EnvCase& c = GetParam();
+  auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+    auto it = c.env.find(std::string(name));
+    if (it == c.env.end()) return std::nullopt;
+    return it->second;
+  };
+  Result<BackbeatConfig> config = BackbeatConfig::from_environment(lookup, "agent-7");
+  ASSERT_FALSE(config.is_ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  for (const std::string& e : c.expect) {
+    EXPECT_NE(config.status().message().find(e), std::string::npos)
+        << "expected '" << e << "' in: " << config.status().message();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, EnvMatrix, ::testing::ValuesIn(env_cases()),
+                         [](const ::testing::TestParamInfo<EnvCase>& info) {
+                           return info.param.name;
+                         });
+
+// The matrix is at least 40 rows whatever is built.
+TEST(BadInputMatrix, HasAtLeastFortyRows) {
+  EXPECT_GE(cli_cases().size() + wire_cases().size() + env_cases().size(), 40u);
+}
+
+}  // namespace
+}  // namespace backbeat

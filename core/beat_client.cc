@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 namespace backbeat {
 namespace {
@@ -264,6 +265,14 @@ void BeatClient::on_synthetic_beat() {
   // Continue the last beat's schedule; beats already overdue collapse into the latest one.
   std::int64_t steps = (now - current_beat_start_) / beat;
   if (steps < 1) steps = 1;
+  // A contract-valid frame may carry beat_index 2^63-1 (tests/live/hostile_traffic_test.cc):
+  // there is no beat after that one, so the client stays on it rather than overflowing into
+  // negative indices (a beat never goes backwards). It stays degraded until frames return.
+  constexpr std::int64_t kLastBeat = std::numeric_limits<std::int64_t>::max();
+  if (steps > kLastBeat - current_.beat_index) {
+    if (current_.beat_index == kLastBeat) return;
+    steps = kLastBeat - current_.beat_index;
+  }
   Time start = current_beat_start_ + beat * steps;
 
   BeatFrame frame = current_;

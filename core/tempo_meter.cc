@@ -1,6 +1,7 @@
 #include "core/tempo_meter.h"
 
 #include <cmath>
+#include <limits>
 
 namespace backbeat {
 
@@ -56,16 +57,23 @@ std::optional<double> TempoMeter::measured_bpm() const {
 Duration TempoMeter::drift() const {
   if (samples_.size() < 2) return Duration::zero();
   // The predicted schedule advances by the advertised beat length of each beat passed.
-  Time predicted = samples_.front().start;
-  std::int64_t total = 0;
+  // In 128-bit nanoseconds: a forged frame may jump by up to 2^63-1 beats, whose predicted time
+  // does not fit a Duration (same results as 64-bit arithmetic whenever that does not overflow).
+  __extension__ using Wide = __int128;
+  Wide predicted = samples_.front().start.time_since_epoch().count();
+  Wide total = 0;
   for (std::size_t i = 1; i < samples_.size(); ++i) {
     const Sample& prev = samples_[i - 1];
     const Sample& cur = samples_[i];
-    predicted += beat_duration(prev.advertised_bpm) * (cur.beat_index - prev.beat_index);
-    total += (cur.start - predicted).count();
+    predicted += static_cast<Wide>(beat_duration(prev.advertised_bpm).count()) *
+                 (cur.beat_index - prev.beat_index);
+    total += cur.start.time_since_epoch().count() - predicted;
   }
   // The anchor's own offset is zero by construction and counts in the mean.
-  return Duration(total / static_cast<std::int64_t>(samples_.size()));
+  Wide mean = total / static_cast<Wide>(samples_.size());
+  constexpr Wide kMax = std::numeric_limits<Duration::rep>::max();
+  constexpr Wide kMin = std::numeric_limits<Duration::rep>::min();
+  return Duration(static_cast<Duration::rep>(mean > kMax ? kMax : mean < kMin ? kMin : mean));
 }
 
 }  // namespace backbeat

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/contracts/utf8.h"
 #include "sim/scenario/json_positions.h"
 
 namespace backbeat::sim::scenario {
@@ -35,6 +36,9 @@ Result<Override> parse_override(const std::string& text) {
   auto fail = [&](std::string_view what) {
     return Status::invalid_argument(fmt::format("--set {}: {}", text, what));
   };
+  // Scenario documents are UTF-8 JSON: a byte string that is not would make every later dump()
+  // throw (found by tests/fuzz/fuzz_scenario.cc: an internal error, exit 3).
+  if (!utf8_char_count(text)) return fail("not valid UTF-8");
   std::size_t eq = text.find('=');
   if (eq == std::string::npos) return fail("expected PATH=VALUE, e.g. pulse.tempo_bpm=4");
   std::string path = text.substr(0, eq);

@@ -262,6 +262,10 @@ std::vector<CliCase> cli_cases() {
        {"run", "baseline", "--set", "pulse.tempo_bpm=1e999"},
        2,
        {"--set pulse.tempo_bpm=1e999: /pulse/tempo_bpm: expected a number"}},
+      {"flag_set_invalid_utf8",  // found by fuzz_scenario: was an internal error (exit 3)
+       {"run", "baseline", "--set", "pulse.tempo_bpm=\xfa\xfb", "--out", "{OUT}"},
+       2,
+       {"--set pulse.tempo_bpm=", "not valid UTF-8"}},
       {"flag_out_under_a_file",
        {"run", "baseline", kQuick, "--out", "{TMP}/a_file/out"},
        3,

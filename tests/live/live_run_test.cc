@@ -267,7 +267,7 @@ TEST(LiveRun, ScenarioPartsThatNeedTheSimulatorAreRefused) {
 
   // Refused before any connection is attempted.
   EventLoop loop;
-  world.faults.push_back(sim::FaultSpec{});
+  world.faults.push_back(fault);
   LiveRunOptions options;
   options.nats = fast_options("nats://127.0.0.1:1");
   auto run = run_live(world, options, loop);

@@ -105,7 +105,10 @@ void check_decoder(std::string_view input, Decode decode, Reference reference, F
   if (!ref.is_ok()) {
     const std::string& message = ref.status().message();
     std::size_t colon = message.find(": ");
-    if (ref.status().code() != StatusCode::kInvalidArgument || colon == 0 ||
+    // (An unknown field whose key is "" is named by the empty string: ": unknown field ...",
+    // found by this fuzzer; regressions/status_claim/empty_unknown_key.)
+    bool empty_key = message.starts_with(": unknown field");
+    if (ref.status().code() != StatusCode::kInvalidArgument || (colon == 0 && !empty_key) ||
         colon == std::string::npos) {
       fail("error does not name a field", input, message, "");
     }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench/steady_cluster.h"
 #include "sim/world/world.h"
 
 namespace backbeat::sim {
@@ -28,23 +29,6 @@ double cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-WorldConfig steady_cluster(int agents) {
-  WorldConfig config;
-  config.cluster.groups[0].count = agents;
-  config.duration = std::chrono::hours(1);
-  for (const char* type : {"dht_store", "pubsub_sync", "peer_discovery", "election"}) {
-    OperationWorkload op;
-    op.type = type;
-    op.rate_per_beat = agents / 40.0;
-    op.duration.kind = DurationDistribution::Kind::kUniform;
-    op.duration.min = 1;
-    op.duration.max = 3;
-    op.estimated_beats = 3;
-    config.workload.operations.push_back(op);
-  }
-  return config;
 }
 
 void BM_Scaling(benchmark::State& state) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench/steady_cluster.h"
 #include "sim/world/world.h"
 
 namespace backbeat::sim {
@@ -16,24 +17,6 @@ long resident_bytes() {
   long pages = 0, resident = 0;
   statm >> pages >> resident;
   return resident * 4096;
-}
-
-WorldConfig steady_cluster(int agents) {
-  WorldConfig config;
-  config.cluster.groups[0].count = agents;
-  config.duration = std::chrono::hours(1);
-  // A steady workload: about one operation per 10 agents per beat, 1-3 beats long.
-  for (const char* type : {"dht_store", "pubsub_sync", "peer_discovery", "election"}) {
-    OperationWorkload op;
-    op.type = type;
-    op.rate_per_beat = agents / 40.0;
-    op.duration.kind = DurationDistribution::Kind::kUniform;
-    op.duration.min = 1;
-    op.duration.max = 3;
-    op.estimated_beats = 3;
-    config.workload.operations.push_back(op);
-  }
-  return config;
 }
 
 void BM_ClusterOneVirtualHour(benchmark::State& state) {

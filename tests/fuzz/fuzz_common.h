@@ -23,8 +23,17 @@ namespace backbeat::fuzz {
 }
 
 // Equal JSON values with equal types all the way down (nlohmann's operator== calls 1, 1u and
-// 1.0 equal), doubles equal bit for bit.
+// 1.0 equal), doubles equal bit for bit. Integers are one JSON type: nlohmann stores "-0" as a
+// signed 0 and "0" as an unsigned 0, the same wire value, so integers compare by value across
+// that storage split (found by fuzz_beat_frame; regressions/beat_frame/metadata-minus-zero).
 inline bool same_json(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.is_number_integer() && b.is_number_integer()) {
+    if (a.is_number_unsigned() == b.is_number_unsigned()) return a == b;
+    const nlohmann::json& sign = a.is_number_unsigned() ? b : a;
+    const nlohmann::json& unsign = a.is_number_unsigned() ? a : b;
+    return sign.get<std::int64_t>() >= 0 &&
+           static_cast<std::uint64_t>(sign.get<std::int64_t>()) == unsign.get<std::uint64_t>();
+  }
   if (a.type() != b.type()) return false;
   switch (a.type()) {
     case nlohmann::json::value_t::object: {
@@ -104,11 +113,10 @@ void check_decoder(std::string_view input, Decode decode, Reference reference, F
   }
   if (!ref.is_ok()) {
     const std::string& message = ref.status().message();
+    // The name is never empty: odd keys are quoted (`"": unknown field`, `": x": ...`), found by
+    // this fuzzer; regressions/status_claim/{empty_unknown_key,colon_space_unknown_key}.
     std::size_t colon = message.find(": ");
-    // (An unknown field whose key is "" is named by the empty string: ": unknown field ...",
-    // found by this fuzzer; regressions/status_claim/empty_unknown_key.)
-    bool empty_key = message.starts_with(": unknown field");
-    if (ref.status().code() != StatusCode::kInvalidArgument || (colon == 0 && !empty_key) ||
+    if (ref.status().code() != StatusCode::kInvalidArgument || colon == 0 ||
         colon == std::string::npos) {
       fail("error does not name a field", input, message, "");
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -96,11 +98,18 @@ Status check_known_fields(const nlohmann::json& object,
 }
 
 Status unknown_field_error(std::string_view key) {
-  // Cut very long keys so the message stays readable; it still starts with the key.
-  const std::string_view shown(key.data(), utf8_prefix_bytes(key, kMaxShownChars));
-  return Status::invalid_argument(
-      fmt::format("{}{}: unknown field (the contract allows no other top-level fields)", shown,
-                  shown.size() < key.size() ? "..." : ""));
+  // A plain key is shown as is ("extra: unknown field"). Any other key (empty, with spaces,
+  // colons, quotes or control characters) is shown as a quoted JSON string, so the message still
+  // starts with one unambiguous name: a key ": x" must not read as an unnamed error.
+  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
+  const std::string shown =
+      plain ? std::string(key.substr(0, std::min(key.size(), kMaxShownChars))) +
+                  (key.size() > kMaxShownChars ? "..." : "")
+            : describe_string(key);
+  return Status::invalid_argument(fmt::format(
+      "{}: unknown field (the contract allows no other top-level fields)", shown));
 }
 
 Status check_type_field(const nlohmann::json& object, std::string_view expected) {

@@ -30,7 +30,8 @@ Status check_is_object(const nlohmann::json& json);
 // The value of `name` in `object` (an object), or nullptr when absent.
 const nlohmann::json* find_field(const nlohmann::json& object, std::string_view name);
 
-// "<key>: unknown field (...)", the key cut to 64 characters.
+// "<key>: unknown field (...)", the key cut to 64 characters; a key that is not plain
+// ([A-Za-z0-9_.-]+) is shown as a quoted JSON string (`"": unknown field`, `": x": ...`).
 Status unknown_field_error(std::string_view key);
 
 // "<key>: unknown field" for the first key of `object`, in key order, not listed in `known`.

@@ -195,6 +195,25 @@ TEST(StatusClaim, DependencyErrorsNameTheEntry) {
             R"(got "bad id")");
 }
 
+// An odd unknown key is quoted, so the message still starts with one unambiguous name (the
+// fuzzer found ": x" reading as an error without a field). Both decode paths say the same.
+TEST(StatusClaim, UnknownKeysAreNamedUnambiguously) {
+  const std::string base = encode_status_claim(typical_claim());
+  auto error_with_key = [&](std::string_view key_json) {
+    std::string text = base;
+    text.insert(text.size() - 1, std::string(",") + std::string(key_json) + ":1");
+    return decode_status_claim(text).status().message();
+  };
+  const std::string tail = ": unknown field (the contract allows no other top-level fields)";
+  EXPECT_EQ(error_with_key(R"("extra_1.v-2")"), "extra_1.v-2" + tail);
+  EXPECT_EQ(error_with_key(R"(": x")"), R"(": x")" + tail);
+  EXPECT_EQ(error_with_key(R"("")"), R"("")" + tail);
+  EXPECT_EQ(error_with_key(R"("a\nb")"), R"("a\nb")" + tail);
+  EXPECT_EQ(error_with_key(R"("tab\there")"), R"("tab\there")" + tail);
+  const std::string long_key(100, 'k');
+  EXPECT_EQ(error_with_key("\"" + long_key + "\""), std::string(64, 'k') + "..." + tail);
+}
+
 TEST(StatusClaim, ValidateChecksTheStruct) {
   EXPECT_TRUE(validate_status_claim(typical_claim()).is_ok());
   const auto field_of = [](const StatusClaim& claim) {

@@ -104,12 +104,12 @@ Status unknown_field_error(std::string_view key) {
   const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
   });
-  const std::string shown =
-      plain ? std::string(key.substr(0, std::min(key.size(), kMaxShownChars))) +
-                  (key.size() > kMaxShownChars ? "..." : "")
-            : describe_string(key);
-  return Status::invalid_argument(fmt::format(
-      "{}: unknown field (the contract allows no other top-level fields)", shown));
+  const std::string shown = plain
+                                ? std::string(key.substr(0, std::min(key.size(), kMaxShownChars))) +
+                                      (key.size() > kMaxShownChars ? "..." : "")
+                                : describe_string(key);
+  return Status::invalid_argument(
+      fmt::format("{}: unknown field (the contract allows no other top-level fields)", shown));
 }
 
 Status check_type_field(const nlohmann::json& object, std::string_view expected) {

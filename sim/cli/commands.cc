@@ -20,6 +20,7 @@
 #include "sim/cli/trace_sinks.h"
 #include "sim/kernel/determinism.h"
 #include "sim/kernel/jsonl_trace_writer.h"
+#include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/world.h"
@@ -30,6 +31,13 @@ namespace {
 namespace fs = std::filesystem;
 using scenario::LoadResult;
 using scenario::Scenario;
+
+std::string echo(const std::string& text) {
+  return scenario::echo_text(text);
+}
+std::string echo_path(const std::string& path) {
+  return scenario::echo_path(path);
+}
 
 void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
   for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
@@ -99,7 +107,7 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
   if (!flags.trace_file.empty()) {
     auto opened = JsonlTraceWriter::open(flags.trace_file);
     if (!opened.is_ok()) {
-      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", flags.trace_file.c_str(),
+      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", echo_path(flags.trace_file).c_str(),
                    opened.status().message().c_str());
       code = kExitBadInput;
       return nullptr;
@@ -126,7 +134,7 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
   if (trace) {
     Status closed = trace->close();
     if (!closed.is_ok()) {
-      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", flags.trace_file.c_str(),
+      std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", echo_path(flags.trace_file).c_str(),
                    closed.message().c_str());
       code = kExitInternal;
       return nullptr;
@@ -141,13 +149,13 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
 
 // Loads a scenario argument (a path or a shipped scenario's name) with overrides.
 std::optional<Scenario> load(const std::string& arg, const std::vector<std::string>& sets) {
-  LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+  LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
     print_diagnostics(loaded.errors);
     std::fprintf(stderr,
                  "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the "
                  "format\n",
-                 loaded.errors.size(), arg.c_str());
+                 loaded.errors.size(), echo_path(arg).c_str());
     return std::nullopt;
   }
   return std::move(*loaded.scenario);
@@ -219,7 +227,7 @@ int run_command(const RunArgs& args) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
-                 args.seed->c_str());
+                 echo(*args.seed).c_str());
     return kExitBadInput;
   }
   int code = kExitInternal;
@@ -229,7 +237,7 @@ int run_command(const RunArgs& args) {
   if (!args.out_dir.empty()) {
     Status s = write_run_directory(args.out_dir, *sc, summary, ex->report);
     if (!s.is_ok()) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", echo_path(args.out_dir).c_str(),
                    s.message().c_str());
       return kExitInternal;
     }
@@ -260,7 +268,7 @@ int replay_command(const ReplayArgs& args) {
       std::fprintf(stderr,
                    "backbeat-sim: %s: not a run directory: expected run.json with "
                    "\"seed\" and \"fingerprint\" (written by run --out)\n",
-                   args.target.c_str());
+                   echo_path(args.target).c_str());
       return kExitBadInput;
     }
     if (!seed_text) seed_text = std::to_string(run["seed"].get<std::uint64_t>());
@@ -270,7 +278,7 @@ int replay_command(const ReplayArgs& args) {
     std::fprintf(stderr,
                  "backbeat-sim: replay %s: needs --seed N and --expect-fingerprint HEX "
                  "(or a run directory written by run --out)\n",
-                 args.target.c_str());
+                 echo_path(args.target).c_str());
     return kExitBadInput;
   }
   std::uint64_t seed = 0, expected = 0;
@@ -278,12 +286,12 @@ int replay_command(const ReplayArgs& args) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
-                 seed_text->c_str());
+                 echo(*seed_text).c_str());
     return kExitBadInput;
   }
   if (!parse_fingerprint(*expect_text, expected)) {
     std::fprintf(stderr, "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits\n",
-                 expect_text->c_str());
+                 echo(*expect_text).c_str());
     return kExitBadInput;
   }
   std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
@@ -311,14 +319,14 @@ int validate_command(const std::vector<std::string>& scenarios,
                      const std::vector<std::string>& sets) {
   int bad = 0;
   for (const std::string& arg : scenarios) {
-    LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+    LoadResult loaded = load_scenario_argument(arg, sets);
     if (loaded.ok()) {
-      std::printf("ok        %s (%s, expects %s)\n", arg.c_str(), loaded.scenario->name.c_str(),
-                  scenario::verdict_name(loaded.scenario->expect));
+      std::printf("ok        %s (%s, expects %s)\n", echo_path(arg).c_str(),
+                  loaded.scenario->name.c_str(), scenario::verdict_name(loaded.scenario->expect));
     } else {
       ++bad;
       print_diagnostics(loaded.errors);
-      std::printf("invalid   %s: %zu problem(s)\n", arg.c_str(), loaded.errors.size());
+      std::printf("invalid   %s: %zu problem(s)\n", echo_path(arg).c_str(), loaded.errors.size());
     }
   }
   return bad == 0 ? kExitPass : kExitBadInput;

@@ -1,7 +1,9 @@
 // backbeat-sim: run, replay, validate and list BACKBEAT cluster scenarios.
 // Argument parsing is CLI11's; every CLI11 error becomes exit code 2 (bad input).
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
 #endif
@@ -16,6 +19,49 @@
 namespace {
 
 using namespace backbeat::sim::cli;
+
+// CLI11 names the option but not where a bad value came from; when the option reads an
+// environment variable that is set, say so (a bad BACKBEAT_NATS_TLS otherwise reads as a bad
+// --tls the user never typed). Values are echoed bounded (echo_text).
+// Whether `message` names the option `name` as a whole word ("--tls", not the "--tls" in
+// "--tls-ca").
+bool mentions(const std::string& message, const std::string& name) {
+  for (std::size_t at = message.find(name); at != std::string::npos;
+       at = message.find(name, at + 1)) {
+    const std::size_t end = at + name.size();
+    if (end == message.size() ||
+        (message[end] != '-' && std::isalnum(static_cast<unsigned char>(message[end])) == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void print_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  std::string message = e.what();
+  constexpr std::size_t kMaxShown = 300;
+  if (message.size() > kMaxShown) {
+    message = backbeat::sim::scenario::echo_text(message.substr(0, kMaxShown)) + "...";
+  }
+  std::string source;
+  std::vector<const CLI::App*> apps{&app};
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    apps.push_back(sub);
+  }
+  for (const CLI::App* a : apps) {
+    for (const CLI::Option* option : a->get_options()) {
+      const std::string env = option->get_envname();
+      const char* value = env.empty() ? nullptr : std::getenv(env.c_str());
+      if (value == nullptr || !mentions(message, option->get_name())) continue;
+      // The variable's name only: its value may be a secret, and CLI11 already quoted it.
+      source = " (" + option->get_name() + " was read from the environment variable " + env + ")";
+      break;
+    }
+    if (!source.empty()) break;
+  }
+  std::fprintf(stderr, "backbeat-sim: %s%s\nRun with --help for more information.\n",
+               message.c_str(), source.c_str());
+}
 
 void add_run_flags(CLI::App* cmd, RunFlags& flags) {
   cmd->add_option("--set", flags.sets,
@@ -168,8 +214,9 @@ int dispatch(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);  // prints help to stdout, errors to stderr
-    return code == 0 ? kExitPass : kExitBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help: printed to stdout
+    print_parse_error(app, e);
+    return kExitBadInput;
   }
 #ifdef BACKBEAT_WITH_LIVE
   if (live_commands->selected()) return live_commands->run();

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "sim/scenario/echo_text.h"
+
 namespace backbeat::sim::cli {
 
 namespace fs = std::filesystem;
@@ -24,6 +26,29 @@ std::string resolve_scenario(const std::string& arg) {
     if (fs::exists(shipped, ec)) return shipped.string();
   }
   return arg;
+}
+
+scenario::LoadResult load_scenario_argument(const std::string& arg,
+                                            const std::vector<std::string>& sets) {
+  const std::string path = resolve_scenario(arg);
+  std::error_code ec;
+  if (fs::exists(path, ec)) return scenario::load_scenario_file(path, sets);
+  const bool from_environment = std::getenv("BACKBEAT_SCENARIOS_DIR") != nullptr &&
+                                *std::getenv("BACKBEAT_SCENARIOS_DIR") != '\0';
+  scenario::Diagnostic missing;
+  missing.location = scenario::echo_path(arg);
+  missing.message =
+      arg.find('/') == std::string::npos
+          ? "no such file, and no shipped scenario of that name in " +
+                scenario::echo_path(scenarios_dir()) +
+                (from_environment
+                     ? " (from BACKBEAT_SCENARIOS_DIR)"
+                     : " (the built-in directory; BACKBEAT_SCENARIOS_DIR changes it)") +
+                "; backbeat-sim list shows the shipped ones"
+          : "no such file";
+  scenario::LoadResult result;
+  result.errors.push_back(std::move(missing));
+  return result;
 }
 
 std::string default_scenario() {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/loader.h"
+
 namespace backbeat::sim::cli {
 
 std::string scenarios_dir();
@@ -15,6 +17,12 @@ std::string scenarios_dir();
 // The file `arg` names: `arg` itself if it exists, else <scenarios_dir>/<arg>.json if that exists,
 // else `arg` (so the loader reports it as missing under the name the user typed).
 std::string resolve_scenario(const std::string& arg);
+
+// Loads the scenario `arg` names (see resolve_scenario) with the --set overrides `sets`. When
+// `arg` names no file, the one diagnostic says so and where shipped scenarios were looked for
+// (naming BACKBEAT_SCENARIOS_DIR when that chose the directory).
+scenario::LoadResult load_scenario_argument(const std::string& arg,
+                                            const std::vector<std::string>& sets);
 
 // The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
 std::string default_scenario();

@@ -19,6 +19,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/world.h"
@@ -74,12 +75,13 @@ class TuneProgress {
 
 int tune_command(const TuneArgs& args) {
   std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
-  scenario::LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), args.sets);
+  scenario::LoadResult loaded = load_scenario_argument(arg, args.sets);
   if (!loaded.ok()) {
     for (const scenario::Diagnostic& d : loaded.errors) {
       std::fprintf(stderr, "%s\n", d.to_string().c_str());
     }
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(), arg.c_str());
+    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(),
+                 scenario::echo_path(arg).c_str());
     return kExitBadInput;
   }
   const scenario::Scenario& sc = *loaded.scenario;
@@ -105,7 +107,7 @@ int tune_command(const TuneArgs& args) {
   options.first_seed = sc.seed;
   if (args.first_seed && !parse_u64(*args.first_seed, options.first_seed)) {
     std::fprintf(stderr, "backbeat-sim: --first-seed %s: expected an integer 0..2^64-1\n",
-                 args.first_seed->c_str());
+                 scenario::echo_text(*args.first_seed).c_str());
     return kExitBadInput;
   }
   options.percentile = args.percentile;
@@ -191,8 +193,8 @@ int tune_command(const TuneArgs& args) {
     // tune.json last: its presence means the directory is complete (possibly a partial tune).
     if (s.is_ok()) s = write_file_atomically((d / "tune.json").string(), j.dump(2) + "\n");
     if (!s.is_ok()) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
-                   s.message().c_str());
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
+                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitInternal;
     }
   }

@@ -14,6 +14,7 @@
 
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
+#include "sim/scenario/echo_text.h"
 #include "sim/scenario/json_positions.h"
 #include "sim/scenario/overrides.h"
 
@@ -80,7 +81,7 @@ class Loader {
     // A value that came from --set is reported against the override, not the file.
     for (const Override& o : overrides_) {
       if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
-        d.location = "--set " + o.text;
+        d.location = "--set " + echo_text(o.text);
         errors_.push_back(std::move(d));
         return;
       }
@@ -1377,12 +1378,15 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
   for (const std::string& t : override_texts) {
     Result<Override> o = parse_override(t);
     if (!o.is_ok()) {
-      override_errors.push_back({"--set " + t, "", o.status().message().substr(t.size() + 8)});
+      // The status reads "<location>: <what>"; the diagnostic keeps them apart.
+      const std::string location = "--set " + echo_text(t);
+      override_errors.push_back({location, "", o.status().message().substr(location.size() + 2)});
       continue;
     }
     Status s = apply_override(doc, *o);
     if (!s.is_ok()) {
-      override_errors.push_back({"--set " + t, o->pointer, s.message().substr(t.size() + 8)});
+      const std::string location = "--set " + echo_text(t);
+      override_errors.push_back({location, o->pointer, s.message().substr(location.size() + 2)});
       continue;
     }
     overrides.push_back(std::move(*o));

@@ -77,6 +77,10 @@ struct CliCase {
   std::string file_text;            // written to {FILE} when not empty
   Env env;                          // values {TMP}-substituted; nullopt: unset
 };
+// gtest prints a parameter by name (ctest lists rows by it), not as a dump of its bytes.
+void PrintTo(const CliCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 struct Spawned {
   int exit_code = -1;
@@ -227,7 +231,7 @@ std::vector<CliCase> cli_cases() {
       {"file_missing",
        {"run", "{TMP}/missing.json", "--out", "{OUT}"},
        2,
-       {"missing.json: /: cannot open the scenario file"}},
+       {"missing.json: /: no such file"}},
       {"file_is_directory",
        {"validate", "{TMP}"},
        2,
@@ -266,6 +270,23 @@ std::vector<CliCase> cli_cases() {
        {"run", "baseline", "--set", "pulse.tempo_bpm=\xfa\xfb", "--out", "{OUT}"},
        2,
        {"--set pulse.tempo_bpm=", "not valid UTF-8"}},
+      // Huge or unprintable values are echoed bounded: the first 64 characters, the size.
+      {"flag_seed_huge",
+       {"run", "baseline", "--seed", std::string(100000, '9')},
+       2,
+       {"--seed " + std::string(64, '9') + "... (100000 bytes): expected an integer"}},
+      {"flag_set_huge",
+       {"run", "baseline", "--set", "pulse.tempo_bpm=" + std::string(100000, 'x')},
+       2,
+       {"--set pulse.tempo_bpm=" + std::string(48, 'x') + "... (100016 bytes): /pulse/tempo_bpm"}},
+      {"flag_set_control_characters",
+       {"run", "baseline", "--set", "pulse.tempo_bpm=a\x1b[31mb"},
+       2,
+       {"--set pulse.tempo_bpm=a\\x1b[31mb: /pulse/tempo_bpm"}},
+      {"flag_scenario_name_huge",
+       {"run", std::string(5000, 'n')},
+       2,
+       {std::string(256, 'n') + "... (5000 bytes): /: no such file"}},
       {"flag_out_under_a_file",
        {"run", "baseline", kQuick, "--out", "{TMP}/a_file/out"},
        3,
@@ -307,7 +328,8 @@ std::vector<CliCase> cli_cases() {
       {"env_scenarios_dir_nowhere_run",
        {"run", "baseline", "--out", "{OUT}"},
        2,
-       {"baseline: /: cannot open the scenario file"},
+       {"baseline: /: no such file, and no shipped scenario of that name in {TMP}/nowhere (from "
+        "BACKBEAT_SCENARIOS_DIR)"},
        "",
        {{"BACKBEAT_SCENARIOS_DIR", "{TMP}/nowhere"}}},
 #ifdef BACKBEAT_WITH_LIVE
@@ -321,7 +343,7 @@ std::vector<CliCase> cli_cases() {
       {"env_nats_tls_not_a_bool",
        {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
        2,
-       {"--tls", "maybe"},
+       {"--tls = maybe", "read from the environment variable BACKBEAT_NATS_TLS"},
        "",
        {{"BACKBEAT_NATS_TLS", "maybe"}}},
       {"env_nats_tls_ca_missing",
@@ -401,6 +423,8 @@ TEST_P(CliMatrix, ExitCodeMessageAndNoPartialOutput) {
         << all.substr(0, 2000);
   }
   EXPECT_EQ(all.find("internal error"), std::string::npos) << all.substr(0, 2000);
+  // Whatever was given, the answer stays readable: no argument is echoed in full.
+  EXPECT_LT(all.size(), 4096u) << all.substr(0, 2000);
   EXPECT_TRUE(leftovers(tmp).empty()) << "partial files left: " << leftovers(tmp).front();
   if (fs::exists(tmp / "out")) {
     EXPECT_TRUE(fs::is_empty(tmp / "out")) << "a failed run left files in --out";
@@ -425,6 +449,9 @@ struct WireCase {
   std::string payload;
   std::string field;  // the message starts with "<field>: "
 };
+void PrintTo(const WireCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 const std::string kFrame =
     R"({"type":"backbeat.beatframe.v1","cluster_id":"c1","beat_index":42,"downbeat":false,)"
@@ -537,6 +564,9 @@ struct EnvCase {
   std::map<std::string, std::string> env;
   std::vector<std::string> expect;
 };
+void PrintTo(const EnvCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 std::vector<EnvCase> env_cases() {
   return {

@@ -22,6 +22,7 @@
 #include "sim/live/live_run.h"
 #include "sim/live/observer.h"
 #include "sim/scenario/duration_text.h"
+#include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
 
@@ -138,7 +139,8 @@ bool parse_flag_duration(const std::string& flag, const std::string& text, doubl
                          Duration& out) {
   Result<Duration> d = scenario::parse_duration_text(text, tempo);
   if (!d || *d <= Duration::zero()) {
-    std::fprintf(stderr, "backbeat-sim: %s %s: %s\n", flag.c_str(), text.c_str(),
+    std::fprintf(stderr, "backbeat-sim: %s %s: %s\n", flag.c_str(),
+                 scenario::echo_text(text).c_str(),
                  d ? "must be positive" : d.status().message().c_str());
     return false;
   }
@@ -209,10 +211,11 @@ int live_command(const LiveArgs& args) {
   if (args.duration) sets.push_back("duration=" + *args.duration);
   if (args.cluster) sets.push_back("cluster.id=" + *args.cluster);
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
-  scenario::LoadResult loaded = scenario::load_scenario_file(resolve_scenario(arg), sets);
+  scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
     for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(), arg.c_str());
+    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(),
+                 scenario::echo_path(arg).c_str());
     return kExitBadInput;
   }
   scenario::Scenario& sc = *loaded.scenario;
@@ -315,8 +318,8 @@ int live_command(const LiveArgs& args) {
                                 summary.dump(2) + "\n");
     }
     if (!s) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", args.out_dir.c_str(),
-                   s.message().c_str());
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
+                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitInternal;
     }
   }

@@ -19,6 +19,15 @@
 //   pulse passes it; such frames are counted in frames_behind_local(), not as backwards.
 // Frames that fail validation, belong to another cluster, or go backwards are dropped,
 // counted and recorded in errors(); they never move the beat.
+//
+// Implausible jumps (beyond the contract; CONTRACTS.md drops backwards frames, so one
+// contract-valid frame with beat_index 2^63-1 would otherwise leave the agent on that beat for
+// good, every real frame after it "backwards"): a frame further ahead than the time since the
+// current beat explains (twice the elapsed beats at the current tempo, plus
+// `max_unconfirmed_jump_beats`) is held, not followed, and counted in frames_unconfirmed. The
+// next newer frame within that reach of the held one confirms the jump and is followed (a pulse
+// that really jumped, e.g. restored from a later state, is followed one frame late); a real frame
+// near the current beat discards the held one. A lone rogue frame never moves the beat.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +58,9 @@ struct BeatClientConfig {
   std::size_t max_errors = 32;  // errors() keeps the most recent this many
   ClaimStateWords claim_state_words = ClaimStateWords::kContract;
   int default_bar_length = 4;  // used for synthetic downbeats until two downbeats were seen
+  // A jump further ahead than the elapsed time explains, by more than this many beats, waits for
+  // a confirming frame (see "Implausible jumps" above). >= 1.
+  std::int64_t max_unconfirmed_jump_beats = 64;
 
   // OK or kInvalidArgument naming the offending field.
   Status validate() const;
@@ -63,6 +75,7 @@ struct BeatClientCounters {
   std::uint64_t frames_backwards = 0;     // beat_index below the current beat (dropped)
   std::uint64_t frames_stale = 0;         // same beat, phase not after the current one (ignored)
   std::uint64_t frames_behind_local = 0;  // after a resync, pulse still behind local beats
+  std::uint64_t frames_unconfirmed = 0;   // implausible jump, held for confirmation (dropped)
   std::uint64_t beats_fired = 0;          // on-beat callback rounds, real and synthetic
   std::uint64_t synthetic_beats = 0;      // generated locally during degradation
   std::uint64_t skipped_beats = 0;        // indices never fired because of a jump
@@ -141,6 +154,9 @@ class BeatClient {
   void schedule_synthetic_beat();
   void on_synthetic_beat();
   Time beat_start_of(const BeatFrame& frame, Time arrival) const;
+  bool within_reach(std::int64_t from_index, Time from_start, double tempo_bpm,
+                    std::int64_t to_index, Time now) const;
+  bool confirms_held_jump(const BeatFrame& frame, Time now) const;
   void record_error(std::string message);
 
   BeatClientConfig config_;
@@ -165,6 +181,12 @@ class BeatClient {
   std::optional<std::int64_t> last_downbeat_index_;
   int bar_length_estimate_;
   bool bar_seen_whole_ = false;  // every beat since the last downbeat came from the pulse
+  struct HeldJump {
+    std::int64_t beat_index;
+    BeatPhase phase;
+    Time arrival;
+  };
+  std::optional<HeldJump> held_jump_;  // the last implausible frame, awaiting confirmation
   Clock::TimerId watchdog_ = Clock::kNoTimer;
   Clock::TimerId synthetic_timer_ = Clock::kNoTimer;
 

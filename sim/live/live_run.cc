@@ -74,6 +74,7 @@ class LiveAgent {
       outcome_.frames_invalid = c.frames_invalid;
       outcome_.frames_foreign = c.frames_foreign;
       outcome_.frames_backwards = c.frames_backwards;
+      outcome_.frames_unconfirmed = c.frames_unconfirmed;
       outcome_.frames_stale = c.frames_stale;
       outcome_.synthetic_beats = c.synthetic_beats;
       outcome_.skipped_beats = c.skipped_beats;

@@ -52,6 +52,7 @@ struct AgentOutcome {
   std::uint64_t frames_invalid = 0;
   std::uint64_t frames_foreign = 0;
   std::uint64_t frames_backwards = 0;
+  std::uint64_t frames_unconfirmed = 0;  // implausible forward jumps held (BeatClient)
   std::uint64_t frames_stale = 0;
   std::uint64_t synthetic_beats = 0;
   std::uint64_t skipped_beats = 0;

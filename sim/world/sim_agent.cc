@@ -66,6 +66,7 @@ void SimAgent::fold_counters() {
   outcome_.frames_invalid += c.frames_invalid;
   outcome_.frames_foreign += c.frames_foreign;
   outcome_.frames_backwards += c.frames_backwards;
+  outcome_.frames_unconfirmed += c.frames_unconfirmed;
   outcome_.frames_stale += c.frames_stale;
   outcome_.synthetic_beats += c.synthetic_beats;
   outcome_.skipped_beats += c.skipped_beats;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "tests/support/in_memory_transport.h"
@@ -163,6 +164,72 @@ TEST_F(BeatClientTest, InvalidForeignAndBackwardsFramesAreDroppedAndCounted) {
   EXPECT_NE(errors[0].find("(json)"), std::string::npos);
   EXPECT_NE(errors[2].find("someone-else"), std::string::npos);
   EXPECT_NE(errors[3].find("backwards"), std::string::npos);
+}
+
+// One contract-valid frame with beat_index 2^63-1 must not capture the agent: it is held, and
+// the real pulse's next frames are followed (tests/live/hostile_traffic_test.cc, over NATS).
+TEST_F(BeatClientTest, ALoneFarJumpIsHeldAndNeverMovesTheBeat) {
+  ASSERT_TRUE(client_.start().is_ok());
+  publish(frame(5));
+  constexpr std::int64_t kHuge = std::numeric_limits<std::int64_t>::max();
+  publish(frame(kHuge));
+  publish(frame(kHuge));  // a repeat is not a confirmation
+  EXPECT_EQ(client_.current_beat(), 5);
+  for (std::int64_t i = 6; i <= 9; ++i) {
+    clock_.advance_by(kBeat);
+    publish(frame(i));
+  }
+  EXPECT_EQ(beats_, (std::vector<std::int64_t>{5, 6, 7, 8, 9}));
+  EXPECT_EQ(client_.counters().frames_unconfirmed, 2u);
+  EXPECT_EQ(client_.counters().frames_backwards, 0u);
+  EXPECT_EQ(client_.counters().skipped_beats, 0u);
+  EXPECT_EQ(client_.counters().degradation_episodes, 0u);
+  ASSERT_FALSE(client_.errors().empty());
+  EXPECT_NE(client_.errors().front().find("held beat frame: beat_index 9223372036854775807"),
+            std::string::npos)
+      << client_.errors().front();
+}
+
+TEST_F(BeatClientTest, AFarJumpConfirmedByTheNextFrameIsFollowedOneFrameLate) {
+  ASSERT_TRUE(client_.start().is_ok());
+  publish(frame(5));
+  publish(frame(1000));                       // held
+  publish(frame(1000, BeatPhase::kExecute));  // newer: confirms
+  EXPECT_EQ(beats_, (std::vector<std::int64_t>{5, 1000}));
+  EXPECT_EQ(client_.counters().frames_unconfirmed, 1u);
+  EXPECT_EQ(client_.counters().skipped_beats, 994u);
+  clock_.advance_by(kBeat);
+  publish(frame(1001));
+  EXPECT_EQ(beats_, (std::vector<std::int64_t>{5, 1000, 1001}));
+}
+
+TEST_F(BeatClientTest, AJumpWithinReachIsFollowedAtOnce) {
+  BeatClientConfig config = make_config();
+  config.max_unconfirmed_jump_beats = 10;
+  BeatClient client(config, clock_, transport_);
+  std::vector<std::int64_t> fired;
+  client.on_beat([&](const BeatFrame& f) { fired.push_back(f.beat_index); });
+  ASSERT_TRUE(client.start().is_ok());
+  publish(frame(5));
+  publish(frame(15));  // 10 ahead at once: the slack
+  clock_.advance_by(kBeat);
+  publish(frame(27));  // 12 ahead after one beat: reach 2 x 1 + 10
+  clock_.advance_by(kBeat);
+  publish(frame(40));  // 13 ahead after one beat: held
+  EXPECT_EQ(fired, (std::vector<std::int64_t>{5, 15, 27}));
+  EXPECT_EQ(client.counters().frames_unconfirmed, 1u);
+  publish(frame(28));  // the real pulse, near our beat: the held frame is discarded
+  publish(frame(41));  // not a confirmation any more: held again
+  EXPECT_EQ(fired, (std::vector<std::int64_t>{5, 15, 27, 28}));
+  EXPECT_EQ(client.counters().frames_unconfirmed, 2u);
+}
+
+TEST(BeatClientConfig, MaxUnconfirmedJumpBeatsMustBePositive) {
+  BeatClientConfig config;
+  config.cluster_id = "c";
+  config.agent_id = "a";
+  config.max_unconfirmed_jump_beats = 0;
+  EXPECT_EQ(config.validate().message(), "max_unconfirmed_jump_beats: expected at least 1");
 }
 
 TEST_F(BeatClientTest, RepeatedAndEarlierPhaseFramesOfTheSameBeatAreStale) {

@@ -24,7 +24,9 @@ std::size_t passed_count(const scenario::RunReport& r) {
 
 }  // namespace
 
-std::string text_report(const scenario::RunReport& report, const DeterminismResult* determinism) {
+std::string text_report(const scenario::RunReport& report, const DeterminismResult* determinism,
+                        RunMode mode) {
+  const bool live = mode == RunMode::kLive;
   const scenario::Scenario& sc = *report.scenario;
   const RunOutcome& o = *report.outcome;
   std::string out;
@@ -33,9 +35,12 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
   out += "options   derived from the seed and the scenario:\n";
   for (const std::string& line : scenario::derived_options(sc, o))
     out += "          " + line + "\n";
-  out += fmt::format(
-      "simulated {} of virtual time in {:.3f} s wall ({} events, {} trace records)\n",
-      scenario::format_duration(o.sim_time), report.wall_time_s, o.events, o.trace_records);
+  out += live ? fmt::format("ran       {:.1f} s on the wall clock against NATS\n",
+                            to_seconds(o.sim_time))
+              : fmt::format(
+                    "simulated {} of virtual time in {:.3f} s wall ({} events, {} trace records)\n",
+                    scenario::format_duration(o.sim_time), report.wall_time_s, o.events,
+                    o.trace_records);
   std::vector<scenario::TypeSummary> types = scenario::summarize_types(sc.world, o);
   if (!types.empty()) {
     out += "operations (beats to complete: nearest-rank percentiles of completed operations)\n";
@@ -53,11 +58,13 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
           t.budget_beats, beat(t.p50), beat(t.p95), beat(t.p99), beat(t.max));
     }
   }
-  out += fmt::format(
-      "claims    {} published, {} received, {} in flight at the end, {} lost, {} duplicates, "
-      "{} nonconforming\n",
-      o.claims.published, o.claims.received, o.claims.in_flight, o.claims.lost, o.claims.duplicates,
-      o.claims.nonconforming);
+  if (!live) {
+    out += fmt::format(
+        "claims    {} published, {} received, {} in flight at the end, {} lost, {} duplicates, "
+        "{} nonconforming\n",
+        o.claims.published, o.claims.received, o.claims.in_flight, o.claims.lost,
+        o.claims.duplicates, o.claims.nonconforming);
+  }
   if (!o.faults.empty()) {
     out += fmt::format("faults    {}\n", o.faults.size());
     for (const FaultWindow& f : o.faults) {
@@ -84,15 +91,17 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
                              determinism->records_a)
                : "determinism FAILED: " + determinism->describe() + "\n";
   }
-  out += fmt::format("fingerprint {}\n", hex64(o.fingerprint));
+  if (!live) out += fmt::format("fingerprint {}\n", hex64(o.fingerprint));
   return out;
 }
 
-std::string quiet_line(const scenario::RunReport& report) {
-  return fmt::format("{} {} seed={} fingerprint={} ({}/{} assertions){}",
-                     report.passed() ? "PASS" : "FAIL", report.scenario->name, report.outcome->seed,
-                     hex64(report.outcome->fingerprint), passed_count(report),
-                     report.results.size(), report.interrupted ? " INTERRUPTED" : "");
+std::string quiet_line(const scenario::RunReport& report, RunMode mode) {
+  return fmt::format("{} {} seed={} {} ({}/{} assertions){}", report.passed() ? "PASS" : "FAIL",
+                     report.scenario->name, report.outcome->seed,
+                     mode == RunMode::kLive ? std::string("live")
+                                            : "fingerprint=" + hex64(report.outcome->fingerprint),
+                     passed_count(report), report.results.size(),
+                     report.interrupted ? " INTERRUPTED" : "");
 }
 
 std::string first_sentence(const std::string& text) {

@@ -10,10 +10,16 @@
 
 namespace backbeat::sim::cli {
 
-std::string text_report(const scenario::RunReport& report, const DeterminismResult* determinism);
+// A live run (backbeat-sim live) ran on the wall clock against NATS: it has no virtual time,
+// event count or fingerprint, and its claim accounting is reported by the live command itself.
+enum class RunMode { kSimulated, kLive };
 
-// "PASS baseline seed=42 fingerprint=0123456789abcdef (5/5 assertions)"
-std::string quiet_line(const scenario::RunReport& report);
+std::string text_report(const scenario::RunReport& report, const DeterminismResult* determinism,
+                        RunMode mode = RunMode::kSimulated);
+
+// "PASS baseline seed=42 fingerprint=0123456789abcdef (5/5 assertions)"; live runs have no
+// fingerprint: "PASS baseline seed=42 live (5/5 assertions)".
+std::string quiet_line(const scenario::RunReport& report, RunMode mode = RunMode::kSimulated);
 
 // The description up to its first ". " (for `list`), at most ~100 characters.
 std::string first_sentence(const std::string& text);

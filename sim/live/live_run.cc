@@ -317,7 +317,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   result.reconnects = nats->reconnects();
   result.slow_consumer_drops = nats->slow_consumer_drops();
   o.events = accountant->messages() + result.pulse_frames;
-  o.derived_options.push_back("mode = live (wall clock; not reproducible, fingerprint 0)");
+  o.derived_options.push_back("mode = live (wall clock; not reproducible, no fingerprint)");
   o.derived_options.push_back(fmt::format("nats = {}", result.servers));
   o.derived_options.push_back(
       fmt::format("agents = {} in-process on one shared NATS connection", agents.size()));

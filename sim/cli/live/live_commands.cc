@@ -326,11 +326,13 @@ int live_command(const LiveArgs& args) {
   if (args.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else if (args.quiet) {
-    std::printf("%s live: claims published %llu, lost %llu\n", quiet_line(report).c_str(),
+    std::printf("%s: claims published %llu, lost %llu\n",
+                quiet_line(report, RunMode::kLive).c_str(),
                 static_cast<unsigned long long>(result->outcome.claims.published),
                 static_cast<unsigned long long>(result->outcome.claims.lost));
   } else {
-    std::printf("%s%s", text_report(report, nullptr).c_str(), live_text_lines(*result).c_str());
+    std::printf("%s%s", text_report(report, nullptr, RunMode::kLive).c_str(),
+                live_text_lines(*result).c_str());
     if (!args.out_dir.empty()) std::printf("saved     %s\n", args.out_dir.c_str());
   }
   std::fflush(stdout);

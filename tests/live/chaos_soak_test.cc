@@ -21,6 +21,7 @@
 #include "core/nats/nats_transport.h"
 #include "sim/live/live_run.h"
 #include "sim/scenario/assertion.h"
+#include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
 
 namespace backbeat::live {
@@ -28,21 +29,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::NatsServer;
-
-class NatsLibraryEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { guard_.emplace(); }
-  void TearDown() override {
-    const Status s = guard_->close();
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-    guard_.reset();
-  }
-
- private:
-  std::optional<NatsLibraryGuard> guard_;
-};
-[[maybe_unused]] const auto* const kEnvironment =
-    ::testing::AddGlobalTestEnvironment(new NatsLibraryEnvironment);
 
 int soak_seconds() {
   const char* env = std::getenv("BACKBEAT_SOAK_SECONDS");

@@ -29,41 +29,19 @@
 #include "core/nats/nats_transport.h"
 #include "sim/live/live_pulse.h"
 #include "sim/live/observer.h"
+#include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
 
 namespace backbeat::live {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::fast_options;
 using testing::NatsServer;
-
-class NatsLibraryEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { guard_.emplace(); }
-  void TearDown() override {
-    const Status s = guard_->close();
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-    guard_.reset();
-  }
-
- private:
-  std::optional<NatsLibraryGuard> guard_;
-};
-[[maybe_unused]] const auto* const kEnvironment =
-    ::testing::AddGlobalTestEnvironment(new NatsLibraryEnvironment);
 
 constexpr const char* kCluster = "hostile-test";
 constexpr int kAgents = 4;
 constexpr int kRounds = 6;
-
-NatsOptions options_for(const std::string& url, const std::string& name) {
-  NatsOptions options;
-  options.servers = url;
-  options.name = name;
-  options.connect_timeout = 1s;
-  options.reconnect_wait = 50ms;
-  return options;
-}
 
 // A contract-valid frame of `cluster` at `index` (what a hostile publisher can forge).
 BeatFrame valid_frame(const std::string& cluster, std::int64_t index) {
@@ -103,7 +81,7 @@ struct Cluster {
   void start() {
     ASSERT_TRUE(server.ok()) << server.error();
     auto connect = [&](const char* name) {
-      auto c = NatsTransport::connect(options_for(server.url(), name), loop);
+      auto c = NatsTransport::connect(fast_options(server.url(), name), loop);
       EXPECT_TRUE(c) << c.status().to_string();
       return c ? std::move(*c) : nullptr;
     };

@@ -22,40 +22,16 @@
 #include "sim/live/observer.h"
 #include "sim/live/reliable_claims_transport.h"
 #include "sim/scenario/assertion.h"
+#include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
 
 namespace backbeat::live {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::fast_options;
 using testing::NatsServer;
 using testing::NatsServerOptions;
-
-class NatsLibraryEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { guard_.emplace(); }
-  void TearDown() override {
-    const Status s = guard_->close();
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-    guard_.reset();
-  }
-
- private:
-  std::optional<NatsLibraryGuard> guard_;
-};
-[[maybe_unused]] const auto* const kEnvironment =
-    ::testing::AddGlobalTestEnvironment(new NatsLibraryEnvironment);
-
-#define ASSERT_SERVER(server) ASSERT_TRUE((server).ok()) << (server).error()
-
-NatsOptions fast_options(const std::string& url) {
-  NatsOptions options;
-  options.servers = url;
-  options.name = "backbeat-live-run-test";
-  options.connect_timeout = 1s;
-  options.reconnect_wait = 50ms;
-  return options;
-}
 
 // A small steady cluster at 120 BPM (a beat every 0.5 s) with a workload of short operations.
 sim::WorldConfig small_world(int agents, Duration duration, int operations) {

@@ -16,43 +16,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
 
 namespace backbeat::live {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::fast_options;
 using testing::NatsServer;
 using testing::NatsServerOptions;
-
-// One NatsLibraryGuard for the whole test run, as main() would hold it. Made in SetUp and closed
-// in TearDown, not at static initialisation/destruction time (nats.c's own exit-time cleanup may
-// already have run by then).
-class NatsLibraryEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { guard_.emplace(); }
-  void TearDown() override {
-    const Status s = guard_->close();
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-    guard_.reset();
-  }
-
- private:
-  std::optional<NatsLibraryGuard> guard_;
-};
-[[maybe_unused]] const auto* const kEnvironment =
-    ::testing::AddGlobalTestEnvironment(new NatsLibraryEnvironment);
-
-#define ASSERT_SERVER(server) ASSERT_TRUE((server).ok()) << (server).error()
-
-NatsOptions fast_options(const NatsServer& server) {
-  NatsOptions options;
-  options.servers = server.url();
-  options.name = "backbeat-live-test";
-  options.connect_timeout = 1s;
-  options.reconnect_wait = 50ms;
-  return options;
-}
 
 std::unique_ptr<NatsTransport> connect_or_die(const NatsOptions& options, EventLoop& loop) {
   auto result = NatsTransport::connect(options, loop);

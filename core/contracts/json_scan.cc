@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/contracts/json_fields.h"
+#include "core/contracts/utf8.h"
 
 namespace backbeat::json_scan {
 
@@ -41,46 +42,6 @@ void append_utf8(std::string& out, std::uint32_t code_point) {
     out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
   }
-}
-
-bool in_range(unsigned char byte, unsigned char low, unsigned char high) {
-  return byte >= low && byte <= high;
-}
-
-// Length of the well-formed UTF-8 sequence at `p` (lead byte >= 0x80), or 0. The same table as
-// utf8_sequence_length() and as nlohmann's lexer: no overlong forms, no surrogates, <= U+10FFFF.
-std::size_t multibyte_length(const char* p, const char* end) {
-  const auto lead = static_cast<unsigned char>(p[0]);
-  std::size_t length = 0;
-  unsigned char second_low = 0x80;
-  unsigned char second_high = 0xBF;
-  if (in_range(lead, 0xC2, 0xDF)) {
-    length = 2;
-  } else if (lead == 0xE0) {
-    length = 3;
-    second_low = 0xA0;
-  } else if (in_range(lead, 0xE1, 0xEC) || in_range(lead, 0xEE, 0xEF)) {
-    length = 3;
-  } else if (lead == 0xED) {
-    length = 3;
-    second_high = 0x9F;
-  } else if (lead == 0xF0) {
-    length = 4;
-    second_low = 0x90;
-  } else if (in_range(lead, 0xF1, 0xF3)) {
-    length = 4;
-  } else if (lead == 0xF4) {
-    length = 4;
-    second_high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - p) < length) return 0;
-  if (!in_range(static_cast<unsigned char>(p[1]), second_low, second_high)) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (!in_range(static_cast<unsigned char>(p[i]), 0x80, 0xBF)) return 0;
-  }
-  return length;
 }
 
 // a == b, without a library call for these short keys.
@@ -248,19 +209,25 @@ class Scanner {
       // wins.
       nlohmann::json* element = build != nullptr ? &(*build)[std::string(key)] : nullptr;
       if (!value(depth + 1, nullptr, element)) return false;
-      skip_whitespace();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        skip_whitespace();
-        continue;
-      }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return false;
+      if (const Next next = after_element('}'); next != Next::kMore) return next == Next::kClosed;
     }
+  }
+
+  // After a member or element: ',' (more follow) or `close` (consumed), else malformed.
+  enum class Next { kMore, kClosed, kMalformed };
+  Next after_element(char close) {
+    skip_whitespace();
+    if (p_ == end_) return Next::kMalformed;
+    if (*p_ == ',') {
+      ++p_;
+      skip_whitespace();
+      return Next::kMore;
+    }
+    if (*p_ == close) {
+      ++p_;
+      return Next::kClosed;
+    }
+    return Next::kMalformed;
   }
 
   // After '['.
@@ -279,18 +246,7 @@ class Scanner {
         element = &build->get_ref<nlohmann::json::array_t&>().back();
       }
       if (!value(depth + 1, nullptr, element)) return false;
-      skip_whitespace();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        skip_whitespace();
-        continue;
-      }
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      return false;
+      if (const Next next = after_element(']'); next != Next::kMore) return next == Next::kClosed;
     }
   }
 
@@ -333,7 +289,8 @@ class Scanner {
         ++p_;
         continue;
       }
-      const std::size_t length = multibyte_length(p_, end_);
+      const std::size_t length =
+          utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
       if (length == 0) return false;
       p_ += length;
     }
@@ -357,7 +314,8 @@ class Scanner {
         ++p_;
         continue;
       }
-      const std::size_t length = multibyte_length(p_, end_);
+      const std::size_t length =
+          utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
       if (length == 0) return false;
       storage->append(p_, length);
       p_ += length;

@@ -11,6 +11,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/set_flag.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
@@ -64,12 +65,7 @@ void print_parse_error(const CLI::App& app, const CLI::ParseError& e) {
 }
 
 void add_run_flags(CLI::App* cmd, RunFlags& flags) {
-  cmd->add_option("--set", flags.sets,
-                  "Override a scenario value, validated like the file: PATH=VALUE with a dotted "
-                  "path (pulse.tempo_bpm=4, workload.operations.0.count=10). Repeatable.")
-      ->type_name("PATH=VALUE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_set_flag(cmd, flags.sets);
   cmd->add_option("--trace", flags.trace_file,
                   "Stream the ordered trace to FILE as JSON Lines (one record per line)")
       ->type_name("FILE");
@@ -143,13 +139,7 @@ int dispatch(int argc, char** argv) {
   validate_cmd->add_option("scenarios", to_validate, "Scenario files or names")
       ->type_name("SCENARIO...")
       ->required();
-  validate_cmd
-      ->add_option("--set", validate_sets,
-                   "Override a value before checking (PATH=VALUE); "
-                   "repeatable")
-      ->type_name("PATH=VALUE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_set_flag(validate_cmd, validate_sets);
   validate_cmd->footer("Exit codes: 0 every file is valid, 2 a file has problems.");
 
   CLI::App* list_cmd =
@@ -184,10 +174,7 @@ int dispatch(int argc, char** argv) {
                    "Write tune.json, tune.txt, budgets.json, scenario.tuned.json and check/ "
                    "(a run of the tuned scenario with its reports) in DIR")
       ->type_name("DIR");
-  tune_cmd->add_option("--set", tune.sets, "Override a scenario value (PATH=VALUE); repeatable")
-      ->type_name("PATH=VALUE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_set_flag(tune_cmd, tune.sets);
   tune_cmd->add_flag("--json", tune.json, "Print one JSON object on stdout");
   tune_cmd->add_flag("-q,--quiet", tune.quiet, "No progress output");
   tune_cmd->footer(

@@ -17,6 +17,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/set_flag.h"
 #include "sim/cli/text_report.h"
 #include "sim/live/live_pulse.h"
 #include "sim/live/live_run.h"
@@ -522,10 +523,7 @@ class LiveCommandsImpl final : public LiveCommands {
                      "How long to run, e.g. 30s, 5m, \"20 beats\" (default: the "
                      "scenario's)")
         ->type_name("D");
-    live_cmd_->add_option("--set", live_.sets, "Override a scenario value (PATH=VALUE); repeatable")
-        ->type_name("PATH=VALUE")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_set_flag(live_cmd_, live_.sets);
     live_cmd_->add_flag("--json", live_.json,
                         "Print one JSON object on stdout (the run summary plus \"mode\", "
                         "\"reconnects\" and \"live\")");

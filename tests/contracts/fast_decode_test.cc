@@ -21,6 +21,7 @@
 #include "core/contracts/utf8.h"
 #include "tests/contracts/mutate.h"
 #include "tests/contracts/test_data.h"
+#include "tests/support/same_value.h"
 
 namespace backbeat {
 namespace {
@@ -31,69 +32,8 @@ using namespace std::string_literals;
 // ---------------------------------------------------------------------------------------------
 // Comparison.
 
-// Equal JSON values with equal types all the way down (nlohmann's operator== calls 1 and 1u
-// and 1.0 equal; the fast path must produce the very same DOM).
-bool same_json(const nlohmann::json& a, const nlohmann::json& b) {
-  if (a.type() != b.type()) return false;
-  switch (a.type()) {
-    case nlohmann::json::value_t::object: {
-      if (a.size() != b.size()) return false;
-      auto ia = a.begin();
-      auto ib = b.begin();
-      for (; ia != a.end(); ++ia, ++ib) {
-        if (ia.key() != ib.key() || !same_json(*ia, *ib)) return false;
-      }
-      return true;
-    }
-    case nlohmann::json::value_t::array:
-      if (a.size() != b.size()) return false;
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!same_json(a[i], b[i])) return false;
-      }
-      return true;
-    case nlohmann::json::value_t::number_float:
-      return std::bit_cast<std::uint64_t>(a.get<double>()) ==
-             std::bit_cast<std::uint64_t>(b.get<double>());
-    default:
-      return a == b;
-  }
-}
-
-bool same_optional_json(const std::optional<nlohmann::json>& a,
-                        const std::optional<nlohmann::json>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a || same_json(*a, *b);
-}
-
-bool same_bits(double a, double b) {
-  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-}
-
-bool same_value(const BeatFrame& a, const BeatFrame& b) {
-  return a == b && same_bits(a.tempo_bpm, b.tempo_bpm) &&
-         same_optional_json(a.metadata, b.metadata);
-}
-bool same_value(const StatusClaim& a, const StatusClaim& b) {
-  return a == b && same_bits(a.progress, b.progress) &&
-         same_optional_json(a.resources, b.resources) && same_optional_json(a.metadata, b.metadata);
-}
-bool same_value(const BarReport& a, const BarReport& b) {
-  return a == b && same_bits(a.tempo_drift_ms, b.tempo_drift_ms);
-}
-
-template <typename T>
-bool same_result(const Result<T>& a, const Result<T>& b) {
-  if (a.is_ok() != b.is_ok()) return false;
-  if (!a.is_ok()) {
-    return a.status().code() == b.status().code() && a.status().message() == b.status().message();
-  }
-  return same_value(*a, *b);
-}
-
-template <typename T>
-std::string show(const Result<T>& r) {
-  return r.is_ok() ? std::string("OK") : r.status().to_string();
-}
+using testing::same_result;
+using testing::show;
 
 enum class Kind { kFrame, kClaim, kReport };
 constexpr Kind kAllKinds[] = {Kind::kFrame, Kind::kClaim, Kind::kReport};

@@ -12,8 +12,8 @@ namespace backbeat::live {
 ClaimAccountant::ClaimAccountant(AccountantOptions options, Transport& transport, Clock& clock)
     : options_(std::move(options)),
       transport_(transport),
-      clock_(clock),
-      claim_prefix_(options_.subject_prefix + ".status." + options_.cluster_id + ".") {}
+      claim_prefix_(options_.subject_prefix + ".status." + options_.cluster_id + "."),
+      tally_(clock) {}
 
 ClaimAccountant::~ClaimAccountant() {
   stop();
@@ -50,7 +50,7 @@ void ClaimAccountant::on_claim(const Message& message) {
       claim = std::move(decoded).value();
     } else {
       ++nonconforming_;
-      if (has_bar_) ++bar_.nonconforming;
+      tally_.on_nonconforming_claim();
     }
   }
   std::string_view agent =
@@ -76,66 +76,26 @@ void ClaimAccountant::on_claim(const Message& message) {
   }
   if (duplicate) {
     ++duplicates_;
-    if (has_bar_) ++bar_.duplicates;
+    tally_.on_duplicate_claim();
     return;
   }
   ++received_;
   ++record.received;
-  if (!has_bar_ || !claim) return;
-  if (claim->beat_index < bar_.from_beat) {
-    ++bar_.late;
-    return;
-  }
-  bar_.agents.push_back(index);
-  if (claim->state == ClaimState::kCompleted && claim->beat_index == current_beat_ &&
-      clock_.now() < current_beat_start_ + beat_duration(current_tempo_)) {
-    ++bar_.on_time_reviews;
-  }
+  if (claim) tally_.on_claim(index, *claim);
 }
 
 void ClaimAccountant::on_frame(const Message& message) {
   Result<BeatFrame> frame = decode_beat_frame(message.payload);
-  if (!frame || frame->cluster_id != options_.cluster_id || frame->beat_index <= current_beat_) {
-    return;
+  if (!frame || frame->cluster_id != options_.cluster_id) return;
+  if (std::optional<sim::BarReportRecord> closed = tally_.on_frame(*frame)) {
+    reports_.push_back(std::move(*closed));
   }
-  const Time now = clock_.now();
-  current_beat_ = frame->beat_index;
-  current_tempo_ = frame->tempo_bpm;
-  current_beat_start_ = now - beat_duration(frame->tempo_bpm) * static_cast<int>(frame->phase) / 3;
-  meter_.record(frame->beat_index, current_beat_start_, frame->tempo_bpm);
-  const double measured = meter_.measured_bpm().value_or(frame->tempo_bpm);
-  tempo_.push_back({now, frame->beat_index, frame->tempo_bpm, measured,
-                    static_cast<double>(meter_.drift().count()) / 1e6});
-  if (!has_bar_ || frame->window_id != bar_.window_id) {
-    flush_bar();
-    bar_ = Bar{};
-    bar_.window_id = frame->window_id;
-    bar_.from_beat = frame->beat_index;
-    has_bar_ = true;
-  }
-  bar_.to_beat = frame->beat_index;
 }
 
 void ClaimAccountant::flush_bar() {
-  if (!has_bar_) return;
-  std::sort(bar_.agents.begin(), bar_.agents.end());
-  bar_.agents.erase(std::unique(bar_.agents.begin(), bar_.agents.end()), bar_.agents.end());
-  BarReport report;
-  report.window_id = bar_.window_id;
-  report.from_beat = bar_.from_beat;
-  report.to_beat = bar_.to_beat;
-  report.agents_reporting = static_cast<std::int64_t>(bar_.agents.size());
-  report.on_time_reviews = bar_.on_time_reviews;
-  report.secret_rotations_ok = true;
-  report.tempo_drift_ms = static_cast<double>(meter_.drift().count()) / 1e6;
-  auto issue = [&](const char* severity, const char* category, std::int64_t count) {
-    if (count > 0) report.issues.push_back({severity, category, count});
-  };
-  issue("error", "nonconforming_claims", bar_.nonconforming);
-  issue("warning", "late_claims", bar_.late);
-  issue("info", "duplicate_claims", bar_.duplicates);
-  reports_.push_back({clock_.now(), report});
-  has_bar_ = false;
+  if (std::optional<sim::BarReportRecord> last = tally_.flush()) {
+    reports_.push_back(std::move(*last));
+  }
 }
 
 std::uint64_t ClaimAccountant::received_from(const std::string& agent_id) const {

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/tempo_meter.h"
 #include "core/transport.h"
+#include "sim/world/bar_tally.h"
 #include "sim/world/outcome.h"
 
 namespace backbeat::live {
@@ -69,8 +69,8 @@ class ClaimAccountant {
       const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes = {}) const;
 
   // Beat following.
-  std::int64_t current_beat() const { return current_beat_; }
-  const std::vector<sim::TempoSample>& tempo() const { return tempo_; }
+  std::int64_t current_beat() const { return tally_.current_beat(); }
+  const std::vector<sim::TempoSample>& tempo() const { return tally_.tempo(); }
   const std::vector<sim::BarReportRecord>& bar_reports() const { return reports_; }
   // Closes the bar in progress (end of the run).
   void flush_bar();
@@ -80,23 +80,11 @@ class ClaimAccountant {
     std::vector<std::uint8_t> seen;  // per seq: times received (saturating)
     std::uint64_t received = 0;
   };
-  struct Bar {
-    std::string window_id;
-    std::int64_t from_beat = 0;
-    std::int64_t to_beat = 0;
-    std::vector<std::uint32_t> agents;
-    std::int64_t on_time_reviews = 0;
-    std::int64_t nonconforming = 0;
-    std::int64_t late = 0;
-    std::int64_t duplicates = 0;
-  };
-
   void on_claim(const Message& message);
   void on_frame(const Message& message);
 
   AccountantOptions options_;
   Transport& transport_;
-  Clock& clock_;
   std::string claim_prefix_;  // <prefix>.status.<cluster>.
   std::optional<Transport::SubscriptionId> claims_sub_;
   std::optional<Transport::SubscriptionId> beats_sub_;
@@ -110,13 +98,7 @@ class ClaimAccountant {
   std::uint64_t messages_ = 0;
   std::uint64_t unnumbered_ = 0;
 
-  TempoMeter meter_;
-  std::int64_t current_beat_ = -1;
-  Time current_beat_start_{};
-  double current_tempo_ = 60.0;
-  bool has_bar_ = false;
-  Bar bar_;
-  std::vector<sim::TempoSample> tempo_;
+  sim::BarTally tally_;
   std::vector<sim::BarReportRecord> reports_;
 };
 

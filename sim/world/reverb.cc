@@ -9,10 +9,10 @@
 namespace backbeat::sim {
 
 Reverb::Reverb(Clock& clock, SimConnection& connection, std::string cluster_id)
-    : clock_(clock),
-      connection_(connection),
+    : connection_(connection),
       cluster_id_(std::move(cluster_id)),
-      bar_subject_(SubjectScheme{}.bar_reports(cluster_id_)) {}
+      bar_subject_(SubjectScheme{}.bar_reports(cluster_id_)),
+      tally_(clock) {}
 
 Status Reverb::start() {
   SubjectScheme subjects;
@@ -27,34 +27,15 @@ Status Reverb::start() {
 
 void Reverb::on_frame(const Message& message) {
   Result<BeatFrame> frame = decode_beat_frame(message.payload);
-  if (!frame || frame->cluster_id != cluster_id_ || frame->beat_index <= current_beat_) return;
-  Time now = clock_.now();
-  current_beat_ = frame->beat_index;
-  current_tempo_ = frame->tempo_bpm;
-  current_beat_start_ = now - beat_duration(frame->tempo_bpm) * static_cast<int>(frame->phase) / 3;
-  meter_.record(frame->beat_index, current_beat_start_, frame->tempo_bpm);
-  double measured = meter_.measured_bpm().value_or(frame->tempo_bpm);
-  tempo_.push_back({now, frame->beat_index, frame->tempo_bpm, measured,
-                    static_cast<double>(meter_.drift().count()) / 1e6});
-  if (!has_bar_ || frame->window_id != bar_.window_id) {
-    if (has_bar_) publish_report();
-    bar_ = Bar{};
-    bar_.window_id = frame->window_id;
-    bar_.from_beat = frame->beat_index;
-    has_bar_ = true;
-  }
-  bar_.to_beat = frame->beat_index;
+  if (!frame || frame->cluster_id != cluster_id_) return;
+  if (std::optional<BarReportRecord> closed = tally_.on_frame(*frame)) publish(std::move(*closed));
 }
 
 void Reverb::on_claim(const Message& message) {
   Result<StatusClaim> claim = decode_status_claim(message.payload);
   if (!claim) {
     ++nonconforming_;
-    if (has_bar_) {
-      ++bar_.nonconforming;
-    } else {
-      ++pending_nonconforming_;
-    }
+    tally_.on_nonconforming_claim();
     return;
   }
   auto [it, inserted] =
@@ -77,48 +58,20 @@ void Reverb::on_claim(const Message& message) {
   }
   if (duplicate) {
     ++duplicates_;
-    if (has_bar_) ++bar_.duplicates;
+    tally_.on_duplicate_claim();
     return;
   }
   ++received_;
-  if (!has_bar_) return;
-  if (claim->beat_index < bar_.from_beat) {
-    ++bar_.late;
-    return;
-  }
-  bar_.agents.push_back(agent);
-  if (claim->state == ClaimState::kCompleted && claim->beat_index == current_beat_ &&
-      clock_.now() < current_beat_start_ + beat_duration(current_tempo_)) {
-    ++bar_.on_time_reviews;
-  }
+  tally_.on_claim(agent, *claim);
 }
 
-void Reverb::publish_report() {
-  std::sort(bar_.agents.begin(), bar_.agents.end());
-  bar_.agents.erase(std::unique(bar_.agents.begin(), bar_.agents.end()), bar_.agents.end());
-  BarReport report;
-  report.window_id = bar_.window_id;
-  report.from_beat = bar_.from_beat;
-  report.to_beat = bar_.to_beat;
-  report.agents_reporting = static_cast<std::int64_t>(bar_.agents.size());
-  report.on_time_reviews = bar_.on_time_reviews;
-  report.help_promises_fulfilled = 0;
-  report.secret_rotations_ok = true;
-  report.tempo_drift_ms = static_cast<double>(meter_.drift().count()) / 1e6;
-  auto issue = [&](const char* severity, const char* category, std::int64_t count) {
-    if (count > 0) report.issues.push_back({severity, category, count});
-  };
-  issue("error", "nonconforming_claims", bar_.nonconforming + pending_nonconforming_);
-  issue("warning", "late_claims", bar_.late);
-  issue("info", "duplicate_claims", bar_.duplicates);
-  pending_nonconforming_ = 0;
-  reports_.push_back({clock_.now(), report});
-  (void)connection_.publish(bar_subject_, encode_bar_report(report));
+void Reverb::publish(BarReportRecord record) {
+  reports_.push_back(std::move(record));
+  (void)connection_.publish(bar_subject_, encode_bar_report(reports_.back().report));
 }
 
 void Reverb::flush() {
-  if (has_bar_) publish_report();
-  has_bar_ = false;
+  if (std::optional<BarReportRecord> last = tally_.flush()) publish(std::move(*last));
 }
 
 ClaimAccounting Reverb::claims() const {

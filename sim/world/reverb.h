@@ -21,8 +21,8 @@
 
 #include "core/clock.h"
 #include "core/contracts/bar_report.h"
-#include "core/tempo_meter.h"
 #include "sim/kernel/trace.h"
+#include "sim/world/bar_tally.h"
 #include "sim/world/outcome.h"
 #include "sim/world/sim_nats.h"
 
@@ -38,41 +38,24 @@ class Reverb {
   void flush();
 
   const std::vector<BarReportRecord>& reports() const { return reports_; }
-  const std::vector<TempoSample>& tempo() const { return tempo_; }
+  const std::vector<TempoSample>& tempo() const { return tally_.tempo(); }
   // received / duplicates / nonconforming; `published` and `lost` are the world's to fill.
   ClaimAccounting claims() const;
-  std::int64_t current_beat() const { return current_beat_; }
+  std::int64_t current_beat() const { return tally_.current_beat(); }
 
  private:
-  struct Bar {
-    std::string window_id;
-    std::int64_t from_beat = 0;
-    std::int64_t to_beat = 0;
-    std::vector<std::uint32_t> agents;  // agent indices seen (deduplicated on publish)
-    std::int64_t on_time_reviews = 0;
-    std::int64_t nonconforming = 0;
-    std::int64_t late = 0;
-    std::int64_t duplicates = 0;
-  };
   struct AgentRecord {
     std::vector<std::uint8_t> seen;  // per sequence number: times received (saturating)
   };
 
   void on_frame(const Message& message);
   void on_claim(const Message& message);
-  void publish_report();
+  void publish(BarReportRecord record);
 
-  Clock& clock_;
   SimConnection& connection_;
   std::string cluster_id_;
   std::string bar_subject_;
-  TempoMeter meter_;
-  bool has_bar_ = false;
-  Bar bar_;
-  std::int64_t current_beat_ = -1;
-  Time current_beat_start_{};
-  double current_tempo_ = 2.0;
-  std::int64_t pending_nonconforming_ = 0;
+  BarTally tally_;
   // Lookup only (never iterated): agent id -> index into agents_.
   std::unordered_map<std::string, std::uint32_t> agent_index_;
   std::vector<AgentRecord> agents_;
@@ -80,7 +63,6 @@ class Reverb {
   std::uint64_t duplicates_ = 0;
   std::uint64_t nonconforming_ = 0;
   std::vector<BarReportRecord> reports_;
-  std::vector<TempoSample> tempo_;
 };
 
 }  // namespace backbeat::sim

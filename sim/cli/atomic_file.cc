@@ -54,4 +54,24 @@ Status make_directories(const std::string& dir) {
   return Status::ok();
 }
 
+Status check_output_directory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return Status::invalid_argument(
+        fmt::format("cannot create directory {}: {}", dir, ec.message()));
+  }
+  const std::string probe =
+      (std::filesystem::path(dir) / fmt::format(".probe.{}", static_cast<long>(::getpid())))
+          .string();
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::invalid_argument(
+        fmt::format("cannot write in directory {}: {}", dir, std::strerror(errno)));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return Status::ok();
+}
+
 }  // namespace backbeat::sim::cli

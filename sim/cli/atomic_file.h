@@ -14,4 +14,9 @@ Status write_file_atomically(const std::string& path, const std::string& content
 // Creates `dir` and its parents if missing.
 Status make_directories(const std::string& dir);
 
+// Checks, before a long run, that `dir` can take its results: creates it (and its parents) and
+// creates and removes a probe file in it. kInvalidArgument naming the directory and the OS
+// reason otherwise, so a bad --out fails in a second, not after the run.
+Status check_output_directory(const std::string& dir);
+
 }  // namespace backbeat::sim::cli

@@ -230,6 +230,13 @@ int run_command(const RunArgs& args) {
                  echo(*args.seed).c_str());
     return kExitBadInput;
   }
+  if (!args.out_dir.empty()) {
+    if (Status s = check_output_directory(args.out_dir); !s) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", echo_path(args.out_dir).c_str(),
+                   s.message().c_str());
+      return kExitBadInput;
+    }
+  }
   int code = kExitInternal;
   std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, args.check_determinism, code);
   if (!ex) return code;

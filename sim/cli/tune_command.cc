@@ -117,6 +117,14 @@ int tune_command(const TuneArgs& args) {
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.resamples = args.resamples;
 
+  if (!args.out_dir.empty()) {
+    if (Status s = check_output_directory(args.out_dir); !s) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
+                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
+      return kExitBadInput;
+    }
+  }
+
   install_interrupt_handler();
   TuneProgress progress(sc.name, !args.quiet && !args.json);
   options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };

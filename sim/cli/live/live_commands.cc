@@ -238,6 +238,13 @@ int live_command(const LiveArgs& args) {
     std::fprintf(stderr, "backbeat-sim: live %s: %s\n", sc.name.c_str(), s.message().c_str());
     return kExitBadInput;
   }
+  if (!args.out_dir.empty()) {
+    if (Status s = check_output_directory(args.out_dir); !s) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
+                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
+      return kExitBadInput;
+    }
+  }
   const bool show_progress = !args.quiet && !args.json;
   if (show_progress) {
     std::fprintf(stderr, "backbeat-sim: live %s: %d agent(s) on %s for %s at %g BPM (%s pulse)\n",

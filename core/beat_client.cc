@@ -67,6 +67,7 @@ BeatClient::BeatClient(BeatClientConfig config, Clock& clock, Transport& transpo
       beat_subject_(config_.subjects.beat_frames(config_.cluster_id)),
       status_subject_(config_.subjects.status_claims(config_.cluster_id, config_.agent_id)),
       bar_length_estimate_(config_.default_bar_length),
+      jump_guard_(config_.max_unconfirmed_jump_beats),
       meter_(config_.tempo_window_beats),
       errors_(config_.max_errors) {
   current_.cluster_id = config_.cluster_id;
@@ -138,19 +139,17 @@ void BeatClient::handle_frame(const BeatFrame& frame) {
   }
   Time now = clock_.now();
   if (has_beat_ && frame.beat_index > current_.beat_index &&
-      !within_reach(current_.beat_index, current_beat_start_, current_.tempo_bpm, frame.beat_index,
-                    now) &&
-      !confirms_held_jump(frame, now)) {
+      !jump_guard_.admit(frame, now, current_.beat_index, current_beat_start_,
+                         current_.tempo_bpm)) {
     ++counters_.frames_unconfirmed;
     record_error(fmt::format(
         "held beat frame: beat_index {} is {} beats ahead of beat {}, more than {:.3f} s "
         "explain; followed only if the next frame confirms the jump",
         frame.beat_index, static_cast<std::uint64_t>(frame.beat_index - current_.beat_index),
         current_.beat_index, to_seconds(now - current_beat_start_)));
-    held_jump_ = HeldJump{frame.beat_index, frame.phase, now};
     return;
   }
-  held_jump_.reset();
+  jump_guard_.reset();
   if (!has_beat_ || frame.beat_index > current_.beat_index) {
     ++counters_.frames_accepted;
     behind_local_ = false;
@@ -191,25 +190,6 @@ void BeatClient::handle_frame(const BeatFrame& frame) {
   ++counters_.frames_backwards;
   record_error(fmt::format("dropped backwards beat frame: beat_index {} after {}", frame.beat_index,
                            current_.beat_index));
-}
-
-bool BeatClient::within_reach(std::int64_t from_index, Time from_start, double tempo_bpm,
-                              std::int64_t to_index, Time now) const {
-  // Twice the beats elapsed at `tempo_bpm` (tempo may rise 10% per change) plus the slack.
-  const double elapsed_beats =
-      std::max(0.0, to_seconds(now - from_start) / to_seconds(beat_duration(tempo_bpm)));
-  const double reach =
-      2.0 * elapsed_beats + static_cast<double>(config_.max_unconfirmed_jump_beats);
-  return static_cast<double>(to_index - from_index) <= reach;  // both in 0..2^63-1, to > from
-}
-
-bool BeatClient::confirms_held_jump(const BeatFrame& frame, Time now) const {
-  if (!held_jump_) return false;
-  const bool newer = frame.beat_index > held_jump_->beat_index ||
-                     (frame.beat_index == held_jump_->beat_index &&
-                      static_cast<int>(frame.phase) > static_cast<int>(held_jump_->phase));
-  return newer && within_reach(held_jump_->beat_index, held_jump_->arrival, frame.tempo_bpm,
-                               frame.beat_index, now);
 }
 
 Time BeatClient::beat_start_of(const BeatFrame& frame, Time arrival) const {

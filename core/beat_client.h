@@ -42,6 +42,7 @@
 #include "core/contracts/hlc.h"
 #include "core/contracts/status_claim.h"
 #include "core/error_log.h"
+#include "core/jump_guard.h"
 #include "core/subject.h"
 #include "core/tempo_meter.h"
 #include "core/transport.h"
@@ -154,9 +155,6 @@ class BeatClient {
   void schedule_synthetic_beat();
   void on_synthetic_beat();
   Time beat_start_of(const BeatFrame& frame, Time arrival) const;
-  bool within_reach(std::int64_t from_index, Time from_start, double tempo_bpm,
-                    std::int64_t to_index, Time now) const;
-  bool confirms_held_jump(const BeatFrame& frame, Time now) const;
   void record_error(std::string message);
 
   BeatClientConfig config_;
@@ -181,12 +179,7 @@ class BeatClient {
   std::optional<std::int64_t> last_downbeat_index_;
   int bar_length_estimate_;
   bool bar_seen_whole_ = false;  // every beat since the last downbeat came from the pulse
-  struct HeldJump {
-    std::int64_t beat_index;
-    BeatPhase phase;
-    Time arrival;
-  };
-  std::optional<HeldJump> held_jump_;  // the last implausible frame, awaiting confirmation
+  JumpGuard jump_guard_;
   Clock::TimerId watchdog_ = Clock::kNoTimer;
   Clock::TimerId synthetic_timer_ = Clock::kNoTimer;
 

@@ -18,4 +18,9 @@ inline std::string echo_path(std::string_view path) {
   return echo_text(path, 256);
 }
 
+// A --set PATH=VALUE override: room for a JSON snippet (160 characters).
+inline std::string echo_override(std::string_view text) {
+  return echo_text(text, 160);
+}
+
 }  // namespace backbeat::sim::scenario

@@ -81,7 +81,7 @@ class Loader {
     // A value that came from --set is reported against the override, not the file.
     for (const Override& o : overrides_) {
       if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
-        d.location = "--set " + echo_text(o.text);
+        d.location = "--set " + echo_override(o.text);
         errors_.push_back(std::move(d));
         return;
       }
@@ -955,7 +955,7 @@ class Loader {
     std::vector<std::string> names;
     for (int i = 0;; ++i) {
       auto kind = static_cast<FaultSpec::Kind>(i);
-      if (i > static_cast<int>(FaultSpec::Kind::kClockSkew)) break;
+      if (i > static_cast<int>(FaultSpec::Kind::kForgedFrames)) break;
       names.emplace_back(fault_kind_name(kind));
     }
     return names;
@@ -976,10 +976,11 @@ class Loader {
         {K::kPulseFailover, {"gap"}},
         {K::kAgentCrash, {"targets"}},
         {K::kClockSkew, {"targets", "ppm", "offset"}},
+        {K::kForgedFrames, {"rate"}},
     };
     static const std::vector<std::string> kAll = {
         "kind",    "at",      "duration",    "targets", "server", "factor", "latency", "processing",
-        "servers", "subject", "probability", "delay",   "gap",    "ppm",    "offset"};
+        "servers", "subject", "probability", "delay",   "gap",    "ppm",    "offset",  "rate"};
     if (!v.is_object()) {
       error(p,
             "expected a fault object such as {\"kind\": \"nats_disconnect\", \"at\": \"10m\", "
@@ -1053,6 +1054,8 @@ class Loader {
         [&](const json& x, const std::string& q) { number(x, q, -100000, 100000, f.ppm); });
     opt(v, p, "offset",
         [&](const json& x, const std::string& q) { duration(x, q, Sign::kAny, f.offset); });
+    opt(v, p, "rate",
+        [&](const json& x, const std::string& q) { number(x, q, 0.1, 1000, f.rate); });
     const ClusterConfig& c = world_->cluster;
     if (f.kind == K::kServerDown) {
       if (const json* s = required(v, p, "server", "which NATS server goes down")) {
@@ -1379,13 +1382,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
     Result<Override> o = parse_override(t);
     if (!o.is_ok()) {
       // The status reads "<location>: <what>"; the diagnostic keeps them apart.
-      const std::string location = "--set " + echo_text(t);
+      const std::string location = "--set " + echo_override(t);
       override_errors.push_back({location, "", o.status().message().substr(location.size() + 2)});
       continue;
     }
     Status s = apply_override(doc, *o);
     if (!s.is_ok()) {
-      const std::string location = "--set " + echo_text(t);
+      const std::string location = "--set " + echo_override(t);
       override_errors.push_back({location, o->pointer, s.message().substr(location.size() + 2)});
       continue;
     }

@@ -35,7 +35,7 @@ bool parse_index(const std::string& s, std::size_t& out) {
 
 Result<Override> parse_override(const std::string& text) {
   auto fail = [&](std::string_view what) {
-    return Status::invalid_argument(fmt::format("--set {}: {}", echo_text(text), what));
+    return Status::invalid_argument(fmt::format("--set {}: {}", echo_override(text), what));
   };
   // Scenario documents are UTF-8 JSON: a byte string that is not would make every later dump()
   // throw (found by tests/fuzz/fuzz_scenario.cc: an internal error, exit 3).
@@ -64,7 +64,7 @@ Result<Override> parse_override(const std::string& text) {
 
 Status apply_override(nlohmann::json& document, Override& o) {
   auto fail = [&](std::string_view what) {
-    return Status::invalid_argument(fmt::format("--set {}: {}", echo_text(o.text), what));
+    return Status::invalid_argument(fmt::format("--set {}: {}", echo_override(o.text), what));
   };
   std::string path = o.text.substr(0, o.text.find('='));
   std::vector<std::string> parts = split_path(path);

@@ -7,6 +7,10 @@ namespace backbeat::sim {
 std::optional<BarReportRecord> BarTally::on_frame(const BeatFrame& frame) {
   if (frame.beat_index <= current_beat_) return std::nullopt;
   const Time now = clock_.now();
+  if (current_beat_ >= 0 &&
+      !jump_guard_.admit(frame, now, current_beat_, current_beat_start_, current_tempo_)) {
+    return std::nullopt;
+  }
   current_beat_ = frame.beat_index;
   current_tempo_ = frame.tempo_bpm;
   // The pulse publishes each phase frame at the start of its phase (three equal phases).

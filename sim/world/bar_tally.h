@@ -6,6 +6,8 @@
 // gathers the claims of the bar in progress, and builds that bar's report when a frame opens the
 // next bar (a new window_id) or the run ends. Nonconforming claims seen before the first bar go
 // into the first report. Callers decode, filter by cluster and deduplicate; the tally only counts.
+// Implausible forward jumps are held like the agents hold them (core/jump_guard.h), so a forged
+// frame for beat 2^63-1 cannot capture the tally either.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include "core/clock.h"
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/status_claim.h"
+#include "core/jump_guard.h"
 #include "core/tempo_meter.h"
 #include "sim/world/outcome.h"
 
@@ -55,6 +58,7 @@ class BarTally {
 
   Clock& clock_;
   TempoMeter meter_;
+  JumpGuard jump_guard_;
   std::int64_t current_beat_ = -1;
   Time current_beat_start_{};
   double current_tempo_ = 60.0;

@@ -104,8 +104,11 @@ void FaultInjector::schedule() {
     a.targets_text =
         targets_agents(a.spec.kind)
             ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
-            : (a.spec.kind == FaultSpec::Kind::kServerDown ? fmt::format("server:{}", a.spec.server)
-                                                           : std::string("pulse"));
+            : (a.spec.kind == FaultSpec::Kind::kServerDown
+                   ? fmt::format("server:{}", a.spec.server)
+                   : (a.spec.kind == FaultSpec::Kind::kForgedFrames
+                          ? fmt::format("beat subject ({:g} frames per beat)", a.spec.rate)
+                          : std::string("pulse")));
     a.start = epoch + a.spec.at;
     a.end =
         a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
@@ -209,6 +212,19 @@ void FaultInjector::begin(std::size_t i) {
         if (f.spec.offset != Duration::zero()) clock.step_by(f.spec.offset);
       }
       break;
+    case FaultSpec::Kind::kForgedFrames:
+      if (!forger_) {
+        // Its own node after the agents, pulse nodes and reverb, on server 0 like the pulse.
+        const auto node = static_cast<NodeId>(
+            world_.agents.size() + static_cast<std::size_t>(world_.config.pulse.nodes) + 1);
+        SimConnection& c =
+            world_.nats.connect(node, 0, world_.config.cluster.pulse_link_latency, Duration{});
+        forger_ = std::make_unique<Forger>(world_.kernel, world_.trace, c,
+                                           world_.config.cluster.cluster_id,
+                                           world_.config.pulse.tempo_bpm);
+      }
+      forger_->start(f.spec.rate);
+      break;
   }
 }
 
@@ -259,6 +275,9 @@ void FaultInjector::finish(std::size_t i) {
         SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
         a.clock().set_skew_ppb(ppm_to_ppb(a.base_skew_ppm()));
       }
+      break;
+    case FaultSpec::Kind::kForgedFrames:
+      forger_->stop();
       break;
   }
   if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseFailover) {

@@ -6,8 +6,10 @@
 // the affected agents start measuring their resync.
 #pragma once
 
+#include <memory>
 #include <vector>
 
+#include "sim/world/forger.h"
 #include "sim/world/outcome.h"
 #include "sim/world/sim_nats.h"
 #include "sim/world/world_context.h"
@@ -41,6 +43,7 @@ class FaultInjector {
   std::vector<std::vector<SimConnection*>> downed_;
   std::vector<std::uint64_t> rule_ids_;
   KindId kind_fault_;
+  std::unique_ptr<Forger> forger_;  // made at the first forged_frames fault
 };
 
 }  // namespace backbeat::sim

@@ -17,7 +17,7 @@ bool parse_int(std::string_view text, int& out) {
 constexpr const char* kFaultKindNames[] = {"nats_disconnect", "server_down",  "slow_peers",
                                            "partition",       "message_loss", "message_duplication",
                                            "message_reorder", "pulse_outage", "pulse_failover",
-                                           "agent_crash",     "clock_skew"};
+                                           "agent_crash",     "clock_skew",   "forged_frames"};
 
 }  // namespace
 

@@ -150,6 +150,10 @@ struct FaultSpec {
     kPulseFailover,   // the leader dies; the next takes over after `gap` (negative = overlap)
     kAgentCrash,      // targets crash; they restart after the fault's duration
     kClockSkew,       // targets' clocks change rate (`ppm`) and jump (`offset`)
+    // A rogue publisher sends `rate` forged frames per beat on the beat subject (forger.h).
+    // Last, and not in the swarm's default mix: adding it there would change every saved swarm
+    // seed's world. List it in swarm.kinds to draw it.
+    kForgedFrames,
   };
   Kind kind = Kind::kNatsDisconnect;
   Duration at{};
@@ -167,6 +171,7 @@ struct FaultSpec {
   Duration gap = std::chrono::seconds(5);           // kPulseFailover
   double ppm = 0.0;                                 // kClockSkew
   Duration offset{};                                // kClockSkew
+  double rate = 4.0;                                // kForgedFrames: frames per beat
 };
 
 const char* fault_kind_name(FaultSpec::Kind kind);

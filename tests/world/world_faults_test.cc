@@ -271,5 +271,36 @@ TEST(WorldFaultsTest, ReorderedFramesNeverMoveTheBeatBackwards) {
   EXPECT_GT(dropped, 0u);
 }
 
+// A rogue publisher on the beat subject (sim/world/forger.h): every forged frame lands in its
+// counter, no agent degrades or leaves the pulse, and the reverb keeps reporting real bars (the
+// 2^63-1 frame is held by the agents' and the reverb's JumpGuard alike).
+TEST(WorldFaultsTest, ForgedFramesAreDroppedOrHeldAndTheBeatGoesOn) {
+  WorldConfig config = base();
+  FaultSpec forged;
+  forged.kind = FaultSpec::Kind::kForgedFrames;
+  forged.at = minutes(5);
+  forged.duration = minutes(2);  // 4 beats at 2 BPM
+  forged.rate = 5;               // 20 frames: 4 of each of the 5 kinds
+  config.faults.push_back(forged);
+  RunOutcome out = run_world(config, 43);
+  RunOutcome clean = run_world(base(), 43);
+  ASSERT_EQ(out.agents.size(), 10u);
+  for (std::size_t i = 0; i < out.agents.size(); ++i) {
+    const AgentOutcome& a = out.agents[i];
+    SCOPED_TRACE(a.agent_id);
+    EXPECT_EQ(a.frames_invalid, 8u);  // not JSON, tempo 0
+    EXPECT_EQ(a.frames_foreign, 4u);
+    EXPECT_EQ(a.frames_backwards, 4u);    // beat 0
+    EXPECT_EQ(a.frames_unconfirmed, 4u);  // beat 2^63-1
+    EXPECT_EQ(a.skipped_beats, clean.agents[i].skipped_beats);
+    EXPECT_TRUE(a.degradation_windows.empty());
+    EXPECT_TRUE(a.in_sync_at_end);
+    EXPECT_EQ(a.final_beat, clean.agents[i].final_beat);
+  }
+  ASSERT_FALSE(out.bar_reports.empty());
+  EXPECT_EQ(out.bar_reports.back().report.to_beat, clean.bar_reports.back().report.to_beat);
+  EXPECT_EQ(out.bar_reports.size(), clean.bar_reports.size());
+}
+
 }  // namespace
 }  // namespace backbeat::sim

@@ -67,25 +67,8 @@ class LiveAgent {
     if (disconnected_since_) outcome_.disconnect_windows.push_back({*disconnected_since_, now});
     degraded_since_.reset();
     disconnected_since_.reset();
-    if (integration_) {
-      const BeatClient& client = integration_->beat_client();
-      const BeatClientCounters& c = client.counters();
-      outcome_.frames_accepted = c.frames_accepted;
-      outcome_.frames_invalid = c.frames_invalid;
-      outcome_.frames_foreign = c.frames_foreign;
-      outcome_.frames_backwards = c.frames_backwards;
-      outcome_.frames_unconfirmed = c.frames_unconfirmed;
-      outcome_.frames_stale = c.frames_stale;
-      outcome_.synthetic_beats = c.synthetic_beats;
-      outcome_.skipped_beats = c.skipped_beats;
-      outcome_.claims_published = c.claims_published;
-      outcome_.claims_failed = c.claims_failed;
-      outcome_.errors = client.error_total();
-      outcome_.reconnects = client.reconnect_count();
-      outcome_.final_beat = client.current_beat();
-      outcome_.measured_bpm = client.measured_bpm();
-      outcome_.tempo_drift = tempo_drift_name(client.tempo_drift_class());
-    }
+    // One client per live agent, so adding to the zeroed outcome copies its counters.
+    if (integration_) sim::add_client_counters(integration_->beat_client(), outcome_);
     if (awaiting_resync_since_) {
       const Duration took = now - *awaiting_resync_since_;
       if (!outcome_.longest_resync || took > *outcome_.longest_resync) {

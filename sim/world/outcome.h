@@ -11,6 +11,10 @@
 #include "core/contracts/bar_report.h"
 #include "core/time.h"
 
+namespace backbeat {
+class BeatClient;
+}
+
 namespace backbeat::sim {
 
 struct OperationOutcome {
@@ -66,6 +70,10 @@ struct AgentOutcome {
   // Longest time from the end of a disconnect (or outage) to the first real beat after it.
   std::optional<Duration> longest_resync;
 };
+
+// Adds what `client` counted (frames, beats, claims, errors, reconnects) to `out` and takes its
+// final beat, tempo and drift class: once per agent incarnation (a crash starts a new client).
+void add_client_counters(const BeatClient& client, AgentOutcome& out);
 
 struct MessageAccounting {
   std::uint64_t published = 0;  // publish() calls accepted

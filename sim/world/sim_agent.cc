@@ -59,24 +59,7 @@ void SimAgent::crash() {
 }
 
 void SimAgent::fold_counters() {
-  if (!integration_) return;
-  const BeatClient& client = integration_->beat_client();
-  const BeatClientCounters& c = client.counters();
-  outcome_.frames_accepted += c.frames_accepted;
-  outcome_.frames_invalid += c.frames_invalid;
-  outcome_.frames_foreign += c.frames_foreign;
-  outcome_.frames_backwards += c.frames_backwards;
-  outcome_.frames_unconfirmed += c.frames_unconfirmed;
-  outcome_.frames_stale += c.frames_stale;
-  outcome_.synthetic_beats += c.synthetic_beats;
-  outcome_.skipped_beats += c.skipped_beats;
-  outcome_.claims_published += c.claims_published;
-  outcome_.claims_failed += c.claims_failed;
-  outcome_.errors += client.error_total();
-  outcome_.reconnects += client.reconnect_count();
-  outcome_.final_beat = client.current_beat();
-  outcome_.measured_bpm = client.measured_bpm();
-  outcome_.tempo_drift = tempo_drift_name(client.tempo_drift_class());
+  if (integration_) add_client_counters(integration_->beat_client(), outcome_);
 }
 
 void SimAgent::await_resync() {

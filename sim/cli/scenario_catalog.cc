@@ -10,12 +10,20 @@ namespace backbeat::sim::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// $BACKBEAT_SCENARIOS_DIR when set and not empty. Read by the command line only, never inside a
+// simulation.
+const char* scenarios_dir_from_environment() {
+  const char* env = std::getenv("BACKBEAT_SCENARIOS_DIR");
+  return env != nullptr && *env != '\0' ? env : nullptr;
+}
+
+}  // namespace
+
 std::string scenarios_dir() {
-  // Read by the command line only, never inside a simulation.
-  if (const char* env = std::getenv("BACKBEAT_SCENARIOS_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return BACKBEAT_SCENARIOS_DIR;
+  const char* env = scenarios_dir_from_environment();
+  return env != nullptr ? env : BACKBEAT_SCENARIOS_DIR;
 }
 
 std::string resolve_scenario(const std::string& arg) {
@@ -33,8 +41,7 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
   const std::string path = resolve_scenario(arg);
   std::error_code ec;
   if (fs::exists(path, ec)) return scenario::load_scenario_file(path, sets);
-  const bool from_environment = std::getenv("BACKBEAT_SCENARIOS_DIR") != nullptr &&
-                                *std::getenv("BACKBEAT_SCENARIOS_DIR") != '\0';
+  const bool from_environment = scenarios_dir_from_environment() != nullptr;
   scenario::Diagnostic missing;
   missing.location = scenario::echo_path(arg);
   missing.message =

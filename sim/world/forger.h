@@ -22,8 +22,6 @@ namespace backbeat::sim {
 
 class Forger {
  public:
-  static constexpr int kRotation = 5;
-
   // `kernel`, `trace` and `connection` must outlive the forger.
   Forger(Kernel& kernel, TraceRecorder& trace, SimConnection& connection, std::string cluster_id,
          double tempo_bpm);
@@ -34,9 +32,10 @@ class Forger {
   // Starts publishing (a later start replaces the rate; starts and stops nest).
   void start(double frames_per_beat);
   void stop();
-  std::uint64_t published() const { return published_; }
 
  private:
+  static constexpr int kRotation = 5;  // message kinds, in the order listed above
+
   void publish_next();
   std::string payload(int kind) const;
 

@@ -13,6 +13,7 @@
 
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
@@ -104,8 +105,22 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
 std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const RunFlags& flags,
                                   bool check_determinism, int& code) {
   std::unique_ptr<JsonlTraceWriter> trace;
-  if (!flags.trace_file.empty()) {
-    auto opened = JsonlTraceWriter::open(flags.trace_file);
+  if (names_standard_output(flags.trace_file)) {
+    if (flags.json) {
+      std::fprintf(stderr,
+                   "backbeat-sim: --trace %s: --json prints on standard output too; send the "
+                   "trace to a file\n",
+                   echo_path(flags.trace_file).c_str());
+      code = kExitBadInput;
+      return nullptr;
+    }
+    trace = JsonlTraceWriter::to_stream(stdout);
+  } else if (!flags.trace_file.empty()) {
+    // Checked at parse time (output_flags.h); resolved here so a symlink to a regular file is
+    // followed and stays a symlink.
+    Result<std::string> target = resolve_output_file(flags.trace_file);
+    auto opened = target ? JsonlTraceWriter::open(*target)
+                         : Result<std::unique_ptr<JsonlTraceWriter>>(target.status());
     if (!opened.is_ok()) {
       std::fprintf(stderr, "backbeat-sim: --trace %s: %s\n", echo_path(flags.trace_file).c_str(),
                    opened.status().message().c_str());
@@ -182,14 +197,17 @@ Status write_run_directory(const std::string& dir, const Scenario& sc,
 // Prints the run's result in the form the flags ask for; returns the exit code of the verdict.
 int report(const Executed& ex, const RunFlags& flags, const nlohmann::json& summary,
            const std::string& extra_line) {
+  // With the trace on standard output, the human summary goes to standard error.
+  std::FILE* text = names_standard_output(flags.trace_file) ? stderr : stdout;
   if (flags.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else if (flags.quiet) {
-    std::printf("%s\n", quiet_line(ex.report).c_str());
+    std::fprintf(text, "%s\n", quiet_line(ex.report).c_str());
   } else {
-    std::printf("%s", text_report(ex.report, ex.determinism ? &*ex.determinism : nullptr).c_str());
+    std::fprintf(text, "%s",
+                 text_report(ex.report, ex.determinism ? &*ex.determinism : nullptr).c_str());
   }
-  if (!extra_line.empty() && !flags.json) std::printf("%s\n", extra_line.c_str());
+  if (!extra_line.empty() && !flags.json) std::fprintf(text, "%s\n", extra_line.c_str());
   std::fflush(stdout);
   if (ex.report.interrupted) {
     std::fprintf(stderr,
@@ -231,7 +249,7 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
   if (!args.out_dir.empty()) {
-    if (Status s = check_output_directory(args.out_dir); !s) {
+    if (Status s = prepare_output_directory(args.out_dir, kRunDirectoryFiles); !s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", echo_path(args.out_dir).c_str(),
                    s.message().c_str());
       return kExitBadInput;

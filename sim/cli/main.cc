@@ -10,6 +10,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/output_flags.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/scenario/echo_text.h"
@@ -67,8 +68,10 @@ void print_parse_error(const CLI::App& app, const CLI::ParseError& e) {
 void add_run_flags(CLI::App* cmd, RunFlags& flags) {
   add_set_flag(cmd, flags.sets);
   cmd->add_option("--trace", flags.trace_file,
-                  "Stream the ordered trace to FILE as JSON Lines (one record per line)")
-      ->type_name("FILE");
+                  "Stream the ordered trace to FILE as JSON Lines (one record per line); - for "
+                  "standard output (the text summary then goes to standard error)")
+      ->type_name("FILE")
+      ->check(output_file_flag());
   cmd->add_flag("--json", flags.json,
                 "Print one JSON object on stdout (seed, fingerprint, verdict, assertions, "
                 "per-type percentiles, ...) and nothing else there");
@@ -102,7 +105,8 @@ int dispatch(int argc, char** argv) {
       ->add_option("--out", run.out_dir,
                    "Save run.json, scenario.json (after --set) and seed in DIR, atomically; "
                    "`replay DIR` re-runs it")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(output_directory_flag(kRunDirectoryFiles));
   run_cmd->add_flag("--check-determinism", run.check_determinism,
                     "Run twice and compare fingerprints; on a mismatch name the first diverging "
                     "trace record (exit 3)");
@@ -173,7 +177,8 @@ int dispatch(int argc, char** argv) {
       ->add_option("--out", tune.out_dir,
                    "Write tune.json, tune.txt, budgets.json, scenario.tuned.json and check/ "
                    "(a run of the tuned scenario with its reports) in DIR")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(output_directory_flag(kTuneDirectoryFiles));
   add_set_flag(tune_cmd, tune.sets);
   tune_cmd->add_flag("--json", tune.json, "Print one JSON object on stdout");
   tune_cmd->add_flag("-q,--quiet", tune.quiet, "No progress output");

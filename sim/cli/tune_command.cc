@@ -16,6 +16,7 @@
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
@@ -118,7 +119,11 @@ int tune_command(const TuneArgs& args) {
   options.resamples = args.resamples;
 
   if (!args.out_dir.empty()) {
-    if (Status s = check_output_directory(args.out_dir); !s) {
+    Status s = prepare_output_directory(args.out_dir, kTuneDirectoryFiles);
+    if (s)
+      s = check_output_directory_path((fs::path(args.out_dir) / "check").string(),
+                                      kRunDirectoryFiles);
+    if (!s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
                    scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitBadInput;

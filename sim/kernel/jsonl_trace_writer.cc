@@ -1,5 +1,8 @@
 #include "sim/kernel/jsonl_trace_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -51,16 +54,25 @@ void append_int(std::string& out, long long v) {
 
 Result<std::unique_ptr<JsonlTraceWriter>> JsonlTraceWriter::open(const std::string& path) {
   const std::string partial = path + ".partial";
-  std::FILE* f = std::fopen(partial.c_str(), "wb");
+  const int fd =
+      ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
   if (f == nullptr) {
-    return Status::unavailable("cannot create trace file " + partial + ": " + std::strerror(errno));
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return Status::unavailable("cannot create trace file " + partial + ": " + std::strerror(err));
   }
   return std::unique_ptr<JsonlTraceWriter>(new JsonlTraceWriter(path, f));
 }
 
+std::unique_ptr<JsonlTraceWriter> JsonlTraceWriter::to_stream(std::FILE* stream) {
+  return std::unique_ptr<JsonlTraceWriter>(new JsonlTraceWriter(std::string(), stream));
+}
+
 JsonlTraceWriter::JsonlTraceWriter(std::string path, std::FILE* file)
     : path_(std::move(path)), file_(file) {
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
+  // (setvbuf only before the first operation on the stream: on our own files.)
+  if (!path_.empty()) std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
 }
 
 JsonlTraceWriter::~JsonlTraceWriter() {
@@ -99,6 +111,11 @@ void JsonlTraceWriter::on_record(std::uint64_t index, const TraceRecord& record,
 
 Status JsonlTraceWriter::close() {
   if (file_ == nullptr) return Status::ok();
+  if (path_.empty()) {  // a stream we do not own
+    const bool failed = failed_ || std::fflush(file_) != 0;
+    file_ = nullptr;
+    return failed ? Status::unavailable("write error on the trace stream") : Status::ok();
+  }
   const bool flush_failed = std::fflush(file_) != 0;
   const bool close_failed = std::fclose(file_) != 0;
   file_ = nullptr;

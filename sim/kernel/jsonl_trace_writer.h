@@ -21,8 +21,11 @@ namespace backbeat::sim {
 
 class JsonlTraceWriter final : public TraceSink {
  public:
-  // Creates "<path>.partial" for writing; an error names the path and the OS reason.
+  // Creates "<path>.partial" for writing; an error names the path and the OS reason. A file
+  // already at the partial name is truncated, never followed if it is a symlink.
   static Result<std::unique_ptr<JsonlTraceWriter>> open(const std::string& path);
+  // Streams to `stream` (standard output, say), which stays open: close() only flushes.
+  static std::unique_ptr<JsonlTraceWriter> to_stream(std::FILE* stream);
   // Closes (and renames) if close() was not called; errors are then lost.
   ~JsonlTraceWriter() override;
 
@@ -37,7 +40,7 @@ class JsonlTraceWriter final : public TraceSink {
  private:
   JsonlTraceWriter(std::string path, std::FILE* file);
 
-  std::string path_;
+  std::string path_;  // empty when streaming to a stream the writer does not own
   std::FILE* file_;
   bool failed_ = false;
   std::string line_;  // reused line buffer

@@ -10,8 +10,6 @@
 // report exactly one non-conforming message naming the subject and the field.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,13 +27,12 @@
 #include "core/contracts/bar_report.h"
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/status_claim.h"
+#include "tests/reliability/spawn_process.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/live/observer.h"
 #include "tests/support/in_memory_transport.h"
 #include "tests/support/manual_clock.h"
 #endif
-
-extern char** environ;
 
 namespace backbeat {
 namespace {
@@ -44,11 +41,6 @@ namespace fs = std::filesystem;
 
 const std::string kSim = BACKBEAT_SIM_BINARY;
 const std::string kBad = std::string(BACKBEAT_TEST_DATA_DIR) + "/scenarios/bad";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
@@ -80,62 +72,6 @@ struct CliCase {
 // gtest prints a parameter by name (ctest lists rows by it), not as a dump of its bytes.
 void PrintTo(const CliCase& c, std::ostream* os) {
   *os << c.name;
-}
-
-struct Spawned {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Spawned spawn(const std::vector<std::string>& args, const fs::path& dir,
-              const std::map<std::string, std::optional<std::string>>& env_changes) {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view kv(*e);
-    std::size_t eq = kv.find('=');
-    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = kv.substr(eq + 1);
-  }
-  // Rows must not depend on the caller's environment.
-  for (auto it = env.begin(); it != env.end();) {
-    bool ours = it->first.starts_with("BACKBEAT_") || it->first.starts_with("CHORUS_BACKBEAT_");
-    it = ours ? env.erase(it) : std::next(it);
-  }
-  for (const auto& [k, v] : env_changes) {
-    if (v) env[k] = *v;
-  }
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_strings = args;
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-
-  const std::string out_path = (dir / "stdout.txt").string();
-  const std::string err_path = (dir / "stderr.txt").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  pid_t pid = 0;
-  Spawned result;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return result;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  fs::remove(out_path);
-  fs::remove(err_path);
-  return result;
 }
 
 // A short run, for rows whose run must fail on its output path rather than on the scenario.
@@ -295,15 +231,16 @@ std::vector<CliCase> cli_cases() {
       {"flag_out_under_a_file",
        {"run", "baseline", "--out", "{TMP}/a_file/out"},  // fails before the run
        2,
-       {"--out {TMP}/a_file/out: cannot create directory"}},
+       {"--out: cannot create {TMP}/a_file/out: a folder on its path is not a directory"}},
       {"flag_tune_out_under_a_file",
        {"tune", "baseline", "--seeds", "2", "--out", "{TMP}/a_file/out"},
        2,
-       {"--out {TMP}/a_file/out: cannot create directory"}},
+       {"--out: cannot create {TMP}/a_file/out: a folder on its path is not a directory"}},
       {"flag_trace_under_a_file",
        {"run", "baseline", kQuick, "--trace", "{TMP}/a_file/trace.jsonl"},
        2,
-       {"--trace {TMP}/a_file/trace.jsonl: cannot create trace file"}},
+       {"--trace: cannot create {TMP}/a_file/trace.jsonl: a folder on its path is not a "
+        "directory"}},
       {"flag_two_scenarios", {"run", "a.json", "b.json"}, 2, {"b.json"}},
       {"flag_replay_bad_fingerprint",
        {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "xyz"},
@@ -370,7 +307,7 @@ std::vector<CliCase> cli_cases() {
       {"flag_live_out_under_a_file",  // refused before connecting
        {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--out", "{TMP}/a_file/out"},
        2,
-       {"--out {TMP}/a_file/out: cannot create directory"}},
+       {"--out: cannot create {TMP}/a_file/out: a folder on its path is not a directory"}},
       {"flag_live_agents_zero",
        {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--agents", "0", "--out", "{OUT}"},
        2,

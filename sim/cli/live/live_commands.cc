@@ -15,6 +15,7 @@
 #include "core/nats/nats_transport.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/output_flags.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
@@ -239,7 +240,7 @@ int live_command(const LiveArgs& args) {
     return kExitBadInput;
   }
   if (!args.out_dir.empty()) {
-    if (Status s = check_output_directory(args.out_dir); !s) {
+    if (Status s = prepare_output_directory(args.out_dir, kRunDirectoryFiles); !s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
                    scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitBadInput;
@@ -537,6 +538,7 @@ class LiveCommandsImpl final : public LiveCommands {
     live_cmd_->add_flag("-q,--quiet", live_.quiet, "Print one summary line; no progress");
     live_cmd_
         ->add_option("--out", live_.out_dir, "Save run.json and scenario.json in DIR, atomically")
+        ->check(output_directory_flag(kRunDirectoryFiles))
         ->type_name("DIR");
     live_cmd_->footer(std::string(kLiveExitCodesHelp) + "\n" + kSecurityHelp);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/contracts/field_rules.h"
+#include "core/nats_url.h"
 
 namespace backbeat {
 namespace {
@@ -25,25 +26,18 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
+// The seed's URL form: every entry names its scheme. Parsing is core/nats_url.h's; values are
+// echoed redacted (a URL may carry a password).
 Status validate_nats_urls(std::string_view urls) {
   if (urls.empty()) return Status::invalid_argument("expected a NATS URL, got an empty value");
-  std::size_t start = 0;
-  while (start <= urls.size()) {
-    std::size_t comma = urls.find(',', start);
-    std::string_view url =
-        urls.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    bool scheme_ok = url.starts_with("nats://") || url.starts_with("tls://") ||
-                     url.starts_with("ws://") || url.starts_with("wss://");
-    std::size_t host_at = url.find("://");
-    if (!scheme_ok || host_at == std::string_view::npos || host_at + 3 >= url.size()) {
+  Result<std::vector<NatsUrl>> parsed = parse_nats_urls(urls);
+  if (!parsed) return parsed.status();
+  for (std::size_t i = 0; i < parsed->size(); ++i) {
+    if (!(*parsed)[i].explicit_scheme) {
       return Status::invalid_argument(fmt::format(
-          "expected nats://host:port (or tls://, ws://, wss://), comma-separated; got '{}'", url));
+          "NATS URL {} of {} in '{}': expected nats://host:port (or tls://, ws://, wss://)", i + 1,
+          parsed->size(), redact_nats_urls(urls)));
     }
-    if (url.find_first_of(" \t\r\n") != std::string_view::npos) {
-      return Status::invalid_argument(fmt::format("URL '{}' contains whitespace", url));
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   return Status::ok();
 }

@@ -1,5 +1,6 @@
 #include "core/nats/nats_transport.h"
 
+#include <fmt/format.h>
 #include <nats/nats.h>
 
 #include <algorithm>
@@ -276,32 +277,43 @@ struct OptionsDeleter {
 
 // -----------------------------------------------------------------------------------------------
 
-std::string redact_urls(std::string_view urls) {
-  std::string out;
-  std::size_t start = 0;
-  while (start <= urls.size()) {
-    std::size_t end = urls.find(',', start);
-    if (end == std::string_view::npos) end = urls.size();
-    std::string_view url = urls.substr(start, end - start);
-    const std::size_t scheme = url.find("://");
-    const std::size_t host_from = scheme == std::string_view::npos ? 0 : scheme + 3;
-    const std::size_t at = url.rfind('@');
-    if (!out.empty() || start > 0) out += ',';
-    if (at != std::string_view::npos && at >= host_from) {
-      out += std::string(url.substr(0, host_from)) + "***@" + std::string(url.substr(at + 1));
-    } else {
-      out += std::string(url);
-    }
-    if (end == urls.size()) break;
-    start = end + 1;
+bool wants_tls(const NatsOptions& options, const std::vector<NatsUrl>& urls) {
+  return options.tls || !options.tls_ca_file.empty() || !options.tls_cert_file.empty() ||
+         std::any_of(urls.begin(), urls.end(), [](const NatsUrl& u) { return u.requires_tls(); });
+}
+
+std::string cleartext_credentials_warning(const NatsOptions& options) {
+  Result<std::vector<NatsUrl>> urls = parse_nats_urls(options.servers);
+  if (!urls || wants_tls(options, *urls)) return {};
+  const bool secret_option = !options.password.empty() || !options.token.empty();
+  for (const NatsUrl& url : *urls) {
+    if (url.is_loopback() || !(secret_option || url.has_credentials())) continue;
+    return fmt::format(
+        "credentials ({}) would be sent without TLS to {}: ask for TLS with --tls, a tls:// URL "
+        "or --tls-ca",
+        url.has_credentials() ? "user info in the URL"
+                              : (!options.password.empty() ? "password" : "token"),
+        url.redacted());
   }
-  return out;
+  return {};
 }
 
 Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions& options,
                                                               EventLoop& loop) {
-  if (options.servers.empty()) return Status::invalid_argument("no NATS server URL given");
-  const std::string urls = redact_urls(options.servers);
+  Result<std::vector<NatsUrl>> parsed = parse_nats_urls(options.servers);
+  if (!parsed) return parsed.status();
+  const std::string urls = redact_nats_urls(options.servers);
+  if (options.refuse_cleartext_credentials) {
+    if (std::string warning = cleartext_credentials_warning(options); !warning.empty()) {
+      return Status::invalid_argument(warning);
+    }
+  }
+  // nats.c reads the scheme case-sensitively: hand it the normalized form.
+  std::string normalized_urls;
+  for (const NatsUrl& url : *parsed) {
+    if (!normalized_urls.empty()) normalized_urls += ',';
+    normalized_urls += url.normalized();
+  }
   if (!options.tls_cert_file.empty() != !options.tls_key_file.empty()) {
     return Status::invalid_argument(
         "a TLS client certificate needs both tls_cert_file and "
@@ -341,15 +353,14 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   } key_guard{key};
   void* closure = key_to_closure(key);
 
-  const bool tls = options.tls || !options.tls_ca_file.empty() || !options.tls_cert_file.empty() ||
-                   options.servers.find("tls://") != std::string::npos;
+  const bool tls = wants_tls(options, *parsed);
   struct Step {
     const char* option;
     natsStatus status;
   };
   auto apply = [&]() -> Status {
     const Step steps[] = {
-        {"servers", natsOptions_SetURL(opts.get(), options.servers.c_str())},
+        {"servers", natsOptions_SetURL(opts.get(), normalized_urls.c_str())},
         {"name", natsOptions_SetName(opts.get(), options.name.c_str())},
         {"connect_timeout", natsOptions_SetTimeout(opts.get(), to_millis(options.connect_timeout))},
         {"reconnect_wait",
@@ -650,7 +661,7 @@ std::string NatsTransport::connected_url() const {
   if (conn_ == nullptr) return {};
   char buffer[512] = {};
   if (natsConnection_GetConnectedUrl(conn_, buffer, sizeof buffer) != NATS_OK) return {};
-  return redact_urls(buffer);
+  return redact_nats_urls(buffer);
 }
 
 // -----------------------------------------------------------------------------------------------

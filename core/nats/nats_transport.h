@@ -33,8 +33,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/nats/event_loop.h"
+#include "core/nats_url.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/transport.h"
@@ -47,8 +49,9 @@ typedef struct __natsOptions natsOptions;            // NOLINT
 namespace backbeat::live {
 
 struct NatsOptions {
-  // Comma-separated server URLs, e.g. "nats://127.0.0.1:4222,nats://127.0.0.1:4223". URLs may
-  // embed user:password@; they are redacted in every message this adapter produces.
+  // Comma-separated server URLs, e.g. "nats://127.0.0.1:4222,nats://127.0.0.1:4223" (parsed by
+  // core/nats_url.h: schemes in any case). URLs may embed user:password@; they are redacted in
+  // every message this adapter produces.
   std::string servers = "nats://127.0.0.1:4222";
   // Connection name shown by the server (monitoring, logs).
   std::string name = "backbeat";
@@ -79,6 +82,9 @@ struct NatsOptions {
   std::string tls_cert_file;  // client certificate chain (PEM), with tls_key_file
   std::string tls_key_file;
   std::string tls_expected_hostname;  // overrides the host name checked in the certificate
+  // Refuse (kInvalidArgument) rather than warn when cleartext_credentials_warning() says a secret
+  // would go out in clear.
+  bool refuse_cleartext_credentials = false;
 };
 
 class NatsTransport final : public Transport {
@@ -197,7 +203,13 @@ class NatsLibraryGuard {
   bool closed_ = false;
 };
 
-// Removes user:password@ from each URL of a comma-separated list. Exposed for tests.
-std::string redact_urls(std::string_view urls);
+// Whether `options` ask for TLS: the tls flag, a CA or client certificate file, or a URL whose
+// scheme requires it (tls://, wss://, in any case). The one definition connect() applies.
+bool wants_tls(const NatsOptions& options, const std::vector<NatsUrl>& urls);
+
+// A one-line warning when a secret (a password or token option, or user info in a URL) would be
+// sent without TLS to a server that is not on this machine; empty otherwise (or when the URLs do
+// not parse: connect() reports that).
+std::string cleartext_credentials_warning(const NatsOptions& options);
 
 }  // namespace backbeat::live

@@ -179,7 +179,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   if (!connected) return connected.status();
   std::unique_ptr<NatsTransport> nats = std::move(connected).value();
   LiveRunResult result;
-  result.servers = redact_urls(options.nats.servers);
+  result.servers = redact_nats_urls(options.nats.servers);
 
   // Destruction order matters: workload, agents, pulse, accountant, then the transports.
   auto claims = std::make_unique<ReliableClaimsTransport>(*nats, loop, options.claims);

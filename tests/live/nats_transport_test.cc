@@ -460,9 +460,9 @@ TEST(NatsTransport, UnreadableCredentialsFileIsNamed) {
 }
 
 TEST(NatsTransport, RedactUrls) {
-  EXPECT_EQ(redact_urls("nats://u:p@h:1,nats://h2:2,tls://tok@h3:3"),
+  EXPECT_EQ(redact_nats_urls("nats://u:p@h:1,nats://h2:2,tls://tok@h3:3"),
             "nats://***@h:1,nats://h2:2,tls://***@h3:3");
-  EXPECT_EQ(redact_urls("127.0.0.1:4222"), "127.0.0.1:4222");
+  EXPECT_EQ(redact_nats_urls("127.0.0.1:4222"), "127.0.0.1:4222");
 }
 
 TEST(NatsTransport, TlsWithATestCa) {

@@ -286,6 +286,28 @@ std::vector<CliCase> cli_cases() {
        "",
        {{"BACKBEAT_NATS_URL", "nats://127.0.0.1:1"}}},
       {"env_nats_url_missing", {"observe", "--duration", "1s"}, 2, {"--nats is required"}},
+      // Malformed URLs are bad input (not "no server reachable"), named redacted.
+      {"flag_nats_url_bad_port",
+       {"observe", "--nats", "nats://u:Secr3t@h:99999", "--duration", "1s"},
+       2,
+       {"--nats: NATS URL 'nats://***@h:99999': the port is not a number in 1..65535"}},
+      {"flag_nats_url_comma_in_password",
+       {"live", "baseline", "--nats", "nats://u:Sec,r3t@h:4222", "--out", "{OUT}"},
+       2,
+       {"--nats: NATS URL 1 of 2 in 'nats://***@h:4222'", "%2C"}},
+      {"env_nats_url_bad_scheme",
+       {"observe", "--duration", "1s"},
+       2,
+       {"NATS URL 'ftp://***@x': unknown scheme",
+        "read from the environment variable BACKBEAT_NATS_URL"},
+       "",
+       {{"BACKBEAT_NATS_URL", "ftp://u:Secr3t@x"}}},
+      {"flag_nats_credentials_in_clear_refused",
+       {"pulse", "--cluster", "c", "--nats", "nats://u:Secr3t@192.0.2.1:4222",
+        "--require-tls-for-credentials", "--duration", "1s"},
+       2,
+       {"credentials (user info in the URL) would be sent without TLS to "
+        "nats://***@192.0.2.1:4222"}},
       {"env_nats_tls_not_a_bool",
        {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
        2,
@@ -373,6 +395,9 @@ TEST_P(CliMatrix, ExitCodeMessageAndNoPartialOutput) {
         << all.substr(0, 2000);
   }
   EXPECT_EQ(all.find("internal error"), std::string::npos) << all.substr(0, 2000);
+  // A secret given anywhere (rows mark theirs "Secr3t", split or whole) is never echoed.
+  EXPECT_EQ(all.find("Secr3t"), std::string::npos) << all.substr(0, 2000);
+  EXPECT_EQ(all.find("r3t@"), std::string::npos) << all.substr(0, 2000);
   // Whatever was given, the answer stays readable: no argument is echoed in full.
   EXPECT_LT(all.size(), 4096u) << all.substr(0, 2000);
   EXPECT_TRUE(leftovers(tmp).empty()) << "partial files left: " << leftovers(tmp).front();
@@ -543,7 +568,10 @@ std::vector<EnvCase> env_cases() {
       {"nats_url_empty", {{"CHORUS_BACKBEAT_NATS_URL", ""}}, {"CHORUS_BACKBEAT_NATS_URL", "empty"}},
       {"nats_url_second_bad",
        {{"CHORUS_BACKBEAT_NATS_URL", "nats://a:4222,b:4222"}},
-       {"CHORUS_BACKBEAT_NATS_URL", "'b:4222'"}},
+       {"CHORUS_BACKBEAT_NATS_URL", "URL 2 of 2 in 'nats://a:4222,b:4222'"}},
+      {"nats_url_password_not_echoed",
+       {{"CHORUS_BACKBEAT_NATS_URL", "nats://u:Secr3t@h:0"}},
+       {"CHORUS_BACKBEAT_NATS_URL", "'nats://***@h:0'"}},
       {"claim_states_unknown",
        {{"CHORUS_BACKBEAT_CLAIM_STATES", "modern"}},
        {"CHORUS_BACKBEAT_CLAIM_STATES", "'modern'"}},

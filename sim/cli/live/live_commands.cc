@@ -47,7 +47,7 @@ constexpr const char* kSecurityHelp =
     "environment for them (command lines are visible to other users): BACKBEAT_NATS_URL, "
     "BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_CREDS, "
     "BACKBEAT_NATS_NKEY, BACKBEAT_NATS_NKEY_SEED, BACKBEAT_NATS_TLS, BACKBEAT_NATS_TLS_CA, "
-    "BACKBEAT_NATS_TLS_CERT, BACKBEAT_NATS_TLS_KEY.";
+    "BACKBEAT_NATS_TLS_CERT, BACKBEAT_NATS_TLS_KEY, BACKBEAT_NATS_REQUIRE_TLS_FOR_CREDENTIALS.";
 
 // Connection flags shared by live, pulse and observe; each also read from the environment.
 struct NatsFlags {
@@ -62,6 +62,7 @@ struct NatsFlags {
   std::string tls_ca;
   std::string tls_cert;
   std::string tls_key;
+  bool require_tls_for_credentials = false;
 
   live::NatsOptions options(const std::string& name) const {
     live::NatsOptions o;
@@ -77,7 +78,21 @@ struct NatsFlags {
     o.tls_ca_file = tls_ca;
     o.tls_cert_file = tls_cert;
     o.tls_key_file = tls_key;
+    o.refuse_cleartext_credentials = require_tls_for_credentials;
     return o;
+  }
+
+  // Says once, before connecting, when a secret would go out without TLS to another machine
+  // (with --require-tls-for-credentials, connecting refuses it instead: exit 2).
+  void warn_about_cleartext_credentials() const {
+    if (require_tls_for_credentials) return;
+    const std::string warning = live::cleartext_credentials_warning(options("check"));
+    if (!warning.empty()) {
+      std::fprintf(stderr,
+                   "backbeat-sim: warning: %s (--require-tls-for-credentials makes this an "
+                   "error)\n",
+                   warning.c_str());
+    }
   }
 };
 
@@ -86,7 +101,14 @@ void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
                               "NATS server URL(s), comma-separated (nats://host:port, tls://...); "
                               "user:password@ in a URL is accepted and redacted")
                   ->type_name("URL[,URL...]")
-                  ->envname("BACKBEAT_NATS_URL");
+                  ->envname("BACKBEAT_NATS_URL")
+                  ->check(CLI::Validator(
+                      [](std::string& value) -> std::string {
+                        // Named, never echoed: a URL may carry a password (core/nats_url.h).
+                        Result<std::vector<NatsUrl>> urls = parse_nats_urls(value);
+                        return urls ? std::string() : urls.status().message();
+                      },
+                      "", "NATS URL list"));
   if (required) url->required();
   // Secrets: no defaults shown, values never echoed.
   cmd->add_option("--token", f.token, "Authentication token (prefer the environment)")
@@ -118,6 +140,10 @@ void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
   cmd->add_option("--tls-key", f.tls_key, "Client private key (PEM)")
       ->type_name("FILE")
       ->envname("BACKBEAT_NATS_TLS_KEY");
+  cmd->add_flag("--require-tls-for-credentials", f.require_tls_for_credentials,
+                "Refuse to send a password, token or URL user info without TLS to a server that "
+                "is not loopback (default: warn once)")
+      ->envname("BACKBEAT_NATS_REQUIRE_TLS_FOR_CREDENTIALS");
 }
 
 // The exit code for a failure to connect: 2 for a malformed option, 4 for everything the server
@@ -250,7 +276,7 @@ int live_command(const LiveArgs& args) {
   if (show_progress) {
     std::fprintf(stderr, "backbeat-sim: live %s: %d agent(s) on %s for %s at %g BPM (%s pulse)\n",
                  sc.name.c_str(), sc.world.cluster.agent_count(),
-                 live::redact_urls(args.nats.servers).c_str(),
+                 redact_nats_urls(args.nats.servers).c_str(),
                  scenario::format_duration(sc.world.duration).c_str(), sc.world.pulse.tempo_bpm,
                  args.pulse ? "built-in" : "external");
   }
@@ -487,7 +513,7 @@ int observe_command(const ObserveArgs& args) {
   }
   observer.stop();
   nlohmann::json summary = observer.summary_json();
-  summary["nats"] = {{"url", live::redact_urls(args.nats.servers)},
+  summary["nats"] = {{"url", redact_nats_urls(args.nats.servers)},
                      {"disconnects", (*nats)->disconnects()},
                      {"reconnects", (*nats)->reconnects()},
                      {"slow_consumer_drops", (*nats)->slow_consumer_drops()}};
@@ -586,8 +612,15 @@ class LiveCommandsImpl final : public LiveCommands {
   bool selected() const override { return *live_cmd_ || *pulse_cmd_ || *observe_cmd_; }
 
   int run() override {
-    if (*live_cmd_) return live_command(live_);
-    if (*pulse_cmd_) return pulse_command(pulse_);
+    if (*live_cmd_) {
+      live_.nats.warn_about_cleartext_credentials();
+      return live_command(live_);
+    }
+    if (*pulse_cmd_) {
+      pulse_.nats.warn_about_cleartext_credentials();
+      return pulse_command(pulse_);
+    }
+    observe_.nats.warn_about_cleartext_credentials();
     return observe_command(observe_);
   }
 

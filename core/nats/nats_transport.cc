@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/secret_text.h"
 #include "core/subject.h"
 
 namespace backbeat::live {
@@ -201,8 +202,15 @@ std::string scrub(std::string text, const NatsOptions& options) {
 }
 
 // OK when `path` can be opened for reading; otherwise kNotFound naming what and where.
+// A value that looks like the secret itself (secret_text.h) is kInvalidArgument and never echoed.
 Status check_readable(const std::string& path, const char* what) {
   if (path.empty()) return Status::ok();
+  if (std::optional<std::string_view> kind = secret_kind(path)) {
+    return Status::invalid_argument(fmt::format(
+        "the {} setting holds {} ({} characters, not shown), not a file path: write it to a "
+        "private file and pass that file's path",
+        what, *kind, path.size()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

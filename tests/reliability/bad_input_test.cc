@@ -27,6 +27,7 @@
 #include "core/contracts/bar_report.h"
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/status_claim.h"
+#include "core/secret_text.h"
 #include "tests/reliability/spawn_process.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/live/observer.h"
@@ -302,6 +303,31 @@ std::vector<CliCase> cli_cases() {
         "read from the environment variable BACKBEAT_NATS_URL"},
        "",
        {{"BACKBEAT_NATS_URL", "ftp://u:Secr3t@x"}}},
+      // Secrets passed where a file path belongs: refused naming the flag or variable, never
+      // echoed (the test body checks every such value is absent from the output).
+      {"env_tls_key_holds_the_pem",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       2,
+       {"--tls-key: the value", "looks like a PEM block itself",
+        "read from the environment variable BACKBEAT_NATS_TLS_KEY"},
+       "",
+       {{"BACKBEAT_NATS_TLS_KEY",
+         "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Secr3t\n"
+         "-----END PRIVATE KEY-----\n"}}},
+      {"flag_nkey_seed_holds_the_seed",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--nkey",
+        "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4", "--nkey-seed",
+        "SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY", "--duration", "1s"},
+       2,
+       {"--nkey-seed: the value (58 characters, not shown) looks like an NKey seed itself"}},
+      {"env_creds_holds_the_jwt",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       2,
+       {"--creds: the value", "looks like a JWT itself", "BACKBEAT_NATS_CREDS"},
+       "",
+       {{"BACKBEAT_NATS_CREDS",
+         "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJTZWNyM3QifQ."
+         "c2lnbmF0dXJlU2VjcjN0"}}},
       {"flag_nats_credentials_in_clear_refused",
        {"pulse", "--cluster", "c", "--nats", "nats://u:Secr3t@192.0.2.1:4222",
         "--require-tls-for-credentials", "--duration", "1s"},
@@ -398,6 +424,21 @@ TEST_P(CliMatrix, ExitCodeMessageAndNoPartialOutput) {
   // A secret given anywhere (rows mark theirs "Secr3t", split or whole) is never echoed.
   EXPECT_EQ(all.find("Secr3t"), std::string::npos) << all.substr(0, 2000);
   EXPECT_EQ(all.find("r3t@"), std::string::npos) << all.substr(0, 2000);
+  // Nor is any value that looks like a key, seed or JWT (core/secret_text.h), even in part.
+  std::vector<std::string> given = c.args;
+  for (const auto& [name, value] : c.env) {
+    if (value) given.push_back(*value);
+  }
+  for (const std::string& value : given) {
+    if (!secret_kind(value) || value.size() < 24) continue;
+    for (std::size_t at = 0; at + 12 <= value.size(); at += 6) {
+      const std::string piece = value.substr(at, 12);
+      if (piece.find('\n') != std::string::npos || piece.find("-----") != std::string::npos) {
+        continue;
+      }
+      EXPECT_EQ(all.find(piece), std::string::npos) << "echoed a secret: " << all.substr(0, 2000);
+    }
+  }
   // Whatever was given, the answer stays readable: no argument is echoed in full.
   EXPECT_LT(all.size(), 4096u) << all.substr(0, 2000);
   EXPECT_TRUE(leftovers(tmp).empty()) << "partial files left: " << leftovers(tmp).front();

@@ -13,6 +13,7 @@
 
 #include "core/nats/event_loop.h"
 #include "core/nats/nats_transport.h"
+#include "core/secret_text.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_flags.h"
@@ -96,6 +97,22 @@ struct NatsFlags {
   }
 };
 
+// For flags that name a file holding a secret or a certificate: a value that looks like the
+// secret itself is refused (exit 2) without echoing it; whether the file can be read is checked
+// when connecting (exit 4, the path named).
+CLI::Validator file_not_secret() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::optional<std::string_view> kind = secret_kind(value);
+        if (!kind) return {};
+        return fmt::format(
+            "the value ({} characters, not shown) looks like {} itself, not a file path: write "
+            "it to a private file and pass that file's path",
+            value.size(), *kind);
+      },
+      "", "file path");
+}
+
 void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
   auto* url = cmd->add_option("--nats", f.servers,
                               "NATS server URL(s), comma-separated (nats://host:port, tls://...); "
@@ -122,24 +139,29 @@ void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
       ->envname("BACKBEAT_NATS_PASSWORD");
   cmd->add_option("--creds", f.creds, "Credentials file (JWT + NKey seed, .creds)")
       ->type_name("FILE")
-      ->envname("BACKBEAT_NATS_CREDS");
+      ->envname("BACKBEAT_NATS_CREDS")
+      ->check(file_not_secret());
   cmd->add_option("--nkey", f.nkey, "NKey public user key (U...), with --nkey-seed")
       ->type_name("KEY")
       ->envname("BACKBEAT_NATS_NKEY");
   cmd->add_option("--nkey-seed", f.nkey_seed, "File holding the NKey seed")
       ->type_name("FILE")
-      ->envname("BACKBEAT_NATS_NKEY_SEED");
+      ->envname("BACKBEAT_NATS_NKEY_SEED")
+      ->check(file_not_secret());
   cmd->add_flag("--tls", f.tls, "Require TLS (implied by --tls-ca/--tls-cert or tls:// URLs)")
       ->envname("BACKBEAT_NATS_TLS");
   cmd->add_option("--tls-ca", f.tls_ca, "Trusted CA certificates (PEM)")
       ->type_name("FILE")
-      ->envname("BACKBEAT_NATS_TLS_CA");
+      ->envname("BACKBEAT_NATS_TLS_CA")
+      ->check(file_not_secret());
   cmd->add_option("--tls-cert", f.tls_cert, "Client certificate chain (PEM), with --tls-key")
       ->type_name("FILE")
-      ->envname("BACKBEAT_NATS_TLS_CERT");
+      ->envname("BACKBEAT_NATS_TLS_CERT")
+      ->check(file_not_secret());
   cmd->add_option("--tls-key", f.tls_key, "Client private key (PEM)")
       ->type_name("FILE")
-      ->envname("BACKBEAT_NATS_TLS_KEY");
+      ->envname("BACKBEAT_NATS_TLS_KEY")
+      ->check(file_not_secret());
   cmd->add_flag("--require-tls-for-credentials", f.require_tls_for_credentials,
                 "Refuse to send a password, token or URL user info without TLS to a server that "
                 "is not loopback (default: warn once)")

@@ -1,10 +1,11 @@
 // Status and Result: how the core reports failure across module boundaries (no exceptions).
 #pragma once
 
-#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "core/invariant.h"
 
 namespace backbeat {
 
@@ -63,7 +64,7 @@ class Result {
  public:
   Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(state_).is_ok() && "a Result built from a Status must be an error");
+    BACKBEAT_ASSERT(!std::get<Status>(state_).is_ok(), "a Result built from a Status is an error");
   }
 
   bool is_ok() const { return std::holds_alternative<T>(state_); }
@@ -73,9 +74,18 @@ class Result {
     static const Status kOk;
     return is_ok() ? kOk : std::get<Status>(state_);
   }
-  T& value() & { return std::get<T>(state_); }
-  const T& value() const& { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
+  T& value() & {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(state_);
+  }
+  const T& value() const& {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(state_);
+  }
+  T&& value() && {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(std::move(state_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -24,7 +24,9 @@ enum class StatusCode {
 const char* status_code_name(StatusCode code);
 
 // A success or an error code with a human-readable message. Cheap to copy when OK.
-class Status {
+// [[nodiscard]]: an error dropped silently is a bug; a caller that really has nothing to do with
+// it writes `(void)` and a comment saying why.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -60,7 +62,7 @@ class Status {
 
 // A value or the Status explaining why there is none. Accessing the value of an error is a bug.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/invariant.h"
+
 namespace backbeat {
 namespace {
 
@@ -26,6 +28,34 @@ const Result<BeatFrame>& decode_frame_memoized(std::string_view payload) {
 }
 
 }  // namespace
+
+const char* sync_state_name(SyncState state) {
+  switch (state) {
+    case SyncState::kAwaitingFirstBeat:
+      return "awaiting_first_beat";
+    case SyncState::kFollowing:
+      return "following";
+    case SyncState::kDegraded:
+      return "degraded";
+    case SyncState::kBehindLocal:
+      return "behind_local";
+  }
+  return "unknown";
+}
+
+bool is_legal_sync_transition(SyncState from, SyncState to) {
+  switch (from) {
+    case SyncState::kAwaitingFirstBeat:
+      return to == SyncState::kFollowing;
+    case SyncState::kFollowing:
+      return to == SyncState::kDegraded;
+    case SyncState::kDegraded:
+      return to == SyncState::kFollowing || to == SyncState::kBehindLocal;
+    case SyncState::kBehindLocal:
+      return to == SyncState::kFollowing || to == SyncState::kDegraded;
+  }
+  return false;
+}
 
 Status BeatClientConfig::validate() const {
   if (!is_cluster_id(cluster_id)) {
@@ -74,7 +104,8 @@ BeatClient::BeatClient(BeatClientConfig config, Clock& clock, Transport& transpo
 }
 
 BeatClient::~BeatClient() {
-  if (started_) stop();
+  // (void): stop() fails only when not started, which the check rules out.
+  if (started_) (void)stop();
 }
 
 Status BeatClient::start() {
@@ -88,7 +119,7 @@ Status BeatClient::start() {
       [this](ConnectionEvent event) { handle_connection(event); });
   connected_ = transport_.is_connected();
   started_ = true;
-  if (has_beat_ && !degraded_) {
+  if (sync_ == SyncState::kFollowing || sync_ == SyncState::kBehindLocal) {
     last_frame_arrival_ = clock_.now();  // a restart gives the pulse a fresh grace period
     arm_watchdog();
   }
@@ -138,7 +169,7 @@ void BeatClient::handle_frame(const BeatFrame& frame) {
     return;
   }
   Time now = clock_.now();
-  if (has_beat_ && frame.beat_index > current_.beat_index &&
+  if (has_beat() && frame.beat_index > current_.beat_index &&
       !jump_guard_.admit(frame, now, current_.beat_index, current_beat_start_,
                          current_.tempo_bpm)) {
     ++counters_.frames_unconfirmed;
@@ -150,19 +181,21 @@ void BeatClient::handle_frame(const BeatFrame& frame) {
     return;
   }
   jump_guard_.reset();
-  if (!has_beat_ || frame.beat_index > current_.beat_index) {
+  if (!has_beat() || frame.beat_index > current_.beat_index) {
     ++counters_.frames_accepted;
-    behind_local_ = false;
-    if (degraded_) leave_degradation();
+    if (sync_ == SyncState::kDegraded) leave_degradation(SyncState::kFollowing);
     advance_to(frame, /*synthetic=*/false);
     return;
   }
   if (frame.beat_index == current_.beat_index) {
-    if (degraded_ || behind_local_) {
+    if (sync_ == SyncState::kDegraded || sync_ == SyncState::kBehindLocal) {
       // The pulse is back (or caught up) on the beat we are on: adopt its frame, fire nothing.
       ++counters_.frames_accepted;
-      if (degraded_) leave_degradation();
-      behind_local_ = false;
+      if (sync_ == SyncState::kDegraded) {
+        leave_degradation(SyncState::kFollowing);
+      } else {
+        move_to(SyncState::kFollowing);
+      }
       current_ = frame;
       last_frame_arrival_ = now;
       arm_watchdog();
@@ -179,9 +212,8 @@ void BeatClient::handle_frame(const BeatFrame& frame) {
     return;
   }
   // frame.beat_index < current beat.
-  if (degraded_ || behind_local_) {
-    if (degraded_) leave_degradation();
-    behind_local_ = true;
+  if (sync_ == SyncState::kDegraded || sync_ == SyncState::kBehindLocal) {
+    if (sync_ == SyncState::kDegraded) leave_degradation(SyncState::kBehindLocal);
     ++counters_.frames_behind_local;
     last_frame_arrival_ = now;
     arm_watchdog();
@@ -199,7 +231,11 @@ Time BeatClient::beat_start_of(const BeatFrame& frame, Time arrival) const {
 
 void BeatClient::advance_to(const BeatFrame& frame, bool synthetic) {
   Time now = clock_.now();
-  bool had_beat = has_beat_;
+  bool had_beat = has_beat();
+  BACKBEAT_ASSERT(!had_beat || frame.beat_index > current_.beat_index,
+                  "the beat only moves forward");
+  BACKBEAT_ASSERT(!synthetic || sync_ == SyncState::kDegraded,
+                  "synthetic beats only during local degradation");
   bool window_changed = had_beat && frame.window_id != current_.window_id;
   if (synthetic) bar_seen_whole_ = false;
   if (had_beat && frame.beat_index > current_.beat_index + 1) {
@@ -207,7 +243,7 @@ void BeatClient::advance_to(const BeatFrame& frame, bool synthetic) {
     counters_.skipped_beats +=
         static_cast<std::uint64_t>(frame.beat_index - current_.beat_index - 1);
   }
-  has_beat_ = true;
+  if (!synthetic && sync_ != SyncState::kFollowing) move_to(SyncState::kFollowing);
   if (!synthetic) {
     current_beat_start_ = beat_start_of(frame, now);
     meter_.record(frame.beat_index, current_beat_start_, frame.tempo_bpm);
@@ -246,7 +282,7 @@ void BeatClient::arm_watchdog() {
 
 void BeatClient::on_watchdog() {
   watchdog_ = Clock::kNoTimer;
-  if (!started_ || degraded_) return;
+  if (!started_ || sync_ == SyncState::kDegraded) return;
   Duration silence =
       from_seconds(to_seconds(beat_duration(current_.tempo_bpm)) * config_.degradation_after_beats);
   Time deadline = last_frame_arrival_ + silence;
@@ -257,17 +293,23 @@ void BeatClient::on_watchdog() {
   }
 }
 
+void BeatClient::move_to(SyncState next) {
+  BACKBEAT_ASSERT(is_legal_sync_transition(sync_, next),
+                  "the beat client's sync state moves only as the table in beat_client.h allows");
+  sync_ = next;
+}
+
 void BeatClient::enter_degradation() {
-  degraded_ = true;
+  move_to(SyncState::kDegraded);
   ++counters_.degradation_episodes;
   record_error(fmt::format("local degradation: no beat frame for {:.3f} s after beat {}",
                            to_seconds(clock_.now() - last_frame_arrival_), current_.beat_index));
   for (std::size_t i = 0; i < sync_callbacks_.size(); ++i) sync_callbacks_[i](true);
-  if (degraded_ && started_) on_synthetic_beat();
+  if (sync_ == SyncState::kDegraded && started_) on_synthetic_beat();
 }
 
-void BeatClient::leave_degradation() {
-  degraded_ = false;
+void BeatClient::leave_degradation(SyncState next) {
+  move_to(next);
   ++counters_.resyncs;
   clock_.cancel(synthetic_timer_);
   synthetic_timer_ = Clock::kNoTimer;
@@ -276,7 +318,7 @@ void BeatClient::leave_degradation() {
 
 void BeatClient::on_synthetic_beat() {
   synthetic_timer_ = Clock::kNoTimer;
-  if (!degraded_ || !started_) return;
+  if (sync_ != SyncState::kDegraded || !started_) return;
   Time now = clock_.now();
   Duration beat = beat_duration(current_.tempo_bpm);
   // Continue the last beat's schedule; beats already overdue collapse into the latest one.
@@ -303,7 +345,7 @@ void BeatClient::on_synthetic_beat() {
   ++counters_.synthetic_beats;
   current_beat_start_ = start;
   advance_to(frame, /*synthetic=*/true);
-  if (degraded_ && started_) {
+  if (sync_ == SyncState::kDegraded && started_) {
     synthetic_timer_ = clock_.schedule_at(start + beat, [this] { on_synthetic_beat(); });
   }
 }

@@ -67,6 +67,24 @@ struct BeatClientConfig {
   Status validate() const;
 };
 
+// Where the client stands with the pulse. The legal moves (asserted on every change):
+//   kAwaitingFirstBeat -> kFollowing    the first frame
+//   kFollowing         -> kDegraded     no frame for `degradation_after_beats`
+//   kDegraded          -> kFollowing    a frame at or past the local beat (resync)
+//   kDegraded          -> kBehindLocal  a frame behind the local, synthetic beat (resync)
+//   kBehindLocal       -> kFollowing    the pulse reached the local beat
+//   kBehindLocal       -> kDegraded     silence again before it did
+// Nothing returns to kAwaitingFirstBeat: a beat, once had, is kept (also across stop/start).
+enum class SyncState {
+  kAwaitingFirstBeat,  // no frame yet; current_beat() is 0 and nothing fires
+  kFollowing,          // beats come from pulse frames
+  kDegraded,           // local degradation: synthetic beats at the last known tempo
+  kBehindLocal,        // resynced, but the pulse is still behind the beats fired locally
+};
+const char* sync_state_name(SyncState state);  // "awaiting_first_beat", "following", ...
+// Whether the client may move from `from` to `to` (the table above; staying is not a move).
+bool is_legal_sync_transition(SyncState from, SyncState to);
+
 // Counters of what the client received and did; all monotone.
 struct BeatClientCounters {
   std::uint64_t frames_received = 0;  // every message on the beat subject
@@ -114,7 +132,7 @@ class BeatClient {
 
   // The beat the client is on (0 before the first frame).
   std::int64_t current_beat() const { return current_.beat_index; }
-  bool has_beat() const { return has_beat_; }
+  bool has_beat() const { return sync_ != SyncState::kAwaitingFirstBeat; }
   const std::string& current_window() const { return current_.window_id; }
   BeatPhase current_phase() const { return current_.phase; }
   double current_tempo_bpm() const { return current_.tempo_bpm; }
@@ -122,7 +140,8 @@ class BeatClient {
   double measured_bpm() const;
   Duration tempo_drift() const { return meter_.drift(); }
   TempoDrift tempo_drift_class() const;
-  bool local_degradation() const { return degraded_; }
+  bool local_degradation() const { return sync_ == SyncState::kDegraded; }
+  SyncState sync_state() const { return sync_; }
   bool connected() const { return connected_; }
   std::uint64_t reconnect_count() const { return reconnect_count_; }
   std::vector<std::string> errors() const { return errors_.recent(); }
@@ -150,8 +169,11 @@ class BeatClient {
   void fire(const BeatFrame& frame, bool bar_started);
   void arm_watchdog();
   void on_watchdog();
+  // Every change of sync_ goes through here: it asserts the move is legal.
+  void move_to(SyncState next);
   void enter_degradation();
-  void leave_degradation();
+  // Resynchronises: sync_ becomes `next`, then the sync callbacks run.
+  void leave_degradation(SyncState next);
   void schedule_synthetic_beat();
   void on_synthetic_beat();
   Time beat_start_of(const BeatFrame& frame, Time arrival) const;
@@ -164,18 +186,18 @@ class BeatClient {
   std::string beat_subject_;
   std::string status_subject_;
 
+  // Lifecycle and the transport's link are independent of sync_ (a stopped or disconnected client
+  // keeps its beat and its sync state), so they stay flags of their own.
   bool started_ = false;
   bool connected_ = false;
   std::uint64_t reconnect_count_ = 0;
   std::optional<Transport::SubscriptionId> subscription_;
   std::optional<Transport::ListenerId> listener_;
 
-  bool has_beat_ = false;
+  SyncState sync_ = SyncState::kAwaitingFirstBeat;
   BeatFrame current_;          // the frame (or synthetic frame) of the current beat and phase
   Time current_beat_start_{};  // local estimate of when the current beat started
   Time last_frame_arrival_{};
-  bool degraded_ = false;
-  bool behind_local_ = false;  // resynced while the pulse is behind our synthetic beats
   std::optional<std::int64_t> last_downbeat_index_;
   int bar_length_estimate_;
   bool bar_seen_whole_ = false;  // every beat since the last downbeat came from the pulse

@@ -1,10 +1,11 @@
 // Status and Result: how the core reports failure across module boundaries (no exceptions).
 #pragma once
 
-#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "core/invariant.h"
 
 namespace backbeat {
 
@@ -23,7 +24,9 @@ enum class StatusCode {
 const char* status_code_name(StatusCode code);
 
 // A success or an error code with a human-readable message. Cheap to copy when OK.
-class Status {
+// [[nodiscard]]: an error dropped silently is a bug; a caller that really has nothing to do with
+// it writes `(void)` and a comment saying why.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -59,11 +62,11 @@ class Status {
 
 // A value or the Status explaining why there is none. Accessing the value of an error is a bug.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(state_).is_ok() && "a Result built from a Status must be an error");
+    BACKBEAT_ASSERT(!std::get<Status>(state_).is_ok(), "a Result built from a Status is an error");
   }
 
   bool is_ok() const { return std::holds_alternative<T>(state_); }
@@ -73,9 +76,18 @@ class Result {
     static const Status kOk;
     return is_ok() ? kOk : std::get<Status>(state_);
   }
-  T& value() & { return std::get<T>(state_); }
-  const T& value() const& { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
+  T& value() & {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(state_);
+  }
+  const T& value() const& {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(state_);
+  }
+  T&& value() && {
+    BACKBEAT_ASSERT(is_ok(), "the value of an error is never read");
+    return std::get<T>(std::move(state_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -682,7 +682,8 @@ NatsLibraryGuard::NatsLibraryGuard(Duration close_timeout) : close_timeout_(clos
 }
 
 NatsLibraryGuard::~NatsLibraryGuard() {
-  close();
+  // (void): a destructor cannot report; callers who care call close() first and read its Status.
+  (void)close();
 }
 
 Status NatsLibraryGuard::close() {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/invariant.h"
+
 namespace backbeat::sim {
 namespace {
 
@@ -191,6 +193,7 @@ bool Kernel::cancel(EventId id) {
   Slot& s = slot(index);
   s.generation = next_generation(s.generation);  // even: the queue entry is now stale
   release_slot(index);
+  BACKBEAT_ASSERT(live_ > 0, "a pending event counts in live_");
   --live_;
   maybe_compact();
   return true;
@@ -296,6 +299,8 @@ void Kernel::renumber() {
 
 inline void Kernel::run_entry(const Entry& e) {
   Slot& s = slot(e.slot);
+  BACKBEAT_ASSERT(decode_time(e.time) >= now_, "virtual time never goes backwards");
+  BACKBEAT_ASSERT((s.generation & 1U) == 1U, "only a pending event runs");
   now_ = decode_time(e.time);
   // From here on the id is no longer pending: cancel(id) from the callback is ignored. The slot is
   // not reused until the callback returns; chunks never move, so running it in place is safe.

@@ -120,6 +120,7 @@ class Kernel {
 
  private:
   friend struct KernelTestAccess;  // tests/sim/kernel_test.cc: drives the sequence to its wrap
+  friend struct InvariantTestAccess;  // tests/world/invariant_test.cc: breaks invariants on purpose
 
   // A queue entry, 16 bytes: the event time as an unsigned integer (sign bit flipped, so that
   // signed times order as unsigned), the 32-bit insertion sequence (unique among queued entries:

@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/invariant.h"
+
 namespace backbeat::sim {
 namespace {
 
@@ -101,6 +103,8 @@ void NodeClock::fire(void* self, std::uint64_t id) {
   auto* clock = static_cast<NodeClock*>(self);
   auto it = clock->find(id);
   if (it == clock->timers_.end()) return;
+  BACKBEAT_ASSERT(clock->now() >= it->timer.local_deadline,
+                  "a timer never fires before its local deadline");
   Callback callback = std::move(it->timer.callback);
   clock->timers_.erase(it);
   callback();
@@ -113,8 +117,10 @@ void NodeClock::reanchor() {
 }
 
 void NodeClock::set_skew_ppb(std::int64_t skew_ppb) {
+  const Time before = now();
   reanchor();
   skew_ppb_ = clamp_skew(skew_ppb);
+  BACKBEAT_ASSERT(now() == before, "a rate change does not move the local clock");
   reschedule_all();
 }
 
@@ -123,6 +129,8 @@ void NodeClock::step_by(Duration delta) {
   reanchor();
   anchor_local_ += delta.count();
   if (delta.count() < 0 && before > hold_) hold_ = before;
+  BACKBEAT_ASSERT(now().time_since_epoch().count() >= before,
+                  "a local clock never goes backwards (Clock::now)");
   reschedule_all();
 }
 

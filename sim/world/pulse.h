@@ -15,6 +15,7 @@
 
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/hlc.h"
+#include "core/invariant.h"
 #include "sim/kernel/kernel.h"
 #include "sim/kernel/node_clock.h"
 #include "sim/kernel/random.h"
@@ -40,9 +41,15 @@ class Pulse {
   void start();
   // Outages nest: the pulse is silent while any is active.
   void begin_outage() { ++outages_; }
-  void end_outage() { --outages_; }
+  void end_outage() {
+    BACKBEAT_ASSERT(outages_ > 0, "the outage count never goes below zero");
+    --outages_;
+  }
   // Node activity for failover: only active nodes publish.
-  void set_node_active(int node, bool active) { active_[static_cast<std::size_t>(node)] = active; }
+  void set_node_active(int node, bool active) {
+    BACKBEAT_ASSERT(node >= 0 && node < static_cast<int>(active_.size()), "a pulse node exists");
+    active_[static_cast<std::size_t>(node)] = active;
+  }
   int leader() const;  // lowest active node, -1 if none
 
   double tempo_bpm() const { return tempo_; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/invariant.h"
 #include "core/subject.h"
 #include "sim/kernel/hash.h"
 
@@ -153,10 +154,14 @@ std::uint32_t SimNats::new_message(std::string_view subject, std::string_view pa
 }
 
 void SimNats::release_message(std::uint32_t message) {
+  BACKBEAT_ASSERT(messages_[message].refs > 0, "a message is released once per reference");
   if (--messages_[message].refs == 0) free_messages_.push_back(message);
 }
 
 void SimNats::set_state(SimConnection& c, SimConnection::State state) {
+  BACKBEAT_ASSERT(
+      c.state_ != SimConnection::State::kClosed || state == SimConnection::State::kClosed,
+      "a closed connection stays closed");
   c.state_ = state;
   connected_[c.index_] = state == SimConnection::State::kConnected ? 1 : 0;
 }
@@ -190,6 +195,8 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
       trace_.record(kernel_.now(), from.node_, kind_publish_, digest_bytes(payload));
       from.buffer_.emplace_back(std::string(subject), std::string(payload));
       from.buffered_bytes_ += size;
+      BACKBEAT_ASSERT(from.buffered_bytes_ <= behaviour_.reconnect_buffer_bytes,
+                      "the reconnect buffer never holds more than its size");
       return Status::ok();
     }
     case SimConnection::State::kConnected:
@@ -312,8 +319,11 @@ void SimNats::on_delivery(void* self_ptr, std::uint64_t delivery) {
   Delivery d = self->deliveries_[delivery];
   self->free_deliveries_.push_back(static_cast<std::uint32_t>(delivery));
   Subscription& sub = self->subscriptions_[d.subscription];
+  BACKBEAT_ASSERT(sub.pending > 0, "a scheduled delivery counts in its subscription's pending");
   --sub.pending;
   SimMessage& m = self->messages_[d.message];
+  BACKBEAT_ASSERT(self->scheduled_[static_cast<int>(m.kind)] > 0,
+                  "a scheduled delivery counts in scheduled_ (in_flight)");
   --self->scheduled_[static_cast<int>(m.kind)];
   if (!sub.live) {
     self->drop(m.kind, "unsubscribed", sub.node, m.id);
@@ -356,6 +366,9 @@ void SimNats::link_down(SimConnection& c) {
 }
 
 void SimNats::link_up(SimConnection& c) {
+  // link_down() leaves a closed connection's count alone, so only a closed one may be at zero.
+  BACKBEAT_ASSERT(c.link_down_count_ > 0 || c.state_ == SimConnection::State::kClosed,
+                  "a link comes up only after it went down");
   if (c.link_down_count_ > 0) --c.link_down_count_;
   end_outage_if_unnoticed(c);
 }

@@ -128,6 +128,7 @@ class SimNats {
 
  private:
   friend class SimConnection;
+  friend struct InvariantTestAccess;  // tests/world/invariant_test.cc: breaks invariants on purpose
   struct Subscription {
     SimConnection* connection = nullptr;
     // Copies of the connection's node and index, so a delivery reads neither from the

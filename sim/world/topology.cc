@@ -4,6 +4,8 @@
 #include <boost/graph/connected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 
+#include "core/invariant.h"
+
 namespace backbeat::sim {
 namespace {
 
@@ -25,6 +27,7 @@ Topology::Topology(int servers)
 }
 
 void Topology::add_route(int a, int b, Duration latency, Duration jitter, double loss) {
+  BACKBEAT_ASSERT(a >= 0 && a < servers_ && b >= 0 && b < servers_, "a route joins two servers");
   routes_edges_.push_back({a, b, latency, jitter, loss});
   recompute();
 }
@@ -44,6 +47,7 @@ void Topology::heal_partition() {
 }
 
 void Topology::set_server_down(int server, bool down) {
+  BACKBEAT_ASSERT(server >= 0 && server < servers_, "the server exists");
   down_[server] = down;
   recompute();
 }

@@ -303,6 +303,78 @@ TEST_F(BeatClientTest, ResyncToAPulseBehindTheLocalBeatNeverGoesBackwards) {
   EXPECT_FALSE(client_.local_degradation());
 }
 
+TEST_F(BeatClientTest, SyncStateTakesEveryLegalMove) {
+  std::vector<SyncState> seen;
+  auto note = [&] {
+    if (seen.empty() || seen.back() != client_.sync_state()) seen.push_back(client_.sync_state());
+  };
+  ASSERT_TRUE(client_.start().is_ok());
+  note();
+  EXPECT_FALSE(client_.has_beat());
+  publish(frame(10));  // awaiting -> following
+  note();
+  clock_.advance_by(kBeat * 5);  // following -> degraded: synthetic beats up to 15
+  note();
+  publish(frame(11));  // degraded -> behind local
+  note();
+  clock_.advance_by(kBeat * 2);  // behind local -> degraded: silence again
+  note();
+  std::int64_t local = client_.current_beat();
+  publish(frame(local));  // degraded -> following: the pulse is back on our beat
+  note();
+  EXPECT_EQ(client_.current_beat(), local);
+  clock_.advance_by(kBeat * 2);  // following -> degraded
+  note();
+  publish(frame(1));  // degraded -> behind local
+  note();
+  for (std::int64_t i = 2; i < client_.current_beat(); ++i) publish(frame(i));  // still behind
+  note();
+  EXPECT_EQ(client_.sync_state(), SyncState::kBehindLocal);
+  publish(frame(client_.current_beat()));  // behind local -> following: caught up
+  note();
+  clock_.advance_by(kBeat * 2);  // following -> degraded
+  note();
+  publish(frame(client_.current_beat() + 3));  // degraded -> following: ahead of us
+  note();
+  using S = SyncState;
+  EXPECT_EQ(seen, (std::vector<S>{S::kAwaitingFirstBeat, S::kFollowing, S::kDegraded,
+                                  S::kBehindLocal, S::kDegraded, S::kFollowing, S::kDegraded,
+                                  S::kBehindLocal, S::kFollowing, S::kDegraded, S::kFollowing}));
+  EXPECT_EQ(client_.counters().degradation_episodes, 4u);
+  EXPECT_EQ(client_.counters().resyncs, 4u);
+  EXPECT_TRUE(strictly_increasing());
+}
+
+TEST_F(BeatClientTest, StopAndStartKeepTheBeatAndTheSyncState) {
+  ASSERT_TRUE(client_.start().is_ok());
+  publish(frame(3));
+  clock_.advance_by(kBeat * 2);
+  ASSERT_EQ(client_.sync_state(), SyncState::kDegraded);
+  ASSERT_TRUE(client_.stop().is_ok());
+  EXPECT_EQ(client_.sync_state(), SyncState::kDegraded);
+  ASSERT_TRUE(client_.start().is_ok());
+  EXPECT_EQ(client_.sync_state(), SyncState::kDegraded);
+  EXPECT_TRUE(client_.has_beat());
+  publish(frame(client_.current_beat() + 1));
+  EXPECT_EQ(client_.sync_state(), SyncState::kFollowing);
+}
+
+TEST(BeatClientSyncState, OnlyTheDocumentedMovesAreLegal) {
+  using S = SyncState;
+  const std::vector<S> all = {S::kAwaitingFirstBeat, S::kFollowing, S::kDegraded, S::kBehindLocal};
+  const std::vector<std::pair<S, S>> legal = {
+      {S::kAwaitingFirstBeat, S::kFollowing}, {S::kFollowing, S::kDegraded},
+      {S::kDegraded, S::kFollowing},          {S::kDegraded, S::kBehindLocal},
+      {S::kBehindLocal, S::kFollowing},       {S::kBehindLocal, S::kDegraded}};
+  for (S from : all) {
+    for (S to : all) {
+      bool expected = std::find(legal.begin(), legal.end(), std::pair{from, to}) != legal.end();
+      EXPECT_EQ(is_legal_sync_transition(from, to), expected)
+          << sync_state_name(from) << " -> " << sync_state_name(to);
+    }
+  }
+}
+
 TEST_F(BeatClientTest, JumpForwardFiresOnceAndCountsSkippedBeats) {
   ASSERT_TRUE(client_.start().is_ok());
   publish(frame(1));

@@ -14,12 +14,7 @@
 namespace backbeat {
 namespace {
 
-using testing::InMemoryTransport;
-using testing::ManualClock;
-using testing::TestPulse;
-using testing::TestPulseOptions;
-
-constexpr Duration kBeat = std::chrono::seconds(30);  // 2 BPM
+constexpr Duration kBeat = std::chrono::seconds(30);  // TestPulse's default 2 BPM
 
 BeatClientConfig agent_config() {
   BeatClientConfig config;
@@ -28,6 +23,8 @@ BeatClientConfig agent_config() {
   return config;
 }
 
+// One agent on a manual clock and an in-memory bus; `pulse_` places frames by hand
+// (publish_now) or runs a schedule (start).
 class BeatClientPathsTest : public ::testing::Test {
  protected:
   BeatClientPathsTest() : client_(agent_config(), clock_, transport_) {
@@ -35,11 +32,8 @@ class BeatClientPathsTest : public ::testing::Test {
     client_.on_downbeat([this](const BeatFrame& f) { downbeats_.push_back(f.beat_index); });
   }
 
-  void publish(const BeatFrame& frame) {
-    ASSERT_TRUE(transport_.publish("backbeat.beat.chorus-dev", encode_beat_frame(frame)).is_ok());
-  }
-  BeatFrame frame(std::int64_t index, BeatPhase phase = BeatPhase::kPlan) {
-    return pulse_.frame_for(index, phase, clock_.now());
+  void publish(std::int64_t index, BeatPhase phase = BeatPhase::kPlan) {
+    ASSERT_TRUE(pulse_.publish_now(index, phase).is_ok());
   }
   std::vector<std::int64_t> fired_indices() const {
     std::vector<std::int64_t> out;
@@ -47,9 +41,9 @@ class BeatClientPathsTest : public ::testing::Test {
     return out;
   }
 
-  ManualClock clock_;
-  InMemoryTransport transport_;
-  TestPulse pulse_{TestPulseOptions{}, clock_, transport_};
+  testing::ManualClock clock_;
+  testing::InMemoryTransport transport_;
+  testing::TestPulse pulse_{testing::TestPulseOptions{}, clock_, transport_};
   BeatClient client_;
   std::vector<BeatFrame> fired_;
   std::vector<std::int64_t> downbeats_;
@@ -59,7 +53,7 @@ class BeatClientPathsTest : public ::testing::Test {
 // longer than the degradation threshold degrades at once although the pulse never failed.
 TEST_F(BeatClientPathsTest, ARestartAfterALongPauseGivesThePulseAFreshGracePeriod) {
   ASSERT_TRUE(client_.start().is_ok());
-  publish(frame(3));
+  publish(3);
   ASSERT_TRUE(client_.stop().is_ok());
   clock_.advance_by(kBeat * 20);  // stopped far longer than 1.5 beats
   ASSERT_TRUE(client_.start().is_ok());
@@ -78,15 +72,13 @@ TEST_F(BeatClientPathsTest, ARestartAfterALongPauseGivesThePulseAFreshGracePerio
 TEST_F(BeatClientPathsTest, ARealFrameAtTheCurrentBeatDiscardsAHeldJump) {
   for (BeatPhase real_phase : {BeatPhase::kExecute, BeatPhase::kReview, BeatPhase::kPlan}) {
     SCOPED_TRACE(beat_phase_name(real_phase));
-    ManualClock clock;
-    InMemoryTransport transport;
+    testing::ManualClock clock;
+    testing::InMemoryTransport transport;
+    testing::TestPulse pulse(testing::TestPulseOptions{}, clock, transport);
     BeatClient client(agent_config(), clock, transport);
     ASSERT_TRUE(client.start().is_ok());
     auto send = [&](std::int64_t index, BeatPhase phase) {
-      ASSERT_TRUE(transport
-                      .publish("backbeat.beat.chorus-dev",
-                               encode_beat_frame(pulse_.frame_for(index, phase, clock.now())))
-                      .is_ok());
+      ASSERT_TRUE(pulse.publish_now(index, phase).is_ok());
     };
     send(10, BeatPhase::kPlan);
     send(1'000'000, BeatPhase::kPlan);  // held
@@ -114,7 +106,7 @@ TEST_F(BeatClientPathsTest, StartReturnsTheSubscribeErrorAndStaysStopped) {
 
   transport_.refuse_subscriptions(Status::ok());
   ASSERT_TRUE(client_.start().is_ok());  // a later start succeeds
-  publish(frame(1));
+  publish(1);
   EXPECT_EQ(fired_indices(), (std::vector<std::int64_t>{1}));
 }
 
@@ -162,9 +154,9 @@ TEST_F(BeatClientPathsTest, GeneratedBeatsAndOnlyThoseAreMarkedSynthetic) {
 // Bug caught: synthetic downbeats placed by the default bar length (4) or not anchored on the
 // last real downbeat, once two whole bars of 3 beats taught the client the bar length.
 TEST_F(BeatClientPathsTest, SyntheticDownbeatsFollowTheLearnedBarLength) {
-  TestPulseOptions options;
+  testing::TestPulseOptions options;
   options.bar_length = 3;
-  TestPulse pulse(options, clock_, transport_);
+  testing::TestPulse pulse(options, clock_, transport_);
   ASSERT_TRUE(client_.start().is_ok());
   pulse.start();
   clock_.advance_by(kBeat * 8 - kNanosecond);  // beats 0..7: downbeats 0, 3, 6 seen whole
@@ -190,7 +182,7 @@ TEST_F(BeatClientPathsTest, SyntheticDownbeatsUseTheDefaultBarLengthUntilOneIsLe
   std::vector<std::int64_t> downbeats;
   client.on_downbeat([&](const BeatFrame& f) { downbeats.push_back(f.beat_index); });
   ASSERT_TRUE(client.start().is_ok());
-  publish(frame(0));  // one downbeat: no bar length yet
+  publish(0);  // one downbeat: no bar length yet
   clock_.advance_by(kBeat * 12);
   ASSERT_TRUE(client.local_degradation());
   EXPECT_EQ(downbeats, (std::vector<std::int64_t>{0, 5, 10}));

@@ -1,7 +1,8 @@
-// SimNats's reconnect buffer, the overflow path the simulator exists to model: a disconnected
-// client buffers publishes up to reconnect_buffer_bytes, refuses the rest with
-// kResourceExhausted, sends the buffer in order on reconnect, and discards it when it gives up.
-// No shipped scenario comes near the 8 MiB default, so these set a small buffer.
+// SimNats's overflow paths, the ones the simulator exists to model: a disconnected client buffers
+// publishes up to reconnect_buffer_bytes, refuses the rest with kResourceExhausted, sends the
+// buffer in order on reconnect, and discards it when it gives up; a subscriber with pending_limit
+// deliveries in flight drops the next ones. No shipped scenario comes near the 8 MiB buffer or the
+// 65,536 pending deliveries, so these set small limits.
 #include "sim/world/sim_nats.h"
 
 #include <gtest/gtest.h>
@@ -14,21 +15,22 @@ namespace {
 
 constexpr std::string_view kSubject = "backbeat.status.c.a";  // 19 bytes
 
-class SimNatsBufferTest : public ::testing::Test {
+class SimNatsTest : public ::testing::Test {
  protected:
-  void open(int max_reconnect_attempts) {
+  void open(int max_reconnect_attempts, int pending_limit = 65536) {
     NatsBehaviour behaviour;
     behaviour.detection_delay = std::chrono::milliseconds(5);
     behaviour.reconnect_wait = std::chrono::seconds(1);
     behaviour.max_reconnect_attempts = max_reconnect_attempts;
     behaviour.reconnect_buffer_bytes = 100;
+    behaviour.pending_limit = pending_limit;
     nats_ = std::make_unique<SimNats>(kernel_, trace_, topology_, behaviour, RandomStream(1),
                                       /*trace_deliveries=*/false);
     publisher_ = &nats_->connect(0, 0, std::chrono::milliseconds(1), Duration{});
-    SimConnection& subscriber = nats_->connect(1, 0, std::chrono::milliseconds(1), Duration{});
-    ASSERT_TRUE(subscriber
-                    .subscribe("backbeat.status.>",
-                               [this](const Message& m) { received_.emplace_back(m.payload); })
+    subscriber_ = &nats_->connect(1, 0, std::chrono::milliseconds(1), Duration{});
+    ASSERT_TRUE(subscriber_
+                    ->subscribe("backbeat.status.>",
+                                [this](const Message& m) { received_.emplace_back(m.payload); })
                     .is_ok());
     publisher_->add_connection_listener([this](ConnectionEvent e) { events_.push_back(e); });
   }
@@ -48,11 +50,12 @@ class SimNatsBufferTest : public ::testing::Test {
   Topology topology_{1};
   std::unique_ptr<SimNats> nats_;
   SimConnection* publisher_ = nullptr;
+  SimConnection* subscriber_ = nullptr;
   std::vector<std::string> received_;
   std::vector<ConnectionEvent> events_;
 };
 
-TEST_F(SimNatsBufferTest, AFullReconnectBufferRefusesPublishesThenFlushesInOrder) {
+TEST_F(SimNatsTest, AFullReconnectBufferRefusesPublishesThenFlushesInOrder) {
   open(/*max_reconnect_attempts=*/-1);
   disconnect_publisher();
   EXPECT_TRUE(publish(21, 'a').is_ok());  // 40 bytes buffered
@@ -80,7 +83,7 @@ TEST_F(SimNatsBufferTest, AFullReconnectBufferRefusesPublishesThenFlushesInOrder
   EXPECT_TRUE(publish(81, 'f').is_ok());  // 100
 }
 
-TEST_F(SimNatsBufferTest, GivingUpDiscardsTheBufferAndCountsEveryMessage) {
+TEST_F(SimNatsTest, GivingUpDiscardsTheBufferAndCountsEveryMessage) {
   open(/*max_reconnect_attempts=*/2);
   disconnect_publisher();
   EXPECT_TRUE(publish(21, 'a').is_ok());
@@ -98,6 +101,19 @@ TEST_F(SimNatsBufferTest, GivingUpDiscardsTheBufferAndCountsEveryMessage) {
   EXPECT_TRUE(received_.empty());
   EXPECT_EQ(publish(1, 'x').code(), StatusCode::kUnavailable);
   EXPECT_EQ(claims().refused, 1u);
+}
+
+TEST_F(SimNatsTest, ASlowConsumerDropsDeliveriesBeyondItsPendingLimit) {
+  open(/*max_reconnect_attempts=*/-1, /*pending_limit=*/2);
+  subscriber_->set_processing_time(std::chrono::seconds(1));  // one message a second
+  for (char c : std::string("abcde")) ASSERT_TRUE(publish(1, c).is_ok());
+  kernel_.run_for(std::chrono::seconds(10));
+  EXPECT_EQ(received_, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(claims().delivered, 2u);
+  EXPECT_EQ(claims().dropped["slow_consumer"], 3u);
+  ASSERT_TRUE(publish(1, 'f').is_ok());  // caught up: delivered again
+  kernel_.run_for(std::chrono::seconds(10));
+  EXPECT_EQ(received_.back(), "f");
 }
 
 }  // namespace

@@ -64,9 +64,8 @@ std::pair<double, double> bootstrap_quantile_ci(const std::vector<std::int64_t>&
   const std::size_t n = sorted.size();
   const std::int64_t lo = sorted.front();
   const std::int64_t range = sorted.back() - lo + 1;
-  // Rank of the nearest-rank percentile in a resample of n (as percentile.h computes it).
-  double rank_d = std::ceil(percentile / 100.0 * static_cast<double>(n) - 1e-9);
-  auto rank = static_cast<std::uint64_t>(std::clamp(rank_d, 1.0, static_cast<double>(n)));
+  // Rank of the nearest-rank percentile in a resample of n.
+  const std::uint64_t rank = sim::scenario::nearest_rank_position(n, percentile);
   sim::RandomStream rng(stream_seed);
   std::vector<std::int64_t> quantiles;
   quantiles.reserve(static_cast<std::size_t>(std::max(resamples, 1)));

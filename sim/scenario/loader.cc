@@ -355,6 +355,43 @@ class Loader {
     return m;
   }
 
+  // "expect": "pass" | "fail" | {"verdict": "fail", "failing": [assertion names]}.
+  void expect(const json& v, const std::string& p, Scenario& sc) {
+    std::string verdict;
+    if (!v.is_object()) {
+      if (choice(v, p, {"pass", "fail"}, verdict))
+        sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
+      return;
+    }
+    if (!object(v, p, {"verdict", "failing"})) return;
+    const json* given = required(v, p, "verdict", "\"pass\" or \"fail\"");
+    if (!given || !choice(*given, child(p, "verdict"), {"pass", "fail"}, verdict)) return;
+    sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
+    opt(v, p, "failing", [&](const json& x, const std::string& q) {
+      if (!x.is_array() || (x.empty() && sc.expect == Verdict::kFail)) {
+        error(q, "expected a non-empty array of the names of the assertions that fail; got " +
+                     shown(x));
+        return;
+      }
+      if (sc.expect == Verdict::kPass && !x.empty()) {
+        error(q, "a scenario that expects \"pass\" has no failing assertions; expected []");
+        return;
+      }
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        std::string name;
+        std::string r = child(q, std::to_string(i));
+        if (!string(x[i], r, name)) continue;
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+          error(r, fmt::format("assertion '{}' is listed twice", name));
+          continue;
+        }
+        names.push_back(std::move(name));
+      }
+      sc.expect_failing = std::move(names);
+    });
+  }
+
   // ---------------------------------------------------------------------------------------
   void load(const json& doc, Scenario& sc) {
     world_ = &sc.world;
@@ -391,11 +428,7 @@ class Loader {
       }
       sc.seed = v.get<std::uint64_t>();
     });
-    opt(doc, root, "expect", [&](const json& v, const std::string& p) {
-      std::string e;
-      if (choice(v, p, {"pass", "fail"}, e))
-        sc.expect = e == "pass" ? Verdict::kPass : Verdict::kFail;
-    });
+    opt(doc, root, "expect", [&](const json& v, const std::string& p) { expect(v, p, sc); });
     opt(doc, root, "trace", [&](const json& v, const std::string& p) {
       if (!object(v, p, {"record_deliveries"})) return;
       opt(v, p, "record_deliveries", [&](const json& b, const std::string& q) {

@@ -12,13 +12,17 @@
 
 namespace backbeat::sim::scenario {
 
+// The 1-based rank of the p-th percentile among n >= 1 values.
+inline std::size_t nearest_rank_position(std::size_t n, double p) {
+  double rank = std::ceil(p / 100.0 * static_cast<double>(n) - 1e-9);
+  return static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(n)));
+}
+
 // `sorted` must be ascending. Empty input has no percentile.
 template <typename T>
 std::optional<T> nearest_rank(const std::vector<T>& sorted, double p) {
   if (sorted.empty()) return std::nullopt;
-  double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()) - 1e-9);
-  auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(sorted.size())));
-  return sorted[index - 1];
+  return sorted[nearest_rank_position(sorted.size(), p) - 1];
 }
 
 }  // namespace backbeat::sim::scenario

@@ -17,6 +17,35 @@ bool RunReport::passed() const {
                      [](const AssertionResult& r) { return r.pass; });
 }
 
+std::vector<std::string> expectation_mismatches(const RunReport& report) {
+  const Scenario& sc = *report.scenario;
+  std::vector<std::string> out;
+  const Verdict verdict = report.passed() ? Verdict::kPass : Verdict::kFail;
+  if (verdict != sc.expect) {
+    out.push_back(
+        fmt::format("verdict {}, expected {}", verdict_name(verdict), verdict_name(sc.expect)));
+  }
+  if (!sc.expect_failing) return out;
+  const std::vector<std::string>& named = *sc.expect_failing;
+  auto is_named = [&](const std::string& name) {
+    return std::find(named.begin(), named.end(), name) != named.end();
+  };
+  for (const AssertionResult& r : report.results) {
+    if (!r.pass && !is_named(r.name))
+      out.push_back(fmt::format("'{}' failed unexpectedly", r.name));
+    if (r.pass && is_named(r.name))
+      out.push_back(fmt::format("'{}' passed, expected to fail", r.name));
+  }
+  for (const std::string& name : named) {
+    bool found = std::any_of(report.results.begin(), report.results.end(),
+                             [&](const AssertionResult& r) { return r.name == name; });
+    if (!found)
+      out.push_back(
+          fmt::format("'{}' is expected to fail but the run has no such assertion", name));
+  }
+  return out;
+}
+
 std::vector<std::string> derived_options(const Scenario& scenario, const RunOutcome& outcome) {
   std::vector<std::string> out = outcome.derived_options;
   const WorldConfig& w = scenario.world;
@@ -84,6 +113,10 @@ json run_summary_json(const RunReport& report) {
   j["fingerprint"] = hex64(o.fingerprint);
   j["verdict"] = report.passed() ? "pass" : "fail";
   j["expected_verdict"] = verdict_name(sc.expect);
+  j["expected_failing"] = sc.expect_failing ? json(*sc.expect_failing) : json(nullptr);
+  std::vector<std::string> mismatches = expectation_mismatches(report);
+  j["as_expected"] = mismatches.empty();
+  j["expectation_mismatches"] = mismatches;
   j["interrupted"] = report.interrupted;
   json assertions = json::array();
   for (const AssertionResult& r : report.results) {

@@ -2,11 +2,12 @@
 // as run.json stores it in a run directory.
 //
 // Fields (stable; add, never rename): scenario, source, description, seed, fingerprint (16 hex
-// digits), verdict ("pass"/"fail"), expected_verdict, interrupted, assertions [{name, measured
-// (null when there was nothing to measure), bound, comparison, unit, pass, detail}], sim_time_s,
-// wall_time_s, events, trace_records, derived_options [...], operations {type: {started,
-// completed, failed, lost, unfinished, over_budget, budget_beats, beats {p50, p95, p99, max}}},
-// claims {...}, agents {...}, messages {...}, faults [...].
+// digits), verdict ("pass"/"fail"), expected_verdict, expected_failing (names, or null when the
+// scenario does not name them), as_expected, expectation_mismatches [text], interrupted, assertions
+// [{name, measured (null when there was nothing to measure), bound, comparison, unit, pass,
+// detail}], sim_time_s, wall_time_s, events, trace_records, derived_options [...], operations
+// {type: {started, completed, failed, lost, unfinished, over_budget, budget_beats, beats {p50, p95,
+// p99, max}}}, claims {...}, agents {...}, messages {...}, faults [...].
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,11 @@ struct RunReport {
 
   bool passed() const;
 };
+
+// How the run differs from the scenario's `expect`: the verdict, and, when the scenario names its
+// failing assertions, each assertion that fails but is not named, is named but passes, or is
+// named but not in the run. Empty when the run is as expected.
+std::vector<std::string> expectation_mismatches(const RunReport& report);
 
 // Every derived option a run prints: the world's derived_options plus the scenario's own.
 std::vector<std::string> derived_options(const Scenario& scenario, const RunOutcome& outcome);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct Scenario {
   std::string description;  // one paragraph: the story the scenario tells
   std::uint64_t seed = 1;   // used when the command line gives none
   Verdict expect = Verdict::kPass;
+  // When set, exactly these assertions (by name) must fail, and all others pass: an expected-fail
+  // scenario then also guards its other assertions ("expect": {"verdict", "failing"}).
+  std::optional<std::vector<std::string>> expect_failing;
   WorldConfig world;
   std::vector<AssertionSpec> assertions;
   // The effective document (the file after --set overrides, without comments): what a saved run

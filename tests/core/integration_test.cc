@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -256,13 +257,137 @@ TEST_F(IntegrationTest, DownbeatCleansUpOperationsMarkedCompletedOrFailed) {
   ASSERT_TRUE(
       integration_->update_p2p_operation_phase("failed-op", OperationPhase::kFailed, 2).is_ok());
   take_claims();
-  clock_.advance_by(kBeat * 3);  // beats 1..3: all three still reported
+  clock_.advance_by(kBeat * 3);  // beats 1..3: all three still reported, each in its own state
   EXPECT_EQ(integration_->get_health().active_operations, 3u);
-  auto done_claims = claims_for("done-op");
-  (void)done_claims;
-  clock_.advance_by(kBeat);  // beat 4: downbeat
+  std::map<std::string, std::vector<std::string>> states;
+  for (const auto& c : take_claims()) {
+    states[c["task_id"].get<std::string>()].push_back(c["state"].get<std::string>());
+  }
+  using States = std::vector<std::string>;
+  EXPECT_EQ(states["done-op"], (States{"completed", "completed", "completed"}));
+  EXPECT_EQ(states["failed-op"], (States{"failed", "failed", "failed"}));
+  EXPECT_EQ(states["live-op"], (States{"executing", "executing", "executing"}));
+  clock_.advance_by(kBeat);  // beat 4: downbeat, after that beat's claims
   EXPECT_EQ(integration_->get_health().active_operations, 1u);
   EXPECT_TRUE(integration_->active_operations().contains("live-op"));
+  EXPECT_EQ(claims_for("failed-op").size(), 1u);  // reported on the downbeat, then removed
+  clock_.advance_by(kBeat);                       // beat 5
+  EXPECT_TRUE(claims_for("failed-op").empty());
+}
+
+// A failed operation says so at once and on every beat until the downbeat removes it, never
+// "executing" (the bug: the failed phase reported like any running phase).
+TEST_F(IntegrationTest, AFailedOperationIsReportedFailedWithNoProgressLeft) {
+  ASSERT_TRUE(integration_->start().is_ok());
+  pulse_.start();
+  clock_.advance_by(kBeat / 2);  // beat 0
+  ASSERT_TRUE(integration_->start_p2p_operation("op", "dht_store", 6).is_ok());
+  take_claims();
+  ASSERT_TRUE(integration_->update_p2p_operation_phase("op", OperationPhase::kFailed, 1).is_ok());
+  auto now = claims_for("op");
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0]["state"], "failed");
+  EXPECT_EQ(now[0]["beats_left"], 0);
+  EXPECT_DOUBLE_EQ(now[0]["progress"].get<double>(), 0.0);
+  EXPECT_EQ(now[0]["notes"], "P2P dht_store: failed (peers: 1, node: 12D3KooW...)");
+  clock_.advance_by(kBeat);  // beat 1
+  auto next = claims_for("op");
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0]["state"], "failed");
+}
+
+// On a health beat the operation claims come first, then the health claim (the seed's order:
+// the health claim summarises the beat's operations).
+TEST_F(IntegrationTest, TheHealthClaimFollowsTheOperationClaimsOfItsBeat) {
+  ASSERT_TRUE(integration_->start().is_ok());
+  pulse_.start();
+  clock_.advance_by(kBeat / 2);  // beat 0
+  ASSERT_TRUE(integration_->start_p2p_operation("op-a", "dht_store", 20).is_ok());
+  ASSERT_TRUE(integration_->start_p2p_operation("op-b", "election", 20).is_ok());
+  clock_.advance_by(kBeat * 8);  // through beat 8, a health beat
+  std::vector<std::string> beat_eight;
+  for (const auto& c : take_claims()) {
+    if (c["beat_index"] == 8) beat_eight.push_back(c["task_id"].get<std::string>());
+  }
+  EXPECT_EQ(beat_eight, (std::vector<std::string>{"op-a", "op-b", "chorus-p2p-health"}));
+}
+
+TEST_F(IntegrationTest, AMalformedConfigurationIsRefusedNamingTheField) {
+  BackbeatConfig config;
+  config.cluster_id = "chorus.dev";  // a dot would split the NATS subject
+  config.agent_id = "chorus-dev-alice";
+  auto created = Integration::create(config, kNodeId, logger_, clock_, transport_);
+  ASSERT_FALSE(created.is_ok());
+  EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(created.status().message(),
+            "CHORUS_BACKBEAT_CLUSTER_ID: expected 1..64 characters of [A-Za-z0-9_-], got "
+            "'chorus.dev'");
+
+  config.cluster_id = "chorus-dev";
+  config.nats_url = "";
+  created = Integration::create(config, kNodeId, logger_, clock_, transport_);
+  ASSERT_FALSE(created.is_ok());
+  EXPECT_NE(created.status().message().find("CHORUS_BACKBEAT_NATS_URL"), std::string::npos)
+      << created.status().message();
+}
+
+TEST_F(IntegrationTest, BadClientTuningIsRefusedAtCreate) {
+  BackbeatConfig config;
+  config.cluster_id = "chorus-dev";
+  config.agent_id = "chorus-dev-alice";
+  BeatClientConfig tuning;
+  tuning.degradation_after_beats = 0;
+  auto created = Integration::create(config, kNodeId, logger_, clock_, transport_, tuning);
+  ASSERT_FALSE(created.is_ok());
+  EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(created.status().message(),
+            "degradation_after_beats: expected a positive number of beats");
+  // The tuning's own ids are replaced by the configuration's, so they cannot make it fail.
+  tuning = BeatClientConfig{};
+  tuning.cluster_id = "not a cluster";
+  tuning.agent_id = "";
+  created = Integration::create(config, kNodeId, logger_, clock_, transport_, tuning);
+  ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+  EXPECT_EQ((*created)->beat_client().config().cluster_id, "chorus-dev");
+  EXPECT_EQ((*created)->beat_client().config().agent_id, "chorus-dev-alice");
+}
+
+TEST_F(IntegrationTest, StartWrapsTheClientsErrorAndCanBeRetried) {
+  transport_.refuse_subscriptions(Status::unavailable("permissions violation"));
+  Status s = integration_->start();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "failed to start BACKBEAT client: permissions violation");
+  EXPECT_FALSE(integration_->started());
+  EXPECT_FALSE(integration_->get_health().started);
+  EXPECT_EQ(integration_->start_p2p_operation("op", "election", 3).code(),
+            StatusCode::kFailedPrecondition);
+  transport_.refuse_subscriptions(Status::ok());
+  ASSERT_TRUE(integration_->start().is_ok());
+  // Callbacks were registered once: one claim per beat for the operation, not two.
+  ASSERT_TRUE(integration_->start_p2p_operation("op", "election", 3).is_ok());
+  take_claims();
+  pulse_.start();
+  clock_.advance_by(kBeat / 2);
+  EXPECT_EQ(claims_for("op").size(), 1u);
+}
+
+// The seed registers the operation even when its first claim cannot be published; the error is
+// returned and the operation is reported on the next beat.
+TEST_F(IntegrationTest, AnOperationWhoseFirstClaimFailsIsStillRegistered) {
+  ASSERT_TRUE(integration_->start().is_ok());
+  transport_.disconnect();
+  Status s = integration_->start_p2p_operation("op", "election", 3);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(integration_->active_operations().contains("op"));
+  EXPECT_EQ(integration_->beat_client().counters().claims_failed, 1u);
+  EXPECT_EQ(integration_->start_p2p_operation("op", "election", 3).message(),
+            "operation op already active");
+  transport_.reconnect();
+  pulse_.start();
+  clock_.advance_by(kBeat / 2);
+  auto claims = claims_for("op");
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims[0]["state"], "executing");
 }
 
 TEST_F(IntegrationTest, CompletedOperationsStillReportDoneUntilTheDownbeat) {

@@ -24,6 +24,7 @@
 #include "sim/scenario/assertion.h"
 #include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
+#include "tests/support/skip.h"
 
 namespace backbeat::live {
 namespace {
@@ -317,7 +318,7 @@ TEST(LiveRun, TokenAuthenticationFailureAndSuccess) {
 }
 
 TEST(LiveRun, TlsWithATestCa) {
-  if (!testing::openssl_available()) GTEST_SKIP() << "openssl not on PATH: cannot make a test CA";
+  if (!testing::openssl_available()) BACKBEAT_SKIP("openssl not on PATH: cannot make a test CA");
   char pattern[] = "/tmp/backbeat-live-pki-XXXXXX";
   ASSERT_NE(::mkdtemp(pattern), nullptr);
   const std::string dir = pattern;

@@ -18,6 +18,7 @@
 
 #include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
+#include "tests/support/skip.h"
 
 namespace backbeat::live {
 namespace {
@@ -466,7 +467,7 @@ TEST(NatsTransport, RedactUrls) {
 }
 
 TEST(NatsTransport, TlsWithATestCa) {
-  if (!testing::openssl_available()) GTEST_SKIP() << "openssl not on PATH: cannot make a test CA";
+  if (!testing::openssl_available()) BACKBEAT_SKIP("openssl not on PATH: cannot make a test CA");
   char pattern[] = "/tmp/backbeat-pki-XXXXXX";
   ASSERT_NE(::mkdtemp(pattern), nullptr);
   const std::string dir = pattern;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # report.html is self-contained and, where Chromium is installed, renders headless to a non-empty
-# PNG without console errors. Exit 77 (skipped) when Chromium is missing.
+# PNG without console errors. Exit 77 (skipped; a failure under BACKBEAT_NO_SKIP=1) when Chromium is missing.
 # Usage: html_render.sh SIM WORKDIR
 set -euo pipefail
+. "$(dirname "$0")/../support/skip.sh"
 sim=$1 work=$2
 rm -rf "$work" && mkdir -p "$work"
 "$sim" run nats_disconnect_storm --quiet --out "$work/run"
@@ -14,8 +15,7 @@ if grep -Eq 'https?://|(src|href)=|<link|@import|@font-face|url\(' "$html"; then
 fi
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then
-  echo "chromium not installed: self-containment checked, rendering skipped"
-  exit 77
+  skip "chromium not installed: self-containment checked, rendering"
 fi
 timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --user-data-dir="$work/profile" \

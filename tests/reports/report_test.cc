@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <regex>
 
 #include "sim/scenario/assertion.h"
@@ -136,6 +137,16 @@ TEST(Report, RenderingIsDeterministicAndEscapesText) {
   std::string html = report_html(ra);
   EXPECT_EQ(html.find("<b>&"), std::string::npos);
   EXPECT_NE(html.find("&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"), std::string::npos);
+}
+
+// A type's verdict is its own assertions': slow_peers fails dht_store's budget only.
+TEST(Report, EachTypeShowsTheVerdictOfItsOwnAssertions) {
+  auto r = run_scenario("slow_peers");
+  Report report = build_report(r->run);
+  std::map<std::string, std::string> verdicts;
+  for (const TypeDistribution& t : report.types) verdicts[t.type] = t.verdict;
+  EXPECT_EQ(verdicts["dht_store"], "fail");
+  EXPECT_EQ(verdicts["pubsub_sync"], "pass");
 }
 
 TEST(Report, MarkdownNamesVerdictTypesAndAssertions) {

@@ -115,6 +115,15 @@ TEST(Tuner, BootstrapIntervalCoversTheTrueQuantile) {
   EXPECT_EQ(bootstrap_quantile_ci(v, 50, 500, 0.9, 7), bootstrap_quantile_ci(v, 50, 500, 0.9, 7));
 }
 
+// Known answer on the smallest case: the maximum (p100) of a resample of two from {0, 1} is 0 with
+// probability 1/4, so the 90% interval's lower end (the 5th percentile of the resampled maxima)
+// is 0 and its upper end 1. Taking the value after the rank would make every maximum 1.
+TEST(Tuner, BootstrapTakesTheValueAtThePercentilesRank) {
+  EXPECT_EQ(bootstrap_quantile_ci({0, 1}, 100, 1000, 0.9, 5), std::make_pair(0.0, 1.0));
+  // p50 of two is the smaller one: 1 only when both draws are 1 (1/4), so the interval is [0, 1].
+  EXPECT_EQ(bootstrap_quantile_ci({0, 1}, 50, 1000, 0.9, 5), std::make_pair(0.0, 1.0));
+}
+
 TEST(Tuner, InterruptionLeavesAValidPartialResult) {
   auto sc = load(kUniform, {"duration=10m"});
   std::atomic<int> finished{0};

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # report.json of runs with and without faults validates against reports/report.schema.json
-# (python3-jsonschema, draft-07). Exit 77 (skipped) when python3-jsonschema is missing.
+# (python3-jsonschema, draft-07). Exit 77 (skipped; a failure under BACKBEAT_NO_SKIP=1) when python3-jsonschema is missing.
 # Usage: validate_schema.sh SIM WORKDIR SCHEMA
 set -euo pipefail
+. "$(dirname "$0")/../support/skip.sh"
 sim=$1 work=$2 schema=$3
-python3 -c "import jsonschema" 2>/dev/null || { echo "python3-jsonschema missing: skipped"; exit 77; }
+python3 -c "import jsonschema" 2>/dev/null || skip "python3-jsonschema missing"
 rm -rf "$work" && mkdir -p "$work"
 for s in baseline nats_disconnect_storm pulse_failover slow_peers; do
   "$sim" run "$s" --quiet --out "$work/$s" || true

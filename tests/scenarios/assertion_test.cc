@@ -63,6 +63,19 @@ TEST(Assertions, BeatsWithinBudgetPerType) {
   EXPECT_FALSE(r[0].pass);
 }
 
+// p95 of 10 operations is rank 9.5, rounded up: the worst operation decides the verdict.
+TEST(Assertions, TheBudgetPercentileOfTenOperationsIsTheWorstOne) {
+  RunOutcome o;
+  for (int i = 0; i < 9; ++i) o.operations.push_back(op("dht_store", 2));
+  o.operations.push_back(op("dht_store", 9));
+  AssertionSpec s = spec(K::kBeatsWithinBudget);
+  s.types = {"dht_store"};
+  auto r = evaluate_assertions({s}, config(), o);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(*r[0].measured, 9);
+  EXPECT_FALSE(r[0].pass);
+}
+
 TEST(Assertions, NothingToMeasureFails) {
   AssertionSpec s = spec(K::kBeatsWithinBudget);
   s.types = {"dht_store"};

@@ -84,5 +84,16 @@ TEST(Percentile, NearestRank) {
   EXPECT_FALSE(nearest_rank(std::vector<int>{}, 50).has_value());
 }
 
+// A fractional rank rounds up (ceil), so p95 of 10 operations is the worst one, not the 9th.
+TEST(Percentile, AFractionalRankRoundsUp) {
+  std::vector<int> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 100};
+  EXPECT_EQ(*nearest_rank(ten, 95), 100);  // rank 9.5 -> 10
+  EXPECT_EQ(*nearest_rank(ten, 91), 100);  // rank 9.1 -> 10
+  EXPECT_EQ(*nearest_rank(ten, 90), 9);    // rank 9 exactly (no rounding error lifts it to 10)
+  EXPECT_EQ(*nearest_rank(ten, 5), 1);     // rank 0.5 -> 1
+  std::vector<int> nine = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  EXPECT_EQ(*nearest_rank(nine, 50), 5);  // rank 4.5 -> 5
+}
+
 }  // namespace
 }  // namespace backbeat::sim::scenario

@@ -122,6 +122,17 @@ TEST(DistributionTest, UniformDouble) {
   }
 }
 
+// For a bound of 3 * 2^62, the multiply alone maps raw values x = 4k..4k+3 onto 3k, 3k, 3k+1,
+// 3k+2: multiples of 3 would come up half the time. The rejection step (raw values with x = 0 mod
+// 4 here) makes every output equally likely, so a third of the draws are multiples of 3.
+TEST(DistributionTest, UniformU64StaysUnbiasedForBoundsNearTwoToThe64) {
+  RandomStream r(3);
+  const std::uint64_t bound = std::uint64_t{3} << 62;
+  int multiples_of_three = 0;
+  for (int i = 0; i < 3000; ++i) multiples_of_three += r.uniform_u64(bound) % 3 == 0 ? 1 : 0;
+  EXPECT_NEAR(multiples_of_three, 1000, 150);  // biased: about 1500
+}
+
 TEST(DistributionTest, UniformU64IsBoundedAndUnbiased) {
   RandomStream r(2);
   std::vector<int> counts(6, 0);

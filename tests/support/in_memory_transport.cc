@@ -34,6 +34,7 @@ void InMemoryTransport::drain() {
 Result<Transport::SubscriptionId> InMemoryTransport::subscribe(std::string_view pattern,
                                                                MessageHandler handler) {
   if (Status s = validate_subject_pattern(pattern); !s) return s;
+  if (!subscribe_error_) return subscribe_error_;
   SubscriptionId id = next_subscription_++;
   subscriptions_.emplace(id, std::make_pair(std::string(pattern), std::move(handler)));
   return id;

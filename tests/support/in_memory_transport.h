@@ -32,6 +32,8 @@ class InMemoryTransport final : public Transport {
   void disconnect();  // publishes fail with kUnavailable until reconnect()
   void reconnect();
   void close();
+  // While set, subscribe() fails with `error` (a server refusing the subscription); OK clears it.
+  void refuse_subscriptions(Status error) { subscribe_error_ = std::move(error); }
 
   // Every message accepted by publish(), in order.
   const std::vector<Published>& published() const { return published_; }
@@ -47,6 +49,7 @@ class InMemoryTransport final : public Transport {
   bool connected_ = true;
   bool closed_ = false;
   bool delivering_ = false;
+  Status subscribe_error_ = Status::ok();
   SubscriptionId next_subscription_ = 1;
   ListenerId next_listener_ = 1;
   std::map<SubscriptionId, std::pair<std::string, MessageHandler>> subscriptions_;

@@ -27,6 +27,11 @@ BeatFrame TestPulse::frame_for(std::int64_t beat_index, BeatPhase phase, Time be
   return frame;
 }
 
+Status TestPulse::publish_now(std::int64_t beat_index, BeatPhase phase) {
+  return transport_.publish(subject_,
+                            encode_beat_frame(frame_for(beat_index, phase, clock_.now())));
+}
+
 void TestPulse::start() {
   next_start_ = clock_.now();
   clock_.schedule_at(next_start_, [this] { on_beat_start(); });

@@ -32,6 +32,9 @@ class TestPulse {
 
   // The frame the pulse would publish for `beat_index` and `phase`, starting at `beat_start`.
   BeatFrame frame_for(std::int64_t beat_index, BeatPhase phase, Time beat_start) const;
+  // Publishes now, outside the schedule, the frame of `beat_index` and `phase` as if its beat had
+  // started now (a frame a test places by hand). Returns the transport's status.
+  Status publish_now(std::int64_t beat_index, BeatPhase phase = BeatPhase::kPlan);
   std::int64_t next_beat() const { return next_beat_; }
   std::uint64_t frames_published() const { return published_; }
 

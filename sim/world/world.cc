@@ -64,6 +64,11 @@ std::vector<int> WorldContext::resolve(const Selector& selector, RandomStream& r
   return out;
 }
 
+bool WorldContext::pulse_reaches(int server) const {
+  int from = pulse->leader_server();
+  return pulse->audible() && from >= 0 && topology.connected(server, from);
+}
+
 const char* operation_result_name(OperationOutcome::Result result) {
   switch (result) {
     case OperationOutcome::Result::kCompleted:
@@ -200,6 +205,8 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   outcome.bar_reports = reverb.reports();
   outcome.faults = faults.windows();
   outcome.tempo = reverb.tempo();
+  outcome.pulse_silent_since = pulse.silent_since();
+  if (outcome.pulse_silent_since) outcome.pulse_silence_cause = pulse.silence_cause();
   outcome.derived_options = std::move(world.derived_options);
   outcome.events = kernel.events_processed();
   outcome.trace_records = trace.count();

@@ -19,13 +19,30 @@ WorldConfig cluster(int agents = 10, Duration duration = minutes(20)) {
   return config;
 }
 
-FaultSpec failover(Duration at, Duration duration, Duration gap) {
+FaultSpec fault(FaultSpec::Kind kind, Duration at, Duration duration,
+                std::string_view targets = "all") {
   FaultSpec f;
-  f.kind = FaultSpec::Kind::kPulseFailover;
+  f.kind = kind;
   f.at = at;
   f.duration = duration;
+  f.targets = *parse_selector(targets);
+  return f;
+}
+
+FaultSpec failover(Duration at, Duration duration, Duration gap) {
+  FaultSpec f = fault(FaultSpec::Kind::kPulseFailover, at, duration);
   f.gap = gap;
   return f;
+}
+
+// Every agent ends on the beat, and each resync took at most one beat (30 s at 2 BPM) + 1 s.
+void expect_every_agent_resynced_within_a_beat(const RunOutcome& out) {
+  for (const AgentOutcome& a : out.agents) {
+    SCOPED_TRACE(a.agent_id);
+    EXPECT_TRUE(a.in_sync_at_end);
+    ASSERT_TRUE(a.longest_resync.has_value());
+    EXPECT_LE(*a.longest_resync, seconds(31));
+  }
 }
 
 std::vector<scenario::AssertionResult> in_sync_within(const WorldConfig& config,
@@ -44,13 +61,8 @@ TEST(PulseFailoverTest, AFailedLeaderRecoversAsFollowerAndIsElectedWhenTheOtherF
   config.faults.push_back(failover(minutes(9), minutes(2), seconds(10)));  // node 1 down 9..11 m
   RunOutcome out = run_world(config, 7);
   EXPECT_FALSE(out.pulse_silent_since.has_value());
-  for (const AgentOutcome& a : out.agents) {
-    SCOPED_TRACE(a.agent_id);
-    EXPECT_TRUE(a.in_sync_at_end);
-    EXPECT_EQ(a.frames_backwards, 0u);
-    ASSERT_TRUE(a.longest_resync.has_value());
-    EXPECT_LE(*a.longest_resync, seconds(31));  // the first beat of the new leader
-  }
+  expect_every_agent_resynced_within_a_beat(out);  // the new leader's first beat
+  for (const AgentOutcome& a : out.agents) EXPECT_EQ(a.frames_backwards, 0u) << a.agent_id;
   for (const scenario::AssertionResult& r : in_sync_within(config, out, 2)) {
     EXPECT_TRUE(r.pass) << r.name << ": " << r.detail;
   }
@@ -81,87 +93,57 @@ TEST(PulseFailoverTest, OverlappingFailoversLeaveNoPulseUntilTheFirstLeaderRecov
   config.faults.push_back(failover(minutes(5), minutes(10), seconds(5)));  // node 1 down 5..15 m
   RunOutcome out = run_world(config, 3);
   EXPECT_FALSE(out.pulse_silent_since.has_value());  // node 0 leads again from 7 m + 5 s
-  for (const AgentOutcome& a : out.agents) {
-    SCOPED_TRACE(a.agent_id);
-    EXPECT_TRUE(a.in_sync_at_end);
-    ASSERT_TRUE(a.longest_resync.has_value());
-    EXPECT_LE(*a.longest_resync, seconds(31));
-  }
+  expect_every_agent_resynced_within_a_beat(out);
 }
 
 // Bug 1, resync: the clock starts when the agent could first hear a pulse again.
 TEST(ResyncTest, ADisconnectEndingDuringAPulseOutageIsTimedFromTheOutagesEnd) {
   WorldConfig config = cluster();
-  FaultSpec cut;
-  cut.kind = FaultSpec::Kind::kNatsDisconnect;
-  cut.at = minutes(5);
-  cut.duration = seconds(20);
-  cut.targets = *parse_selector("agents:0-4");
-  FaultSpec outage;
-  outage.kind = FaultSpec::Kind::kPulseOutage;
-  outage.at = minutes(5) + seconds(10);
-  outage.duration = minutes(2);  // ends 1 m 50 s after the link is back
-  config.faults = {cut, outage};
+  config.faults = {fault(FaultSpec::Kind::kNatsDisconnect, minutes(5), seconds(20), "agents:0-4"),
+                   // ends 1 m 50 s after the link is back
+                   fault(FaultSpec::Kind::kPulseOutage, minutes(5) + seconds(10), minutes(2))};
   RunOutcome out = run_world(config, 5);
-  for (const AgentOutcome& a : out.agents) {
-    SCOPED_TRACE(a.agent_id);
-    EXPECT_TRUE(a.in_sync_at_end);
-    ASSERT_TRUE(a.longest_resync.has_value());
-    EXPECT_LE(*a.longest_resync, seconds(31));
-  }
+  expect_every_agent_resynced_within_a_beat(out);
 }
 
 TEST(ResyncTest, AnOutageEndingDuringAPartitionIsTimedFromTheHeal) {
   WorldConfig config = cluster(6);
   config.cluster.nats_servers = 2;  // odd agents on server 1, the pulse on 0
-  FaultSpec outage;
-  outage.kind = FaultSpec::Kind::kPulseOutage;
-  outage.at = minutes(5);
-  outage.duration = minutes(1);
-  FaultSpec cut;
-  cut.kind = FaultSpec::Kind::kPartition;
-  cut.at = minutes(5) + seconds(30);
-  cut.duration = minutes(2);  // heals 1 m 30 s after the pulse is back
+  // The partition heals 1 m 30 s after the pulse is back.
+  FaultSpec cut = fault(FaultSpec::Kind::kPartition, minutes(5) + seconds(30), minutes(2));
   cut.servers = {1};
-  config.faults = {outage, cut};
+  config.faults = {fault(FaultSpec::Kind::kPulseOutage, minutes(5), minutes(1)), cut};
   RunOutcome out = run_world(config, 29);
-  for (const AgentOutcome& a : out.agents) {
-    SCOPED_TRACE(a.agent_id);
-    EXPECT_TRUE(a.in_sync_at_end);
-    ASSERT_TRUE(a.longest_resync.has_value());
-    EXPECT_LE(*a.longest_resync, seconds(31));
-  }
+  expect_every_agent_resynced_within_a_beat(out);
 }
 
 // Bug 2: the drift sign (scenarios/README.md, "Drift sign").
-RunOutcome drifting(double ppm) {
+// A 2% drift at 2 BPM for 30 minutes: `sign` +1 = fast, -1 = slow. A fast pulse must be
+// measured faster than advertised, early (negative drift) and ahead of the schedule's 60 beats;
+// a slow one slower, late and behind.
+void expect_drift_measured_as(int sign) {
   WorldConfig config = cluster(5, minutes(30));
   config.pulse.drift.kind = DriftModel::Kind::kLinear;
-  config.pulse.drift.ppm = ppm;
-  return run_world(config, 21);
+  config.pulse.drift.ppm = sign * 20000.0;
+  RunOutcome out = run_world(config, 21);
+  ASSERT_FALSE(out.tempo.empty());
+  ASSERT_FALSE(out.bar_reports.empty());
+  const TempoSample& last = out.tempo.back();
+  EXPECT_GT(sign * (last.measured_bpm - 2.0), 0.02);  // 2% of 2 BPM is 0.04
+  EXPECT_LT(sign * last.drift_ms, 0.0);
+  EXPECT_LT(sign * out.bar_reports.back().report.tempo_drift_ms, 0.0);
+  EXPECT_GT(sign * (last.beat_index - 60), 0);
+  for (const AgentOutcome& a : out.agents) {
+    EXPECT_GT(sign * (a.measured_bpm - 2.0), 0.02) << a.agent_id;
+  }
 }
 
 TEST(DriftSignTest, ASlowPulseIsMeasuredSlowAndLate) {
-  RunOutcome out = drifting(-20000);  // 2% slow
-  ASSERT_FALSE(out.tempo.empty());
-  EXPECT_LT(out.tempo.back().measured_bpm, 2.0 * 0.99);
-  EXPECT_GT(out.tempo.back().drift_ms, 0.0);
-  ASSERT_FALSE(out.bar_reports.empty());
-  EXPECT_GT(out.bar_reports.back().report.tempo_drift_ms, 0.0);
-  for (const AgentOutcome& a : out.agents) EXPECT_LT(a.measured_bpm, 2.0 * 0.99) << a.agent_id;
-  // 60 beats at 2 BPM would take 30 minutes; a slow pulse has not reached them.
-  EXPECT_LT(out.tempo.back().beat_index, 59);
+  expect_drift_measured_as(-1);
 }
 
 TEST(DriftSignTest, AFastPulseIsMeasuredFastAndEarly) {
-  RunOutcome out = drifting(20000);  // 2% fast
-  ASSERT_FALSE(out.tempo.empty());
-  EXPECT_GT(out.tempo.back().measured_bpm, 2.0 * 1.01);
-  EXPECT_LT(out.tempo.back().drift_ms, 0.0);
-  ASSERT_FALSE(out.bar_reports.empty());
-  EXPECT_LT(out.bar_reports.back().report.tempo_drift_ms, 0.0);
-  for (const AgentOutcome& a : out.agents) EXPECT_GT(a.measured_bpm, 2.0 * 1.01) << a.agent_id;
-  EXPECT_GT(out.tempo.back().beat_index, 60);
+  expect_drift_measured_as(+1);
 }
 
 // Bug 3: a restarted agent numbers its claims from 1 again; those are new claims.
@@ -172,12 +154,8 @@ TEST(ClaimAccountingTest, ARestartedAgentsClaimsAreNeitherDuplicatesNorLost) {
   sync.rate_per_beat = 2.0;
   sync.estimated_beats = 2;
   config.workload.operations.push_back(sync);
-  FaultSpec crash;
-  crash.kind = FaultSpec::Kind::kAgentCrash;
-  crash.at = minutes(5);
-  crash.duration = minutes(1);
-  crash.targets = *parse_selector("agents:0-2");
-  config.faults.push_back(crash);
+  config.faults.push_back(
+      fault(FaultSpec::Kind::kAgentCrash, minutes(5), minutes(1), "agents:0-2"));
   RunOutcome out = run_world(config, 11);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(out.agents[static_cast<std::size_t>(i)].crashes, 1u);
   EXPECT_EQ(out.claims.duplicates, 0u);
@@ -189,18 +167,10 @@ TEST(ClaimAccountingTest, ARestartedAgentsClaimsAreNeitherDuplicatesNorLost) {
 
 TEST(ClaimAccountingTest, ARealDuplicateIsStillCountedOnce) {
   WorldConfig config = cluster();
-  FaultSpec dup;
-  dup.kind = FaultSpec::Kind::kMessageDuplication;
-  dup.at = minutes(1);
-  dup.duration = minutes(10);
+  FaultSpec dup = fault(FaultSpec::Kind::kMessageDuplication, minutes(1), minutes(10));
   dup.probability = 0.3;
   dup.subject = "backbeat.status.>";
-  FaultSpec crash;
-  crash.kind = FaultSpec::Kind::kAgentCrash;
-  crash.at = minutes(5);
-  crash.duration = minutes(1);
-  crash.targets = *parse_selector("agents:0-2");
-  config.faults = {dup, crash};
+  config.faults = {dup, fault(FaultSpec::Kind::kAgentCrash, minutes(5), minutes(1), "agents:0-2")};
   RunOutcome out = run_world(config, 37);
   EXPECT_GT(out.claims.duplicates, 0u);
   EXPECT_EQ(out.claims.received + out.claims.in_flight + out.claims.lost, out.claims.published);
@@ -212,10 +182,7 @@ TEST(FaultTargetsTest, EachKindNamesWhatItActsOn) {
   config.cluster.nats_servers = 3;  // agent i on server i % 3: ten per server
   config.pulse.nodes = 2;
   auto add = [&](FaultSpec::Kind kind) -> FaultSpec& {
-    FaultSpec f;
-    f.kind = kind;
-    f.at = minutes(1);
-    config.faults.push_back(f);
+    config.faults.push_back(fault(kind, minutes(1), seconds(30)));
     return config.faults.back();
   };
   add(FaultSpec::Kind::kPartition).servers = {1};

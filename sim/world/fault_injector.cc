@@ -286,7 +286,8 @@ bool FaultInjector::hears_pulse(int agent) const {
   for (const std::vector<SimConnection*>& downed : downed_) {
     if (std::find(downed.begin(), downed.end(), c) != downed.end()) return false;  // link down
   }
-  return world_.pulse_reaches(c->server());
+  const int from = world_.pulse->leader_server();  // -1 while no node leads
+  return world_.pulse->audible() && from >= 0 && world_.topology.connected(c->server(), from);
 }
 
 void FaultInjector::start_resync_clocks() {

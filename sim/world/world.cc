@@ -64,11 +64,6 @@ std::vector<int> WorldContext::resolve(const Selector& selector, RandomStream& r
   return out;
 }
 
-bool WorldContext::pulse_reaches(int server) const {
-  int from = pulse->leader_server();
-  return pulse->audible() && from >= 0 && topology.connected(server, from);
-}
-
 const char* operation_result_name(OperationOutcome::Result result) {
   switch (result) {
     case OperationOutcome::Result::kCompleted:

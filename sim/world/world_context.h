@@ -32,8 +32,6 @@ struct WorldContext {
 
   // Agent indices a selector names; random fractions draw from `rng`.
   std::vector<int> resolve(const Selector& selector, RandomStream& rng) const;
-  // A client on `server` can hear the pulse: it is audible and the leader's server is reachable.
-  bool pulse_reaches(int server) const;
 };
 
 }  // namespace backbeat::sim

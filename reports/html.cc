@@ -216,7 +216,7 @@ std::string tempo_charts(const Report& r, const std::vector<Shading>& shadings) 
   }
   double dpad = std::max((dhi - dlo) * 0.1, 1.0);
   svg::Plot drift(1100, 200, 0, x1, dlo - dpad, dhi + dpad);
-  s += "<h3>Drift from the advertised schedule (ms, positive = behind)</h3>";
+  s += "<h3>Drift from the advertised schedule (ms; positive = late: pulse slow)</h3>";
   s += drift.open("Tempo drift over time", "virtual time (s)", "drift (ms)");
   s += shade(drift, shadings);
   s += fmt::format("<line class=\"zero\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>",

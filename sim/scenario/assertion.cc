@@ -164,6 +164,19 @@ void evaluate_one(const AssertionSpec& spec, const WorldConfig& config, const Ru
       AssertionResult r = at_most(name_or(spec, "longest_resync"), longest, bound, "beats");
       r.detail = worst.empty() ? "no agent needed to resynchronise" : "slowest: " + worst;
       out.push_back(std::move(r));
+      // A pulse silent for more than the agents' one beat of slack at the end is the cause.
+      const Time run_end = outcome.start + outcome.sim_time;
+      if (outcome.pulse_silent_since &&
+          to_beats(run_end - *outcome.pulse_silent_since, tempo) > 1.0) {
+        AssertionResult pulse =
+            at_most(spec.name.empty() ? "pulse_silent_at_end" : spec.name + "[pulse]",
+                    to_beats(run_end - *outcome.pulse_silent_since, tempo), 1.0, "beats");
+        pulse.detail = fmt::format("no pulse from t = {:.1f} s ({}); {} agents out of sync follow",
+                                   to_seconds(*outcome.pulse_silent_since - outcome.start),
+                                   outcome.pulse_silence_cause, out_of_sync);
+        out.push_back(std::move(pulse));
+        break;
+      }
       AssertionResult end =
           at_most(spec.name.empty() ? "agents_out_of_sync_at_end" : spec.name + "[at_end]",
                   out_of_sync, 0, "agents");

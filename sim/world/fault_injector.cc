@@ -1,6 +1,7 @@
 #include "sim/world/fault_injector.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -100,15 +101,8 @@ void FaultInjector::schedule() {
   for (std::size_t i = 0; i < specs.size(); ++i) {
     Active a;
     a.spec = specs[i];
-    if (targets_agents(a.spec.kind)) a.targets = world_.resolve(a.spec.targets, rng_);
-    a.targets_text =
-        targets_agents(a.spec.kind)
-            ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
-            : (a.spec.kind == FaultSpec::Kind::kServerDown
-                   ? fmt::format("server:{}", a.spec.server)
-                   : (a.spec.kind == FaultSpec::Kind::kForgedFrames
-                          ? fmt::format("beat subject ({:g} frames per beat)", a.spec.rate)
-                          : std::string("pulse")));
+    a.targets = resolve_targets(a.spec);
+    a.targets_text = targets_text(a.spec, a.targets.size());
     a.start = epoch + a.spec.at;
     a.end =
         a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
@@ -120,16 +114,18 @@ void FaultInjector::schedule() {
   }
   downed_.resize(faults_.size());
   rule_ids_.resize(faults_.size(), 0);
+  owes_resync_.assign(world_.agents.size(), false);
+  world_.pulse->on_audible([this] {
+    owes_resync_.assign(world_.agents.size(), true);  // nobody heard the silent pulse
+    start_resync_clocks();
+  });
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     Time start = faults_[i].start;
     if (faults_[i].spec.kind == FaultSpec::Kind::kPulseFailover &&
         faults_[i].spec.gap < Duration::zero()) {
       // Overlap: the standby starts before the leader dies.
       Time standby = std::max(epoch, start + faults_[i].spec.gap);
-      world_.kernel.schedule_at(standby, [this] {
-        int next = world_.pulse->leader() + 1;
-        if (next < world_.config.pulse.nodes) world_.pulse->set_node_active(next, true);
-      });
+      world_.kernel.schedule_at(standby, [this] { world_.pulse->overlap_successor(); });
     }
     world_.kernel.schedule_at(start, [this, i] { begin(i); });
     if (faults_[i].end < run_end || faults_[i].spec.duration > Duration::zero()) {
@@ -187,18 +183,9 @@ void FaultInjector::begin(std::size_t i) {
     case FaultSpec::Kind::kPulseOutage:
       world_.pulse->begin_outage();
       break;
-    case FaultSpec::Kind::kPulseFailover: {
-      int leader = world_.pulse->leader();
-      if (leader >= 0) world_.pulse->set_node_active(leader, false);
-      int next = leader + 1;
-      if (next < world_.config.pulse.nodes && f.spec.gap >= Duration::zero()) {
-        world_.kernel.schedule_after(f.spec.gap, [this, next] {
-          world_.pulse->set_node_active(next, true);
-          for (auto& agent : world_.agents) agent->await_resync();
-        });
-      }
+    case FaultSpec::Kind::kPulseFailover:
+      f.pulse_node = world_.pulse->fail_leader(f.spec.gap);
       break;
-    }
     case FaultSpec::Kind::kAgentCrash:
       for (int t : f.targets) {
         world_.agents[static_cast<std::size_t>(t)]->crash();
@@ -263,11 +250,14 @@ void FaultInjector::finish(std::size_t i) {
       world_.pulse->end_outage();
       break;
     case FaultSpec::Kind::kPulseFailover:
-      break;  // the old leader stays down
+      world_.pulse->recover_node(f.pulse_node, f.spec.gap);
+      break;
     case FaultSpec::Kind::kAgentCrash:
       for (int t : f.targets) {
         SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        if (a.crashed()) a.boot();
+        if (!a.crashed()) continue;
+        a.boot();
+        owes_resync_[static_cast<std::size_t>(t)] = true;
       }
       break;
     case FaultSpec::Kind::kClockSkew:
@@ -280,14 +270,77 @@ void FaultInjector::finish(std::size_t i) {
       forger_->stop();
       break;
   }
-  if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseFailover) {
-    if (targets_agents(f.spec.kind) &&
-        !(f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty())) {
-      for (int t : f.targets) world_.agents[static_cast<std::size_t>(t)]->await_resync();
-    } else {
-      for (auto& agent : world_.agents) agent->await_resync();
-    }
+  // Pulse faults are over when the pulse is audible again (on_audible); agents that failed over
+  // from a downed server resynchronised when they reconnected.
+  if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseOutage &&
+      f.spec.kind != FaultSpec::Kind::kPulseFailover &&
+      f.spec.kind != FaultSpec::Kind::kServerDown) {
+    for (int t : f.targets) owes_resync_[static_cast<std::size_t>(t)] = true;
   }
+  start_resync_clocks();
+}
+
+bool FaultInjector::hears_pulse(int agent) const {
+  const SimConnection* c = world_.agents[static_cast<std::size_t>(agent)]->connection();
+  if (c == nullptr) return false;  // crashed
+  for (const std::vector<SimConnection*>& downed : downed_) {
+    if (std::find(downed.begin(), downed.end(), c) != downed.end()) return false;  // link down
+  }
+  const int from = world_.pulse->leader_server();  // -1 while no node leads
+  return world_.pulse->audible() && from >= 0 && world_.topology.connected(c->server(), from);
+}
+
+void FaultInjector::start_resync_clocks() {
+  for (std::size_t a = 0; a < owes_resync_.size(); ++a) {
+    if (!owes_resync_[a] || !hears_pulse(static_cast<int>(a))) continue;
+    owes_resync_[a] = false;
+    world_.agents[a]->await_resync();
+  }
+}
+
+std::vector<int> FaultInjector::resolve_targets(const FaultSpec& f) {
+  Selector servers;  // the agents behind the servers a server fault cuts off
+  servers.kind = Selector::Kind::kServer;
+  std::vector<int> out;
+  auto add_server = [&](int server) {
+    servers.server = server;
+    std::vector<int> behind = world_.resolve(servers, rng_);
+    out.insert(out.end(), behind.begin(), behind.end());
+  };
+  if (f.kind == FaultSpec::Kind::kServerDown) {
+    add_server(f.server);
+  } else if (f.kind == FaultSpec::Kind::kPartition && !f.servers.empty()) {
+    // Cut off: the side the pulse (server 0) is not on.
+    bool pulse_inside = std::find(f.servers.begin(), f.servers.end(), 0) != f.servers.end();
+    for (int s = 0; s < world_.config.cluster.nats_servers; ++s) {
+      bool inside = std::find(f.servers.begin(), f.servers.end(), s) != f.servers.end();
+      if (inside != pulse_inside) add_server(s);
+    }
+    std::sort(out.begin(), out.end());
+  } else if (targets_agents(f.kind)) {
+    out = world_.resolve(f.targets, rng_);
+  }
+  return out;
+}
+
+std::string FaultInjector::targets_text(const FaultSpec& f, std::size_t targets) const {
+  switch (f.kind) {
+    case FaultSpec::Kind::kServerDown:
+      return fmt::format("server:{} ({} agents on it)", f.server, targets);
+    case FaultSpec::Kind::kPartition:
+      if (f.servers.empty()) break;
+      return fmt::format("servers {} ({} agents cut off from the pulse)", fmt::join(f.servers, ","),
+                         targets);
+    case FaultSpec::Kind::kPulseOutage:
+      return "pulse";
+    case FaultSpec::Kind::kPulseFailover:
+      return "pulse leader";
+    case FaultSpec::Kind::kForgedFrames:
+      return fmt::format("beat subject ({:g} frames per beat)", f.rate);
+    default:
+      break;
+  }
+  return fmt::format("{} ({} agents)", f.targets.to_string(), targets);
 }
 
 std::vector<FaultWindow> FaultInjector::windows() const {

@@ -104,7 +104,7 @@ struct TempoSample {  // one per beat, as the reverb saw the pulse
   std::int64_t beat_index = 0;
   double advertised_bpm = 0;
   double measured_bpm = 0;  // from the arrival of this beat and the previous one
-  double drift_ms = 0;      // offset from the advertised schedule (positive = behind)
+  double drift_ms = 0;      // offset from the advertised schedule (positive = late: pulse slow)
 };
 
 struct BarReportRecord {
@@ -126,6 +126,10 @@ struct RunOutcome {
   std::vector<BarReportRecord> bar_reports;
   std::vector<FaultWindow> faults;
   std::vector<TempoSample> tempo;
+  // Set when the pulse was silent at the end of the run: since when, and why ("every pulse node
+  // failed", "pulse outage", ...). Agents cannot be on a silent pulse's beat.
+  std::optional<Time> pulse_silent_since;
+  std::string pulse_silence_cause;
   std::vector<std::string> derived_options;  // "name = value" lines derived from the seed
 };
 

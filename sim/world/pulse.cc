@@ -19,7 +19,7 @@ Pulse::Pulse(Kernel& kernel, TraceRecorder& trace, const PulseConfig& config,
       cluster_id_(std::move(cluster_id)),
       subject_(SubjectScheme{}.beat_frames(cluster_id_)),
       nodes_(std::move(nodes)),
-      active_(nodes_.size(), false),
+      alive_(nodes_.size(), true),
       rng_(rng),
       tempo_(config.tempo_bpm),
       target_tempo_(config.tempo_bpm),
@@ -27,7 +27,10 @@ Pulse::Pulse(Kernel& kernel, TraceRecorder& trace, const PulseConfig& config,
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     hlc_.emplace_back(fmt::format("pulse-{}", i));
   }
-  if (!active_.empty()) active_[0] = true;
+  if (nodes_.empty()) {
+    leader_ = -1;
+    silent_since_ = kernel_.now();
+  }
   std::sort(config_.tempo_changes.begin(), config_.tempo_changes.end(),
             [](const TempoChange& a, const TempoChange& b) { return a.at < b.at; });
 }
@@ -39,11 +42,94 @@ std::string Pulse::window_id(std::string_view cluster_id, std::int64_t bar) {
   return fmt::format("{:016x}{:016x}", hi, lo);
 }
 
-int Pulse::leader() const {
-  for (std::size_t i = 0; i < active_.size(); ++i) {
-    if (active_[i]) return static_cast<int>(i);
+int Pulse::lowest_live_node() const {
+  for (std::size_t i = 0; i < alive_.size(); ++i) {
+    if (alive_[i]) return static_cast<int>(i);
   }
   return -1;
+}
+
+int Pulse::live_nodes() const {
+  return static_cast<int>(std::count(alive_.begin(), alive_.end(), true));
+}
+
+void Pulse::begin_outage() {
+  bool was_audible = audible();
+  ++outages_;
+  after_change(was_audible);
+}
+
+void Pulse::end_outage() {
+  BACKBEAT_ASSERT(outages_ > 0, "the outage count never goes below zero");
+  bool was_audible = audible();
+  --outages_;
+  after_change(was_audible);
+}
+
+int Pulse::fail_leader(Duration gap) {
+  if (leader_ < 0) return -1;
+  bool was_audible = audible();
+  int failed = leader_;
+  alive_[static_cast<std::size_t>(failed)] = false;
+  leader_ = -1;
+  if (successor_ >= 0 && alive_[static_cast<std::size_t>(successor_)]) {
+    leader_ = successor_;  // the overlap: it is already publishing
+  } else if (gap <= Duration::zero()) {
+    leader_ = lowest_live_node();
+  } else if (!election_pending_) {
+    election_pending_ = true;
+    kernel_.schedule_after(gap, [this] { hold_election(); });
+  }
+  successor_ = -1;
+  after_change(was_audible);
+  return failed;
+}
+
+void Pulse::overlap_successor() {
+  if (leader_ < 0) return;
+  for (std::size_t i = 0; i < alive_.size(); ++i) {
+    if (alive_[i] && static_cast<int>(i) != leader_) {
+      successor_ = static_cast<int>(i);
+      return;
+    }
+  }
+}
+
+void Pulse::recover_node(int node, Duration election_delay) {
+  if (node < 0) return;  // the failover found no leader to fail
+  auto n = static_cast<std::size_t>(node);
+  BACKBEAT_ASSERT(n < alive_.size(), "a recovering pulse node exists");
+  if (alive_[n]) return;
+  alive_[n] = true;
+  if (leader_ >= 0 || election_pending_) return;  // a follower of the leader (or of the winner)
+  election_pending_ = true;
+  kernel_.schedule_after(std::max(election_delay, Duration::zero()), [this] { hold_election(); });
+}
+
+void Pulse::hold_election() {
+  election_pending_ = false;
+  if (leader_ >= 0) return;
+  bool was_audible = audible();
+  leader_ = lowest_live_node();
+  after_change(was_audible);
+}
+
+void Pulse::after_change(bool was_audible) {
+  if (was_audible && !audible()) silent_since_ = kernel_.now();
+  if (!was_audible && audible()) {
+    silent_since_.reset();
+    if (on_audible_) on_audible_();
+  }
+}
+
+const char* Pulse::silence_cause() const {
+  if (live_nodes() == 0) return "every pulse node failed";
+  if (leader_ < 0) return "pulse leader election pending";
+  return "pulse outage";
+}
+
+int Pulse::leader_server() const {
+  return leader_ < 0 ? -1 : nodes_[static_cast<std::size_t>(leader_)].connection->server();
 }
 
 void Pulse::start() {
@@ -93,10 +179,10 @@ void Pulse::on_beat(void* self_ptr, std::uint64_t) {
   self->tempo_ = self->next_tempo(elapsed);
   double tempo = self->tempo_;
   Duration nominal = beat_duration(tempo);
-  // A drifting pulse: this beat really lasts nominal x (1 + error).
+  // A drifting pulse counts `nominal` on a clock running at rate (1 + error): fast = shorter.
   double error = self->rate_error_ppm(elapsed) * 1e-6;
   Duration length = Duration(static_cast<std::int64_t>(
-      std::llround(static_cast<double>(nominal.count()) * (1.0 + error))));
+      std::llround(static_cast<double>(nominal.count()) / (1.0 + error))));
   Time start = self->next_nominal_start_;
   self->next_nominal_start_ = start + length;
   // Non-ideal pulses also jitter each beat's publication, bounded and not accumulated.
@@ -127,7 +213,7 @@ void Pulse::on_beat(void* self_ptr, std::uint64_t) {
 
 void Pulse::publish_phase(int node, std::int64_t beat, BeatPhase phase, Time beat_start,
                           Duration length, double tempo) {
-  if (outages_ > 0 || !active_[static_cast<std::size_t>(node)]) return;
+  if (outages_ > 0 || (node != leader_ && node != successor_)) return;
   PulseNodeHandle& handle = nodes_[static_cast<std::size_t>(node)];
   Time local_now = handle.clock->now();
   // deadline_at on the node's own clock: the end of this phase by its schedule.

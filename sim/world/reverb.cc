@@ -5,6 +5,7 @@
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/status_claim.h"
 #include "core/subject.h"
+#include "sim/kernel/hash.h"
 
 namespace backbeat::sim {
 
@@ -48,11 +49,17 @@ void Reverb::on_claim(const Message& message) {
     auto seq = claim->metadata->find("seq");
     if (seq != claim->metadata->end() && seq->is_number_unsigned()) {
       auto n = seq->get<std::uint64_t>();
-      std::vector<std::uint8_t>& seen = agents_[agent].seen;
+      AgentRecord& record = agents_[agent];
       if (n < (1u << 26)) {
-        if (seen.size() <= n) seen.resize(n + 1, 0);
-        duplicate = seen[n] > 0;
-        if (seen[n] < 255) ++seen[n];
+        const std::uint64_t hlc = fnv1a64(claim->hlc) | 1;  // never 0, the "none" mark
+        if (record.first_hlc.size() <= n) record.first_hlc.resize(n + 1, 0);
+        if (record.first_hlc[n] == 0) {
+          record.first_hlc[n] = hlc;
+        } else if (record.first_hlc[n] == hlc) {
+          duplicate = true;
+        } else {
+          duplicate = !record.restarted.emplace(n, hlc).second;
+        }
       }
     }
   }

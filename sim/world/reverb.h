@@ -7,14 +7,18 @@
 // - on_time_reviews: completion claims (state completed) that arrived before the end of the beat
 //   they name (beat start as the reverb saw it + one beat at the advertised tempo).
 // - tempo_drift_ms: the reverb's own TempoMeter drift at the bar's end: the mean offset of recent
-//   beat starts from the advertised schedule; positive = the pulse is behind.
+//   beat starts from the advertised schedule; positive = late (the pulse slow, drift sign in
+//   scenarios/README.md).
 // - agents_reporting: distinct agent ids with a claim in the bar.
 // - issues: "nonconforming_claims" (failed validation), "late_claims", "duplicate_claims".
 // It also accounts for claims end to end: every claim carries metadata.seq, so the reverb knows
-// per agent which sequence numbers arrived and how often.
+// per agent which sequence numbers arrived and how often. An agent that restarts numbers its
+// claims from 1 again, so a claim is identified by (agent, seq, hlc): a duplicate is the same
+// claim delivered again, while a restarted agent's seq 1 is a new claim.
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,7 +49,8 @@ class Reverb {
 
  private:
   struct AgentRecord {
-    std::vector<std::uint8_t> seen;  // per sequence number: times received (saturating)
+    std::vector<std::uint64_t> first_hlc;  // per seq: digest of the first claim's hlc (0 = none)
+    std::set<std::pair<std::uint64_t, std::uint64_t>> restarted;  // (seq, hlc digest) beyond it
   };
 
   void on_frame(const Message& message);

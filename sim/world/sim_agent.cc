@@ -63,7 +63,7 @@ void SimAgent::fold_counters() {
 }
 
 void SimAgent::await_resync() {
-  if (!awaiting_resync_since_) awaiting_resync_since_ = world_.kernel.now();
+  awaiting_resync_since_ = world_.kernel.now();
 }
 
 void SimAgent::on_beat(const BeatFrame& frame) {

@@ -39,7 +39,8 @@ class SimAgent {
   void set_slow_factor(double f) { slow_factor_ = f; }
   double base_skew_ppm() const { return group_.clock_skew_ppm; }
 
-  // A fault that cut this agent off has ended: measure how long until it is back on the beat.
+  // The agent can hear the pulse again after a fault cut it off: measure how long until it is back
+  // on the beat. A later call restarts the clock (it could not hear in between).
   void await_resync();
 
   // Closes open windows and folds the live counters in; call once at the end of the run.

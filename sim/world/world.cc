@@ -200,6 +200,8 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   outcome.bar_reports = reverb.reports();
   outcome.faults = faults.windows();
   outcome.tempo = reverb.tempo();
+  outcome.pulse_silent_since = pulse.silent_since();
+  if (outcome.pulse_silent_since) outcome.pulse_silence_cause = pulse.silence_cause();
   outcome.derived_options = std::move(world.derived_options);
   outcome.events = kernel.events_processed();
   outcome.trace_records = trace.count();

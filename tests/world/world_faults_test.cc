@@ -92,12 +92,12 @@ TEST(WorldFaultsTest, ExhaustedReconnectsCloseTheConnectionAndLoseBufferedClaims
 TEST(WorldFaultsTest, DriftBeyondThresholdsShowsInBarReports) {
   WorldConfig config = base(5);
   config.pulse.drift.kind = DriftModel::Kind::kLinear;
-  config.pulse.drift.ppm = 5000;  // 0.5% slow: 150 ms per beat
+  config.pulse.drift.ppm = -5000;  // 0.5% slow (negative: scenarios/README.md): 150 ms late a beat
   RunOutcome out = run_world(config, 9);
   ASSERT_FALSE(out.bar_reports.empty());
   EXPECT_GT(out.bar_reports.back().report.tempo_drift_ms, 200.0);
   ASSERT_FALSE(out.tempo.empty());
-  EXPECT_NEAR(out.tempo.back().measured_bpm, 2.0 / 1.005, 1e-3);
+  EXPECT_NEAR(out.tempo.back().measured_bpm, 2.0 * (1 - 0.005), 1e-3);
 }
 
 TEST(WorldFaultsTest, AgentCrashLosesItsOperationsAndRestarts) {

@@ -84,11 +84,11 @@ TEST(InvariantDeathTest, PulseOutageEndedMoreOftenThanBegunAborts) {
   EXPECT_DEATH(p.pulse.end_outage(), "the outage count never goes below zero");
 }
 
-TEST(InvariantDeathTest, PulseNodeOutOfRangeAborts) {
+TEST(InvariantDeathTest, RecoveringAPulseNodeThatDoesNotExistAborts) {
   Parts p;
-  p.pulse.set_node_active(1, true);  // the second of two: fine
-  EXPECT_DEATH(p.pulse.set_node_active(2, true), "a pulse node exists");
-  EXPECT_DEATH(p.pulse.set_node_active(-1, false), "a pulse node exists");
+  p.pulse.recover_node(1, Duration{});   // the second of two (alive already): fine
+  p.pulse.recover_node(-1, Duration{});  // a failover that found no leader: nothing to do
+  EXPECT_DEATH(p.pulse.recover_node(2, Duration{}), "a recovering pulse node exists");
 }
 
 TEST(InvariantDeathTest, TopologyServerOutOfRangeAborts) {

@@ -7,7 +7,8 @@
 //   - a ClaimAccountant on the same connection counting every claim by (agent, seq);
 //   - optionally a built-in LivePulse (otherwise the agents follow whatever pulse publishes on
 //     the cluster's beat subject);
-//   - N agents and a LiveWorkload on one EventLoop (the calling thread runs it);
+//   - N agent hosts and the workload (sim/harness, as in the simulator) on one EventLoop (the
+//     calling thread runs it);
 //   - after `duration`: the workload and agents stop, the claim window is drained (reconnects are
 //     still handled), and the accountant gets `settle_timeout` to see every claim.
 // The result is a sim::RunOutcome (operations, agents with reconnects and degradation windows,

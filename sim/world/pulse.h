@@ -3,10 +3,10 @@
 // The beat schedule is the cluster's: beat k+1 starts one beat length after beat k, the length
 // being 60/tempo stretched by the drift model's rate error at that moment (a drifting pulse
 // advertises one tempo and keeps another). Each active node publishes one frame per phase at the
-// phase's start (or only the execute frame), stamped with its own clock's HLC and deadline_at.
+// phase's start (or only the execute frame), stamped with its own clock's HLC and deadline_at;
+// the frames themselves are built by sim/harness/beat_frames.h, as the live pulse builds them.
 // Tempo changes move at most 10% per beat, at beat boundaries, in steps of 0.1 BPM (a change that
-// cannot move by 0.1 within 10% stays put). Window ids are derived from (cluster, bar), so every
-// node agrees on them.
+// cannot move by 0.1 within 10% stays put).
 #pragma once
 
 #include <cstdint>
@@ -49,9 +49,6 @@ class Pulse {
   std::int64_t current_beat() const { return beat_ - 1; }
   Time current_beat_start() const { return beat_start_; }
   std::uint64_t frames_published() const { return frames_; }
-
-  // The 32-hex window id of `bar` in `cluster_id`.
-  static std::string window_id(std::string_view cluster_id, std::int64_t bar);
 
  private:
   static void on_beat(void* self, std::uint64_t);

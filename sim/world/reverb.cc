@@ -1,26 +1,24 @@
 #include "sim/world/reverb.h"
 
-#include <algorithm>
-
 #include "core/contracts/beat_frame.h"
 #include "core/contracts/status_claim.h"
 #include "core/subject.h"
 
 namespace backbeat::sim {
 
-Reverb::Reverb(Clock& clock, SimConnection& connection, std::string cluster_id)
-    : connection_(connection),
+Reverb::Reverb(Clock& clock, Transport& transport, std::string cluster_id)
+    : transport_(transport),
       cluster_id_(std::move(cluster_id)),
       bar_subject_(SubjectScheme{}.bar_reports(cluster_id_)),
       tally_(clock) {}
 
 Status Reverb::start() {
   SubjectScheme subjects;
-  auto frames = connection_.subscribe(subjects.beat_frames(cluster_id_),
-                                      [this](const Message& m) { on_frame(m); });
+  auto frames = transport_.subscribe(subjects.beat_frames(cluster_id_),
+                                     [this](const Message& m) { on_frame(m); });
   if (!frames) return frames.status();
-  auto claims = connection_.subscribe(subjects.all_status_claims(cluster_id_),
-                                      [this](const Message& m) { on_claim(m); });
+  auto claims = transport_.subscribe(subjects.all_status_claims(cluster_id_),
+                                     [this](const Message& m) { on_claim(m); });
   if (!claims) return claims.status();
   return Status::ok();
 }
@@ -38,36 +36,23 @@ void Reverb::on_claim(const Message& message) {
     tally_.on_nonconforming_claim();
     return;
   }
-  auto [it, inserted] =
-      agent_index_.try_emplace(claim->agent_id, static_cast<std::uint32_t>(agents_.size()));
-  if (inserted) agents_.emplace_back();
-  std::uint32_t agent = it->second;
   // Sequence accounting (claims from hosts that do not number them count once each).
-  bool duplicate = false;
+  std::uint64_t seq = 0;
   if (claim->metadata && claim->metadata->is_object()) {
-    auto seq = claim->metadata->find("seq");
-    if (seq != claim->metadata->end() && seq->is_number_unsigned()) {
-      auto n = seq->get<std::uint64_t>();
-      std::vector<std::uint8_t>& seen = agents_[agent].seen;
-      if (n < (1u << 26)) {
-        if (seen.size() <= n) seen.resize(n + 1, 0);
-        duplicate = seen[n] > 0;
-        if (seen[n] < 255) ++seen[n];
-      }
-    }
+    auto n = claim->metadata->find("seq");
+    if (n != claim->metadata->end() && n->is_number_unsigned()) seq = n->get<std::uint64_t>();
   }
-  if (duplicate) {
-    ++duplicates_;
+  const ClaimLedger::Arrival arrival = ledger_.record(claim->agent_id, seq);
+  if (arrival.duplicate) {
     tally_.on_duplicate_claim();
     return;
   }
-  ++received_;
-  tally_.on_claim(agent, *claim);
+  tally_.on_claim(arrival.agent, *claim);
 }
 
 void Reverb::publish(BarReportRecord record) {
   reports_.push_back(std::move(record));
-  (void)connection_.publish(bar_subject_, encode_bar_report(reports_.back().report));
+  (void)transport_.publish(bar_subject_, encode_bar_report(reports_.back().report));
 }
 
 void Reverb::flush() {
@@ -76,8 +61,8 @@ void Reverb::flush() {
 
 ClaimAccounting Reverb::claims() const {
   ClaimAccounting a;
-  a.received = received_;
-  a.duplicates = duplicates_;
+  a.received = ledger_.received();
+  a.duplicates = ledger_.duplicates();
   a.nonconforming = nonconforming_;
   return a;
 }

@@ -11,26 +11,27 @@
 // - agents_reporting: distinct agent ids with a claim in the bar.
 // - issues: "nonconforming_claims" (failed validation), "late_claims", "duplicate_claims".
 // It also accounts for claims end to end: every claim carries metadata.seq, so the reverb knows
-// per agent which sequence numbers arrived and how often.
+// per agent which sequence numbers arrived and how often (sim/harness/claim_ledger.h, as live
+// mode's accountant does). It needs only a Clock and a Transport.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/contracts/bar_report.h"
-#include "sim/kernel/trace.h"
+#include "core/transport.h"
+#include "sim/harness/claim_ledger.h"
 #include "sim/world/bar_tally.h"
 #include "sim/world/outcome.h"
-#include "sim/world/sim_nats.h"
 
 namespace backbeat::sim {
 
 class Reverb {
  public:
-  Reverb(Clock& clock, SimConnection& connection, std::string cluster_id);
+  // `clock` and `transport` must outlive the reverb.
+  Reverb(Clock& clock, Transport& transport, std::string cluster_id);
 
   // Subscribes to beat frames and status claims.
   Status start();
@@ -44,23 +45,15 @@ class Reverb {
   std::int64_t current_beat() const { return tally_.current_beat(); }
 
  private:
-  struct AgentRecord {
-    std::vector<std::uint8_t> seen;  // per sequence number: times received (saturating)
-  };
-
   void on_frame(const Message& message);
   void on_claim(const Message& message);
   void publish(BarReportRecord record);
 
-  SimConnection& connection_;
+  Transport& transport_;
   std::string cluster_id_;
   std::string bar_subject_;
   BarTally tally_;
-  // Lookup only (never iterated): agent id -> index into agents_.
-  std::unordered_map<std::string, std::uint32_t> agent_index_;
-  std::vector<AgentRecord> agents_;
-  std::uint64_t received_ = 0;
-  std::uint64_t duplicates_ = 0;
+  ClaimLedger ledger_;
   std::uint64_t nonconforming_ = 0;
   std::vector<BarReportRecord> reports_;
 };

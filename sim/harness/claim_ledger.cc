@@ -1,0 +1,65 @@
+#include "sim/harness/claim_ledger.h"
+
+#include <algorithm>
+
+namespace backbeat::sim {
+
+ClaimLedger::Arrival ClaimLedger::record(std::string_view agent_id, std::uint64_t seq) {
+  auto it = index_.find(std::string(agent_id));
+  if (it == index_.end()) {
+    it = index_.emplace(std::string(agent_id), static_cast<std::uint32_t>(agents_.size())).first;
+    agents_.emplace_back();
+  }
+  Arrival arrival{it->second, false};
+  AgentRecord& record = agents_[arrival.agent];
+  if (seq == 0 || seq >= kMaxTrackedSeq) {
+    ++unnumbered_;
+  } else {
+    if (record.seen.size() <= seq) {
+      record.seen.resize(std::max<std::size_t>(seq + 1, record.seen.size() * 2), 0);
+    }
+    arrival.duplicate = record.seen[seq] > 0;
+    if (record.seen[seq] < 255) ++record.seen[seq];
+  }
+  if (arrival.duplicate) {
+    ++duplicates_;
+  } else {
+    ++received_;
+    ++record.received;
+  }
+  return arrival;
+}
+
+std::uint64_t ClaimLedger::received_from(const std::string& agent_id) const {
+  auto it = index_.find(agent_id);
+  return it == index_.end() ? 0 : agents_[it->second].received;
+}
+
+bool ClaimLedger::has(const std::string& agent_id, std::uint64_t seq) const {
+  auto it = index_.find(agent_id);
+  if (it == index_.end()) return false;
+  const std::vector<std::uint8_t>& seen = agents_[it->second].seen;
+  return seq < seen.size() && seen[seq] > 0;
+}
+
+std::vector<ClaimGap> ClaimLedger::gaps(
+    const std::map<std::string, std::uint64_t>& published,
+    const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes) const {
+  std::vector<ClaimGap> out;
+  for (const auto& [agent, last] : published) {
+    for (std::uint64_t seq = 1; seq <= last; ++seq) {
+      if (has(agent, seq)) continue;
+      auto cause_it = causes.find({agent, seq});
+      std::string cause = cause_it == causes.end() ? "unknown" : cause_it->second;
+      if (!out.empty() && out.back().agent_id == agent && out.back().last_seq + 1 == seq &&
+          out.back().cause == cause) {
+        out.back().last_seq = seq;
+      } else {
+        out.push_back(ClaimGap{agent, seq, seq, std::move(cause)});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace backbeat::sim

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -11,6 +13,7 @@
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
 #include "sim/kernel/random.h"
+#include "sim/live/live_fields.h"
 #include "sim/live/live_pulse.h"
 
 namespace backbeat::live {
@@ -44,28 +47,15 @@ std::uint64_t last_claim_sequence(sim::AgentHost& agent) {
 }  // namespace
 
 Status check_live_config(const sim::WorldConfig& config) {
-  if (!config.faults.empty()) {
-    return Status::invalid_argument(fmt::format(
-        "faults: the scenario has {} fault(s) (first: {}); faults need the simulator and cannot "
-        "be injected in live mode (remove them, or use `backbeat-sim run`)",
-        config.faults.size(), sim::fault_kind_name(config.faults.front().kind)));
-  }
-  if (config.swarm.enabled) {
-    return Status::invalid_argument(
-        "swarm: swarm testing draws simulated faults and needs the simulator (use `backbeat-sim "
-        "run`)");
-  }
-  if (config.pulse.drift.kind != sim::DriftModel::Kind::kNone) {
-    return Status::invalid_argument(
-        "pulse.drift: drift models are simulated; a live pulse keeps the real clock's time");
-  }
-  if (!config.pulse.tempo_changes.empty()) {
-    return Status::invalid_argument(
-        "pulse.tempo_changes: tempo changes are not supported by the live pulse");
-  }
-  if (config.pulse.nodes > 1) {
-    return Status::invalid_argument(
-        "pulse.nodes: pulse failover between nodes is simulated; live mode runs one pulse");
+  const std::vector<LiveRefusal> refusals = live_refusals(config);
+  if (!refusals.empty()) {
+    std::string text = refusals.front().to_string();
+    if (refusals.size() > 1) {
+      text += fmt::format(" (and {} more field(s) live mode cannot honour:", refusals.size() - 1);
+      for (std::size_t i = 1; i < refusals.size(); ++i) text += " " + refusals[i].path;
+      text += ")";
+    }
+    return Status::invalid_argument(text);
   }
   if (config.cluster.agent_count() < 1) {
     return Status::invalid_argument("cluster: live mode needs at least one agent");
@@ -75,6 +65,27 @@ Status check_live_config(const sim::WorldConfig& config) {
   }
   return Status::ok();
 }
+
+namespace {
+
+NatsOptions nats_options_for(const sim::WorldConfig& config, NatsOptions options) {
+  // The scenario's client behaviour (cluster.nats) applies where it differs from the default.
+  const sim::NatsBehaviour defaults;
+  const sim::NatsBehaviour& b = config.cluster.nats;
+  if (b.reconnect_wait != defaults.reconnect_wait) options.reconnect_wait = b.reconnect_wait;
+  if (b.max_reconnect_attempts != defaults.max_reconnect_attempts) {
+    options.max_reconnect_attempts = b.max_reconnect_attempts;
+  }
+  if (b.reconnect_buffer_bytes != defaults.reconnect_buffer_bytes) {
+    // nats.c takes an int: a larger buffer is as good as unlimited.
+    options.reconnect_buffer_bytes = static_cast<int>(
+        std::min<std::int64_t>(b.reconnect_buffer_bytes, std::numeric_limits<int>::max()));
+  }
+  if (b.pending_limit != defaults.pending_limit) options.pending_messages_limit = b.pending_limit;
+  return options;
+}
+
+}  // namespace
 
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
                                EventLoop& loop) {
@@ -89,7 +100,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
     if (Status s = pc.validate(); !s) return s;
   }
 
-  auto connected = NatsTransport::connect(options.nats, loop);
+  auto connected = NatsTransport::connect(nats_options_for(config, options.nats), loop);
   if (!connected) return connected.status();
   std::unique_ptr<NatsTransport> nats = std::move(connected).value();
   LiveRunResult result;

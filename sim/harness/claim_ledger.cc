@@ -47,19 +47,30 @@ std::vector<ClaimGap> ClaimLedger::gaps(
     const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes) const {
   std::vector<ClaimGap> out;
   for (const auto& [agent, last] : published) {
-    for (std::uint64_t seq = 1; seq <= last; ++seq) {
-      if (has(agent, seq)) continue;
-      auto cause_it = causes.find({agent, seq});
-      std::string cause = cause_it == causes.end() ? "unknown" : cause_it->second;
-      if (!out.empty() && out.back().agent_id == agent && out.back().last_seq + 1 == seq &&
-          out.back().cause == cause) {
-        out.back().last_seq = seq;
-      } else {
-        out.push_back(ClaimGap{agent, seq, seq, std::move(cause)});
-      }
-    }
+    append_gaps(
+        agent, 1, last,
+        [&, &agent = agent](std::uint64_t seq) {
+          auto it = causes.find({agent, seq});
+          return it == causes.end() ? std::string("unknown") : it->second;
+        },
+        out);
   }
   return out;
+}
+
+void ClaimLedger::append_gaps(const std::string& agent_id, std::uint64_t first, std::uint64_t last,
+                              const std::function<std::string(std::uint64_t seq)>& cause_of,
+                              std::vector<ClaimGap>& out) const {
+  const std::size_t begin = out.size();
+  for (std::uint64_t seq = first; seq <= last; ++seq) {
+    if (has(agent_id, seq)) continue;
+    std::string cause = cause_of(seq);
+    if (out.size() > begin && out.back().last_seq + 1 == seq && out.back().cause == cause) {
+      out.back().last_seq = seq;
+    } else {
+      out.push_back(ClaimGap{agent_id, seq, seq, std::move(cause)});
+    }
+  }
 }
 
 }  // namespace backbeat::sim

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -52,6 +53,11 @@ class ClaimLedger {
   std::vector<ClaimGap> gaps(
       const std::map<std::string, std::uint64_t>& published,
       const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes = {}) const;
+  // Appends the sequence numbers first..last of `agent_id` never received to `out`, as ranges of
+  // consecutive numbers with the same cause_of(seq).
+  void append_gaps(const std::string& agent_id, std::uint64_t first, std::uint64_t last,
+                   const std::function<std::string(std::uint64_t seq)>& cause_of,
+                   std::vector<ClaimGap>& out) const;
 
  private:
   struct AgentRecord {

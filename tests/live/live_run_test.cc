@@ -409,6 +409,81 @@ TEST(Observer, ReportsEveryNonconformingMessageWithItsField) {
   std::cout << observer.render_summary();
 }
 
+// The issue's `observe` symptom: a server outage counted as hundreds of gaps. Now the observer's
+// own outage is one window, what went by meanwhile is accounted to it, and nothing is unaccounted.
+TEST(Observer, ServerOutageIsOneWindowAndNoClaimIsUnaccounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto nats = NatsTransport::connect(fast_options(server.url(), "observer"), loop);
+  ASSERT_TRUE(nats);
+  Observer observer(ObserverOptions{}, **nats, loop);
+  ASSERT_TRUE(observer.start());
+  ASSERT_TRUE((*nats)->flush(2s));
+
+  sim::WorldConfig world = small_world(4, 8s, 120);
+  world.workload.start_after = 500ms;
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.builtin_pulse = true;
+  options.claims.batch_claims = 16;
+  bool killed = false, restarted = false;
+  options.progress = [&](double done) {
+    if (!killed && done >= 0.3) {
+      server.kill();
+      killed = true;
+    } else if (killed && !restarted && done >= 0.55) {
+      restarted = server.restart();
+    }
+    return true;
+  };
+  auto run = run_live(world, options, loop);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_TRUE(killed && restarted) << server.error();
+  loop.run_for(500ms);  // the observer's last deliveries
+
+  EXPECT_EQ(observer.outages().size(), 1u);
+  std::uint64_t received = 0;
+  for (const auto& [id, a] : observer.agents()) received += a.received;
+  EXPECT_GT(received, 100u);
+  for (const sim::ClaimGap& g : observer.claim_gaps()) {
+    EXPECT_EQ(g.cause, "observer_outage")
+        << g.agent_id << " seq " << g.first_seq << ".." << g.last_seq;
+  }
+  EXPECT_EQ(observer.unaccounted_claims(), 0u);
+  const nlohmann::json summary = observer.summary_json();
+  EXPECT_EQ(summary["outages"]["windows"].size(), 1u);
+  EXPECT_EQ(summary["claims"]["unaccounted"], 0u);
+}
+
+TEST(Observer, ClaimMissingWithoutAnOutageIsUnaccounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto nats = NatsTransport::connect(fast_options(server.url()), loop);
+  ASSERT_TRUE(nats);
+  Observer observer(ObserverOptions{}, **nats, loop);
+  ASSERT_TRUE(observer.start());
+  ASSERT_TRUE((*nats)->flush(2s));
+  StatusClaim claim;
+  claim.agent_id = "svc:a";
+  claim.state = ClaimState::kExecuting;
+  claim.hlc = "0001:0000:0001";
+  for (int seq : {1, 2, 5}) {
+    claim.metadata = nlohmann::json{{"seq", seq}};
+    ASSERT_TRUE((*nats)->publish("backbeat.status.obs.svc:a", encode_status_claim(claim)));
+  }
+  ASSERT_TRUE((*nats)->flush(2s));
+  loop.run_for(200ms);
+  EXPECT_TRUE(observer.outages().empty());
+  const std::vector<sim::ClaimGap> gaps = observer.claim_gaps();
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].first_seq, 3u);
+  EXPECT_EQ(gaps[0].last_seq, 4u);
+  EXPECT_EQ(gaps[0].cause, "unknown");
+  EXPECT_EQ(observer.unaccounted_claims(), 2u);
+}
+
 TEST(ClaimSeq, ReadsMetadataSeqWithoutDecoding) {
   EXPECT_EQ(claim_seq_of(R"({"a":1,"metadata":{"seq":42}})"), 42u);
   EXPECT_EQ(claim_seq_of(R"({"metadata":{"seq": 7,"x":1}})"), 7u);

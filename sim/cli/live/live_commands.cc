@@ -40,7 +40,8 @@ constexpr const char* kPulseExitCodesHelp =
     "Exit codes: 0 stopped (Ctrl-C or --duration), 2 bad flag, 3 internal error, 4 cannot "
     "connect or authenticate to NATS.";
 constexpr const char* kObserveExitCodesHelp =
-    "Exit codes: 0 every message conformed, 1 non-conforming messages were seen, 2 bad flag, "
+    "Exit codes: 0 every message conformed and every claim was accounted for, 1 non-conforming "
+    "messages were seen or claims went missing outside this observer's own outages, 2 bad flag, "
     "3 internal error, 4 cannot connect or authenticate to NATS.";
 constexpr const char* kSecurityHelp =
     "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
@@ -483,7 +484,9 @@ int observe_command(const ObserveArgs& args) {
   } else {
     std::printf("%s", observer.render_summary().c_str());
   }
-  return observer.nonconforming_total() == 0 ? kExitPass : kExitFail;
+  // As `live`: a claim that went missing without an outage of our own to explain it fails.
+  return observer.nonconforming_total() == 0 && observer.unaccounted_claims() == 0 ? kExitPass
+                                                                                   : kExitFail;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Observer: watches a BACKBEAT deployment on NATS (`backbeat-sim observe`).
 //
-// Subscribes to <prefix>.> and decodes every message against the contracts (CONTRACTS.md): beat
-// frames on <prefix>.beat.<cluster>, status claims on <prefix>.status.<cluster>.<agent>, bar
+// Subscribes to <prefix>.> and decodes every message against the contracts (docs/contracts.md):
+// beat frames on <prefix>.beat.<cluster>, status claims on <prefix>.status.<cluster>.<agent>, bar
 // reports on <prefix>.bar.<cluster>. It keeps, per cluster, the beat and the measured tempo
 // (core's TempoMeter over beat starts, as an agent measures it) and, per agent, its last state,
 // beat and task, claims received, duplicates and gaps by metadata.seq (sim/harness/claim_ledger.h,

@@ -1,7 +1,7 @@
 // Reverb: aggregates the status claims of each bar and publishes a bar report at each downbeat,
 // so a run can be judged the way a cluster judges itself.
 //
-// Definitions (CONTRACTS.md leaves them open; these are ours):
+// Definitions (the contract leaves them open; docs/decisions.md, "Bar reports"):
 // - A claim belongs to the bar whose beats contain its beat_index. Claims for a bar already
 //   reported are counted as late (issue "late_claims" in the next report).
 // - on_time_reviews: completion claims (state completed) that arrived before the end of the beat

@@ -30,31 +30,29 @@ std::vector<std::filesystem::path> shipped_scenarios() {
   return out;
 }
 
-// Every leaf of `json` as a path ("cluster.groups[1].count"); an empty object or array is a leaf.
-void leaves(const nlohmann::json& json, const std::string& path, std::vector<std::string>& out) {
+struct Leaf {
+  std::string path;     // "cluster.groups[1].count", as live_fields names fields
+  std::string pointer;  // "/cluster/groups/1/count"
+};
+
+// Every leaf of `json`; an empty object or array is a leaf.
+void leaves(const nlohmann::json& json, const Leaf& at, std::vector<Leaf>& out) {
   if (json.is_object() && !json.empty()) {
     for (const auto& [key, value] : json.items()) {
-      leaves(value, path.empty() ? key : path + "." + key, out);
+      leaves(value, {at.path.empty() ? key : at.path + "." + key, at.pointer + "/" + key}, out);
     }
   } else if (json.is_array() && !json.empty()) {
     for (std::size_t i = 0; i < json.size(); ++i) {
-      leaves(json[i], path + "[" + std::to_string(i) + "]", out);
+      const std::string n = std::to_string(i);
+      leaves(json[i], {at.path + "[" + n + "]", at.pointer + "/" + n}, out);
     }
   } else {
-    out.push_back(path);
+    out.push_back(at);
   }
 }
 
-// `json` without the field at `path` ("cluster.nats.detection_delay", "a.b[2].c").
-nlohmann::json without_field(nlohmann::json json, const std::string& path) {
-  std::string pointer = "/";
-  for (char ch : path) {
-    if (ch == '.' || ch == '[') {
-      pointer += '/';
-    } else if (ch != ']') {
-      pointer += ch;
-    }
-  }
+// `json` without the field at `pointer`.
+nlohmann::json without_field(nlohmann::json json, const std::string& pointer) {
   const nlohmann::json::json_pointer field(pointer);
   nlohmann::json& parent = json[field.parent_pointer()];
   if (parent.is_object()) parent.erase(field.back());
@@ -62,7 +60,7 @@ nlohmann::json without_field(nlohmann::json json, const std::string& path) {
 }
 
 // The fingerprint of a simulated run of the scenario `json`.
-std::uint64_t short_run_fingerprint(const nlohmann::json& json) {
+std::uint64_t run_fingerprint(const nlohmann::json& json) {
   sim::scenario::LoadResult loaded = sim::scenario::load_scenario_text(json.dump(), "scenario");
   EXPECT_TRUE(loaded.ok());
   if (!loaded.ok()) return 0;
@@ -97,9 +95,9 @@ TEST(LiveFieldsTest, EveryFieldOfEveryShippedScenarioIsHonouredOrRefusedByName) 
       EXPECT_NE(check.message().find(refusals.front().path + ": "), std::string::npos)
           << check.message();
     }
-    std::vector<std::string> paths;
-    leaves(json, "", paths);
-    for (const std::string& path : paths) {
+    std::vector<Leaf> fields;
+    leaves(json, {}, fields);
+    for (const auto& [path, pointer] : fields) {
       const LiveFieldRule* rule = live_field_rule(path);
       ASSERT_NE(rule, nullptr) << path << ": live mode neither honours nor refuses this field";
       if (rule->honoured) {
@@ -111,7 +109,7 @@ TEST(LiveFieldsTest, EveryFieldOfEveryShippedScenarioIsHonouredOrRefusedByName) 
       bool named = false;
       for (const LiveRefusal& r : refusals) named = named || starts_with_field(path, r.path);
       if (!named) {
-        EXPECT_EQ(short_run_fingerprint(json), short_run_fingerprint(without_field(json, path)))
+        EXPECT_EQ(run_fingerprint(json), run_fingerprint(without_field(json, pointer)))
             << path << " changes the run, is refused by live mode, but the check did not name it";
       }
     }

@@ -29,6 +29,13 @@ constexpr std::array kRules = {
     honoured("duration"),
     honoured("budgets"),
     honoured("assertions"),
+    // What only a simulator can do.
+    refused("faults",
+            "faults need the simulator and cannot be injected in live mode (remove them, "
+            "or use `backbeat-sim run`)"),
+    refused("swarm",
+            "swarm testing draws simulated faults and needs the simulator (use "
+            "`backbeat-sim run`)"),
     // The cluster: agents run in-process on one NATS connection.
     honoured("cluster.id"),
     honoured("cluster.agents"),
@@ -64,13 +71,6 @@ constexpr std::array kRules = {
     refused("pulse.nodes", "pulse failover between nodes is simulated; live mode runs one pulse"),
     // The workload: sim/harness/workload.h, the same code in both worlds.
     honoured("workload"),
-    // What only a simulator can do.
-    refused("faults",
-            "faults need the simulator and cannot be injected in live mode (remove them, "
-            "or use `backbeat-sim run`)"),
-    refused("swarm",
-            "swarm testing draws simulated faults and needs the simulator (use "
-            "`backbeat-sim run`)"),
     refused("trace", "live mode records no trace and has no fingerprint"),
 };
 
@@ -114,6 +114,8 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
     std::string why(rule(path).why);
     out.push_back({std::move(path), std::move(why)});
   };
+  if (!config.faults.empty()) refuse("faults");
+  if (config.swarm.enabled) refuse("swarm");
   const sim::ClusterConfig& c = config.cluster;
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
     const sim::AgentGroup& g = c.groups[i];
@@ -138,8 +140,6 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
   if (config.pulse.drift.kind != sim::DriftModel::Kind::kNone) refuse("pulse.drift");
   if (!config.pulse.tempo_changes.empty()) refuse("pulse.tempo_changes");
   if (config.pulse.nodes != defaults.pulse.nodes) refuse("pulse.nodes");
-  if (!config.faults.empty()) refuse("faults");
-  if (config.swarm.enabled) refuse("swarm");
   if (config.record_deliveries_in_trace != defaults.record_deliveries_in_trace) refuse("trace");
   return out;
 }

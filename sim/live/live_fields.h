@@ -31,7 +31,8 @@ struct LiveRefusal {
   std::string to_string() const { return path + ": " + why; }
 };
 
-// Every refused field `config` sets (differs from its default), in table order.
+// Every refused field `config` sets (differs from its default), in table order: what only a
+// simulator can do (faults, swarm) first, then the cluster, the pulse and the trace.
 std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config);
 
 }  // namespace backbeat::live

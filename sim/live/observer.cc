@@ -162,7 +162,8 @@ std::vector<sim::TimeWindow> Observer::outages() const {
 
 std::vector<sim::ClaimGap> Observer::claim_gaps() const {
   std::vector<sim::ClaimGap> out;
-  for (const auto& [id, a] : agents_) {
+  for (const auto& [id, agent] : agents_) {
+    const ObservedAgent& a = agent;  // named, so the lambda can capture it (C++20 bindings)
     if (a.first_seq == 0) continue;
     auto in_outage = [&a](std::uint64_t seq) {
       if (a.outage_from && seq >= *a.outage_from) return true;

@@ -1,4 +1,4 @@
-// BeatClient: the BACKBEAT SDK behaviour an agent relies on (CONTRACTS.md, "Agent (SDK)
+// BeatClient: the BACKBEAT SDK behaviour an agent relies on (docs/decisions.md, "Agent
 // behaviour").
 //
 // It follows the beat frames of its own cluster, fires on-beat once per beat index and
@@ -7,7 +7,7 @@
 // from a Clock and all messages from a Transport, so the same object runs on the simulator's
 // virtual clock and on nats.c.
 //
-// Degradation and resync (CONTRACTS.md "Decision (degradation)"; this is the documented choice):
+// Degradation and resync (docs/decisions.md, "Degradation"; this is the documented choice):
 // - No frame for `degradation_after_beats` beat lengths -> local degradation: the client
 //   generates beats itself at the last known tempo, continuing the last beat's schedule, and
 //   marks them with metadata {"synthetic": true}. The beats already overdue when degradation
@@ -20,7 +20,7 @@
 // Frames that fail validation, belong to another cluster, or go backwards are dropped,
 // counted and recorded in errors(); they never move the beat.
 //
-// Implausible jumps (beyond the contract; CONTRACTS.md drops backwards frames, so one
+// Implausible jumps (beyond the contract, which drops backwards frames, so one
 // contract-valid frame with beat_index 2^63-1 would otherwise leave the agent on that beat for
 // good, every real frame after it "backwards"): a frame further ahead than the time since the
 // current beat explains (twice the elapsed beats at the current tempo, plus

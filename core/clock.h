@@ -1,7 +1,7 @@
 // Clock: the core's only source of time and of deferred work.
 //
 // The simulator implements it over virtual time, live mode over the steady clock; the core cannot
-// tell which (DESIGN.md, "one interface, two worlds").
+// tell which (docs/decisions.md, "One interface, two worlds").
 #pragma once
 
 #include <cstdint>

@@ -16,7 +16,7 @@
 // - Node ids in notes are cut to their first 8 characters plus "..." when longer (decision; the
 //   seed shows "12D3KooW...").
 // - Claim words: contract states by default (done -> completed, waiting -> idle); legacy mode
-//   writes the seed's words (CONTRACTS.md "Decision (states)").
+//   writes the seed's words (docs/contracts.md, "Decision (states)").
 #pragma once
 
 #include <functional>

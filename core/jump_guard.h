@@ -1,13 +1,13 @@
 // JumpGuard: whether to follow a beat frame that jumps ahead of the current beat.
 //
-// CONTRACTS.md drops frames that go backwards, so following one contract-valid frame with
-// beat_index 2^63-1 would leave a follower on that beat for good: every real frame after it is
-// "backwards". A jump is plausible when the time since the current beat started explains it:
-// at most twice the beats elapsed at the current tempo (tempo may rise 10% per change) plus
-// `slack_beats`. An implausible frame is held, not followed; the next newer frame within reach
-// of the held one confirms the jump (a pulse that really jumped is followed one frame late). A
-// lone forged frame never moves the beat. Used by BeatClient (the agents) and by the harness's
-// bar tally (the reverb), so both follow the same pulse.
+// The contract drops frames that go backwards (docs/decisions.md, "Bad frames"), so following one
+// contract-valid frame with beat_index 2^63-1 would leave a follower on that beat for good: every
+// real frame after it is "backwards". A jump is plausible when the time since the current beat
+// started explains it: at most twice the beats elapsed at the current tempo (tempo may rise 10% per
+// change) plus `slack_beats`. An implausible frame is held, not followed; the next newer frame
+// within reach of the held one confirms the jump (a pulse that really jumped is followed one frame
+// late). A lone forged frame never moves the beat. Used by BeatClient (the agents) and by the
+// harness's bar tally (the reverb), so both follow the same pulse.
 #pragma once
 
 #include <cstdint>

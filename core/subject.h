@@ -20,7 +20,8 @@ Status validate_subject_pattern(std::string_view pattern);
 // True when `subject` matches `pattern`. Both are assumed valid.
 bool subject_matches(std::string_view pattern, std::string_view subject);
 
-// Subjects of the BACKBEAT v1 messages (CONTRACTS.md, "NATS subjects"); every one configurable.
+// Subjects of the BACKBEAT v1 messages (docs/contracts.md, "Decision (subjects)"); every one
+// configurable.
 struct SubjectScheme {
   std::string prefix = "backbeat";
 

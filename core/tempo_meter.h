@@ -1,5 +1,5 @@
 // TempoMeter: measured tempo and timing drift from the arrival times of recent beats.
-// CONTRACTS.md, "Decision (measured tempo and drift)".
+// docs/decisions.md, "Measured tempo and drift".
 #pragma once
 
 #include <cstddef>

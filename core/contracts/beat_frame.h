@@ -1,5 +1,5 @@
 // INT-A BeatFrame v1 (pulse -> everyone): the type, its strict decoder and its encoder.
-// Field rules: CONTRACTS.md, "INT-A BeatFrame".
+// Field rules: docs/contracts.md, "INT-A BeatFrame".
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Value rules that several contract messages share (CONTRACTS.md), with the words error
+// Value rules that several contract messages share (docs/contracts.md), with the words error
 // messages use for them. Rules used by one message only live with that message.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Hybrid logical clock stamps "HHHH:HHHH:HHHH" (CONTRACTS.md, "Decision (HLC)").
+// Hybrid logical clock stamps "HHHH:HHHH:HHHH" (docs/contracts.md, "Decision (HLC)").
 #pragma once
 
 #include <cstdint>

@@ -68,7 +68,7 @@ Status check_dependencies(const nlohmann::json& dependencies) {
   return Status::ok();
 }
 
-// The limits of CONTRACTS.md "Decision (limits)"; NaN progress reads as no progress.
+// The limits of docs/contracts.md, "Decision (limits)"; NaN progress reads as no progress.
 int clamp_beats_left(int beats_left) {
   return std::clamp(beats_left, 0, kMaxBeatsLeft);
 }

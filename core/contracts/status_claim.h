@@ -1,5 +1,5 @@
 // INT-B StatusClaim v1 (agent -> reverb): the type, its strict decoder and its encoder.
-// Field rules: CONTRACTS.md, "INT-B StatusClaim".
+// Field rules: docs/contracts.md, "INT-B StatusClaim".
 #pragma once
 
 #include <cstdint>
@@ -26,7 +26,7 @@ enum class ClaimState {
   kHelping,
 };
 
-// Which words a claim's state is written with (CONTRACTS.md, "Decision (states)").
+// Which words a claim's state is written with (docs/contracts.md, "Decision (states)").
 // kContract: the contract enum. kLegacy: the seed document's words, where kCompleted is written
 // "done" and kIdle "waiting" (not contract-valid; the harness reports such claims).
 enum class ClaimStateWords { kContract, kLegacy };
@@ -58,7 +58,7 @@ Result<StatusClaim> status_claim_from_json(const nlohmann::json& json);
 
 Status validate_status_claim(const StatusClaim& claim);
 
-// Encodes a claim, first applying the contract's limits (CONTRACTS.md, "Decision (limits)"):
+// Encodes a claim, first applying the contract's limits (docs/contracts.md, "Decision (limits)"):
 // notes cut to 256 characters at a UTF-8 boundary, beats_left clamped to 0..1000, progress to
 // 0..1 (NaN reads as 0). beats_left and progress are always written; empty task_id and notes
 // are omitted. Bytes of notes that are not UTF-8 are written as U+FFFD.

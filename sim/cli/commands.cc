@@ -15,7 +15,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
-#include "sim/cli/report_files.h"
+#include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
@@ -176,53 +176,6 @@ std::optional<Scenario> load(const std::string& arg, const std::vector<std::stri
   return std::move(*loaded.scenario);
 }
 
-// Writes run.json, scenario.json, seed and the reports (report.json/md/html) into `dir`, each
-// atomically.
-Status write_run_directory(const std::string& dir, const Scenario& sc,
-                           const nlohmann::json& summary, const scenario::RunReport& run) {
-  Status s = make_directories(dir);
-  if (!s.is_ok()) return s;
-  fs::path d(dir);
-  s = write_file_atomically((d / "scenario.json").string(), sc.document.dump(2) + "\n");
-  if (s.is_ok()) {
-    s = write_file_atomically((d / "seed").string(),
-                              std::to_string(summary["seed"].get<std::uint64_t>()) + "\n");
-  }
-  if (s.is_ok()) s = write_report_files(dir, run, summary);
-  // run.json last: its presence means the directory is complete.
-  if (s.is_ok()) s = write_file_atomically((d / "run.json").string(), summary.dump(2) + "\n");
-  return s;
-}
-
-// Prints the run's result in the form the flags ask for; returns the exit code of the verdict.
-int report(const Executed& ex, const RunFlags& flags, const nlohmann::json& summary,
-           const std::string& extra_line) {
-  // With the trace on standard output, the human summary goes to standard error.
-  std::FILE* text = names_standard_output(flags.trace_file) ? stderr : stdout;
-  if (flags.json) {
-    std::printf("%s\n", summary.dump().c_str());
-  } else if (flags.quiet) {
-    std::fprintf(text, "%s\n", quiet_line(ex.report).c_str());
-  } else {
-    std::fprintf(text, "%s",
-                 text_report(ex.report, ex.determinism ? &*ex.determinism : nullptr).c_str());
-  }
-  if (!extra_line.empty() && !flags.json) std::fprintf(text, "%s\n", extra_line.c_str());
-  std::fflush(stdout);
-  if (ex.report.interrupted) {
-    std::fprintf(stderr,
-                 "backbeat-sim: interrupted: the verdict covers only %.0f s of virtual "
-                 "time\n",
-                 to_seconds(ex.outcome.sim_time));
-    return kExitInterrupted;
-  }
-  if (ex.determinism && !ex.determinism->deterministic) {
-    std::fprintf(stderr, "backbeat-sim: NONDETERMINISM: %s\n", ex.determinism->describe().c_str());
-    return kExitInternal;
-  }
-  return ex.report.passed() ? kExitPass : kExitFail;
-}
-
 nlohmann::json summary_of(const Executed& ex) {
   nlohmann::json summary = scenario::run_summary_json(ex.report);
   if (ex.determinism) {
@@ -267,12 +220,16 @@ int run_command(const RunArgs& args) {
       return kExitInternal;
     }
   }
-  std::string extra;
+  ResultPrinting printing;
+  printing.json = args.flags.json;
+  printing.quiet = args.flags.quiet;
+  printing.text_to_stderr = names_standard_output(args.flags.trace_file);
   if (!args.out_dir.empty()) {
-    extra = fmt::format("saved     {} (replay with: backbeat-sim replay {})", args.out_dir,
-                        args.out_dir);
+    printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
+                                               args.out_dir, args.out_dir));
   }
-  return report(*ex, args.flags, summary, extra);
+  return print_run_result(ex->report, ex->determinism ? &*ex->determinism : nullptr, summary,
+                          printing);
 }
 
 int replay_command(const ReplayArgs& args) {
@@ -330,7 +287,12 @@ int replay_command(const ReplayArgs& args) {
   std::string line = match ? fmt::format("replay    REPRODUCED fingerprint {}", hex64(expected))
                            : fmt::format("replay    MISMATCH: expected fingerprint {}, got {}",
                                          hex64(expected), hex64(ex->outcome.fingerprint));
-  int verdict_code = report(*ex, args.flags, summary, line);
+  ResultPrinting printing;
+  printing.json = args.flags.json;
+  printing.quiet = args.flags.quiet;
+  printing.text_to_stderr = names_standard_output(args.flags.trace_file);
+  printing.extra_lines.push_back(line);
+  int verdict_code = print_run_result(ex->report, nullptr, summary, printing);
   if (verdict_code == kExitInterrupted || verdict_code == kExitInternal) return verdict_code;
   if (!match) {
     std::fprintf(stderr, "backbeat-sim: replay did not reproduce fingerprint %s (got %s)\n",

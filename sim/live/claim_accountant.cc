@@ -56,32 +56,12 @@ void ClaimAccountant::on_claim(const Message& message) {
   std::string_view agent =
       message.subject.substr(std::min(message.subject.size(), claim_prefix_.size()));
   if (agent.empty()) return;
-  auto it = agent_index_.find(std::string(agent));
-  if (it == agent_index_.end()) {
-    it = agent_index_.emplace(std::string(agent), static_cast<std::uint32_t>(agents_.size())).first;
-    agents_.emplace_back();
-    agent_names_.emplace_back(agent);
-  }
-  const std::uint32_t index = it->second;
-  AgentRecord& record = agents_[index];
-  const std::uint64_t seq = claim_seq_of(message.payload);
-  bool duplicate = false;
-  if (seq == 0 || seq >= (1u << 28)) {
-    ++unnumbered_;
-  } else {
-    if (record.seen.size() <= seq)
-      record.seen.resize(std::max<std::size_t>(seq + 1, record.seen.size() * 2), 0);
-    duplicate = record.seen[seq] > 0;
-    if (record.seen[seq] < 255) ++record.seen[seq];
-  }
-  if (duplicate) {
-    ++duplicates_;
+  const sim::ClaimLedger::Arrival arrival = ledger_.record(agent, claim_seq_of(message.payload));
+  if (arrival.duplicate) {
     tally_.on_duplicate_claim();
     return;
   }
-  ++received_;
-  ++record.received;
-  if (claim) tally_.on_claim(index, *claim);
+  if (claim) tally_.on_claim(arrival.agent, *claim);
 }
 
 void ClaimAccountant::on_frame(const Message& message) {
@@ -96,38 +76,6 @@ void ClaimAccountant::flush_bar() {
   if (std::optional<sim::BarReportRecord> last = tally_.flush()) {
     reports_.push_back(std::move(*last));
   }
-}
-
-std::uint64_t ClaimAccountant::received_from(const std::string& agent_id) const {
-  auto it = agent_index_.find(agent_id);
-  return it == agent_index_.end() ? 0 : agents_[it->second].received;
-}
-
-bool ClaimAccountant::has(const std::string& agent_id, std::uint64_t seq) const {
-  auto it = agent_index_.find(agent_id);
-  if (it == agent_index_.end()) return false;
-  const auto& seen = agents_[it->second].seen;
-  return seq < seen.size() && seen[seq] > 0;
-}
-
-std::vector<ClaimGap> ClaimAccountant::gaps(
-    const std::map<std::string, std::uint64_t>& published,
-    const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes) const {
-  std::vector<ClaimGap> out;
-  for (const auto& [agent, last] : published) {
-    for (std::uint64_t seq = 1; seq <= last; ++seq) {
-      if (has(agent, seq)) continue;
-      auto cause_it = causes.find({agent, seq});
-      std::string cause = cause_it == causes.end() ? "unknown" : cause_it->second;
-      if (!out.empty() && out.back().agent_id == agent && out.back().last_seq + 1 == seq &&
-          out.back().cause == cause) {
-        out.back().last_seq = seq;
-      } else {
-        out.push_back(ClaimGap{agent, seq, seq, std::move(cause)});
-      }
-    }
-  }
-  return out;
 }
 
 }  // namespace backbeat::live

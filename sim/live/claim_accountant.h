@@ -1,10 +1,11 @@
 // ClaimAccountant: counts every status claim of a cluster end to end, by (agent, metadata.seq).
 //
 // It subscribes to <prefix>.status.<cluster>.> and records, per agent, which sequence numbers
-// arrived and how often: received (distinct), duplicates, and, against what the agents say they
-// published, the gaps. It also follows the cluster's beat frames to sample the tempo (the
-// simulator's reverb does the same) and to aggregate bar reports in the reverb's way
-// (sim/world/reverb.h), so the assertions that read them work for live runs too.
+// arrived and how often (sim/harness/claim_ledger.h, as the simulator's reverb does): received
+// (distinct), duplicates, and, against what the agents say they published, the gaps. It also
+// follows the cluster's beat frames to sample the tempo (the simulator's reverb does the same) and
+// to aggregate bar reports in the reverb's way (sim/world/reverb.h), so the assertions that read
+// them work for live runs too.
 //
 // Validation: with validate = true every claim is decoded against the contract and failures are
 // counted as nonconforming (they still count for sequence accounting when agent and seq can be
@@ -15,24 +16,17 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/transport.h"
+#include "sim/harness/claim_ledger.h"
 #include "sim/world/bar_tally.h"
 #include "sim/world/outcome.h"
 
 namespace backbeat::live {
 
-struct ClaimGap {
-  std::string agent_id;
-  std::uint64_t first_seq = 0;  // inclusive range of sequence numbers never received
-  std::uint64_t last_seq = 0;
-  std::string cause;  // "window_full", "connection_closed", "unconfirmed_at_end", "unknown"
-
-  std::uint64_t size() const { return last_seq - first_seq + 1; }
-};
+using sim::ClaimGap;
 
 struct AccountantOptions {
   std::string cluster_id;
@@ -52,21 +46,26 @@ class ClaimAccountant {
   Status start();
   void stop();
 
-  std::uint64_t received() const { return received_; }  // distinct (agent, seq)
-  std::uint64_t duplicates() const { return duplicates_; }
+  // The per-agent sequence accounting: received, duplicates, unnumbered, gaps.
+  const sim::ClaimLedger& ledger() const { return ledger_; }
+  std::uint64_t received() const { return ledger_.received(); }  // distinct (agent, seq)
+  std::uint64_t duplicates() const { return ledger_.duplicates(); }
   std::uint64_t nonconforming() const { return nonconforming_; }
-  std::uint64_t messages() const { return messages_; }      // every claim message
-  std::uint64_t unnumbered() const { return unnumbered_; }  // claims without metadata.seq
-  // Distinct sequence numbers received from `agent_id`.
-  std::uint64_t received_from(const std::string& agent_id) const;
-  bool has(const std::string& agent_id, std::uint64_t seq) const;
-
-  // Sequence numbers 1..published[agent] not received, as ranges in (agent, seq) order.
-  // Each range gets the cause from `causes` ((agent, seq) -> cause) when known, else "unknown"
-  // (lost in transit without an error: what must never happen).
+  std::uint64_t messages() const { return messages_; }               // every claim message
+  std::uint64_t unnumbered() const { return ledger_.unnumbered(); }  // without metadata.seq
+  // Claims received from `agent_id` (not counting duplicates).
+  std::uint64_t received_from(const std::string& agent_id) const {
+    return ledger_.received_from(agent_id);
+  }
+  bool has(const std::string& agent_id, std::uint64_t seq) const {
+    return ledger_.has(agent_id, seq);
+  }
+  // See ClaimLedger::gaps.
   std::vector<ClaimGap> gaps(
       const std::map<std::string, std::uint64_t>& published,
-      const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes = {}) const;
+      const std::map<std::pair<std::string, std::uint64_t>, std::string>& causes = {}) const {
+    return ledger_.gaps(published, causes);
+  }
 
   // Beat following.
   std::int64_t current_beat() const { return tally_.current_beat(); }
@@ -76,10 +75,6 @@ class ClaimAccountant {
   void flush_bar();
 
  private:
-  struct AgentRecord {
-    std::vector<std::uint8_t> seen;  // per seq: times received (saturating)
-    std::uint64_t received = 0;
-  };
   void on_claim(const Message& message);
   void on_frame(const Message& message);
 
@@ -88,15 +83,9 @@ class ClaimAccountant {
   std::string claim_prefix_;  // <prefix>.status.<cluster>.
   std::optional<Transport::SubscriptionId> claims_sub_;
   std::optional<Transport::SubscriptionId> beats_sub_;
-  // Lookup only, never iterated (reports go through the ordered index below).
-  std::unordered_map<std::string, std::uint32_t> agent_index_;
-  std::vector<std::string> agent_names_;
-  std::vector<AgentRecord> agents_;
-  std::uint64_t received_ = 0;
-  std::uint64_t duplicates_ = 0;
+  sim::ClaimLedger ledger_;
   std::uint64_t nonconforming_ = 0;
   std::uint64_t messages_ = 0;
-  std::uint64_t unnumbered_ = 0;
 
   sim::BarTally tally_;
   std::vector<sim::BarReportRecord> reports_;

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/subject.h"
-#include "sim/world/pulse.h"
+#include "sim/harness/beat_frames.h"
 
 namespace backbeat::live {
 
@@ -99,7 +99,10 @@ void LivePulse::on_beat() {
   // Mid-beat start (wall-aligned): publish the phase in progress now, later phases on time.
   int first_phase = 0;
   if (config_.frames_per_beat == 3) {
-    while (first_phase < 2 && start + length_ * (first_phase + 1) / 3 <= now) ++first_phase;
+    while (first_phase < 2 &&
+           start + sim::phase_end(length_, static_cast<BeatPhase>(first_phase)) <= now) {
+      ++first_phase;
+    }
   }
   if (config_.frames_per_beat == 1) {
     publish_phase(beat, BeatPhase::kExecute, start);
@@ -108,26 +111,25 @@ void LivePulse::on_beat() {
     int slot = 0;
     for (int p = first_phase + 1; p < 3; ++p, ++slot) {
       const auto phase = static_cast<BeatPhase>(p);
-      phase_timers_[slot] =
-          clock_.schedule_at(start + length_ * p / 3, [this, beat, phase, start, slot] {
-            phase_timers_[slot] = Clock::kNoTimer;
-            if (started_) publish_phase(beat, phase, start);
-          });
+      phase_timers_[slot] = clock_.schedule_at(start + sim::phase_start(length_, phase),
+                                               [this, beat, phase, start, slot] {
+                                                 phase_timers_[slot] = Clock::kNoTimer;
+                                                 if (started_) publish_phase(beat, phase, start);
+                                               });
     }
   }
   beat_timer_ = clock_.schedule_at(beat_start(beat_), [this] { on_beat(); });
 }
 
 void LivePulse::publish_phase(std::int64_t beat, BeatPhase phase, Time start) {
-  BeatFrame frame;
-  frame.cluster_id = config_.cluster_id;
-  frame.beat_index = beat;
-  frame.downbeat = beat % config_.bar_length == 0;
-  frame.phase = phase;
-  frame.hlc = format_hlc(hlc_.next(clock_.now()));
-  frame.deadline_at = start + length_ * (static_cast<int>(phase) + 1) / 3;
-  frame.tempo_bpm = config_.tempo_bpm;
-  frame.window_id = sim::Pulse::window_id(config_.cluster_id, beat / config_.bar_length);
+  const BeatFrame frame = sim::make_beat_frame({.cluster_id = config_.cluster_id,
+                                                .bar_length = config_.bar_length,
+                                                .beat = beat,
+                                                .phase = phase,
+                                                .tempo_bpm = config_.tempo_bpm,
+                                                .beat_start = start,
+                                                .length = length_},
+                                               format_hlc(hlc_.next(clock_.now())));
   if (transport_.publish(subject_, encode_beat_frame(frame))) {
     ++frames_published_;
   } else {

@@ -1,10 +1,11 @@
 // LivePulse: a BACKBEAT pulse on a real clock and transport, publishing contract beat frames, so
 // live mode (and agent development) works without a BACKBEAT deployment.
 //
-// Frames are built as the simulator's pulse builds them (sim/world/pulse.cc): one frame per phase
-// at the phase's start (three per beat; or only execute with frames_per_beat = 1), deadline_at =
-// the end of that phase, downbeat on every bar_length-th beat, window id from (cluster, bar) with
-// sim::Pulse::window_id. The tempo is fixed (no drift models: a real clock drifts by itself).
+// Frames are laid out and built by sim/harness/beat_frames.h, the code the simulator's pulse
+// uses: one frame per phase at the phase's start (three per beat; or only execute with
+// frames_per_beat = 1), deadline_at = the end of that phase, downbeat on every bar_length-th
+// beat, window id from (cluster, bar). The tempo is fixed (no drift models: a real clock drifts
+// by itself).
 //
 // Beat numbering: by default beat 0 starts at start(). With align_to_wall_clock, beat k starts at
 // k x beat length after the Unix epoch, so a restarted standalone pulse continues forward instead

@@ -2,156 +2,60 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 
 #include "core/integration.h"
 #include "core/logger.h"
+#include "sim/harness/agent_host.h"
+#include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
 #include "sim/kernel/random.h"
+#include "sim/live/live_fields.h"
 #include "sim/live/live_pulse.h"
-#include "sim/live/live_workload.h"
 
 namespace backbeat::live {
 namespace {
 
-// One in-process agent: the unchanged core plus what the harness observes of it (as SimAgent).
-class LiveAgent {
+// The workload's host in a live run: every agent on the event loop's clock.
+class LiveWorkloadHost final : public sim::WorkloadHost {
  public:
-  LiveAgent(int index, std::string agent_id, const sim::AgentGroup& group, Clock& clock)
-      : group_(group), clock_(clock) {
-    outcome_.index = index;
-    outcome_.agent_id = std::move(agent_id);
-    outcome_.group = group.name;
-  }
-  ~LiveAgent() {
-    if (integration_) (void)integration_->stop();
-  }
+  LiveWorkloadHost(Clock& clock, std::vector<std::unique_ptr<sim::AgentHost>>& agents)
+      : clock_(clock), agents_(agents) {}
 
-  Status boot(const std::string& cluster_id, const std::string& node_id, Transport& transport) {
-    BackbeatConfig config;
-    config.cluster_id = cluster_id;
-    config.agent_id = outcome_.agent_id;
-    config.nats_url = "nats://live";
-    config.claim_state_words = group_.claim_state_words;
-    auto created = Integration::create(config, node_id, logger_, clock_, transport);
-    if (!created) return created.status();
-    integration_ = std::move(created).value();
-    BeatClient& client = integration_->beat_client();
-    client.on_beat([this](const BeatFrame& f) { on_beat(f); });
-    client.on_sync_change([this](bool degraded) { on_sync_change(degraded); });
-    listener_ = transport.add_connection_listener([this](ConnectionEvent e) { on_connection(e); });
-    transport_ = &transport;
-    return integration_->start();
+  Clock& run_clock() override { return clock_; }
+  Clock& agent_clock(int) override { return clock_; }
+  Integration* integration(int agent) override {
+    return agents_[static_cast<std::size_t>(agent)]->integration();
   }
-
-  Integration* integration() { return integration_.get(); }
-  const std::string& agent_id() const { return outcome_.agent_id; }
-  double slow_factor() const { return group_.slow_factor; }
-  const std::string& group() const { return group_.name; }
-
-  // Takes the end-of-run measurements that depend on the pulse, then stops the core.
-  void stop(std::int64_t pulse_beat) {
-    if (!integration_) return;
-    const BeatClient& client = integration_->beat_client();
-    outcome_.in_sync_at_end =
-        pulse_beat < 0 || (!client.local_degradation() && client.current_beat() >= pulse_beat - 1);
-    (void)integration_->stop();
-    if (transport_ != nullptr) transport_->remove_connection_listener(listener_);
-    transport_ = nullptr;
-  }
-
-  sim::AgentOutcome finish() {
-    const Time now = clock_.now();
-    if (degraded_since_) outcome_.degradation_windows.push_back({*degraded_since_, now});
-    if (disconnected_since_) outcome_.disconnect_windows.push_back({*disconnected_since_, now});
-    degraded_since_.reset();
-    disconnected_since_.reset();
-    // One client per live agent, so adding to the zeroed outcome copies its counters.
-    if (integration_) sim::add_client_counters(integration_->beat_client(), outcome_);
-    if (awaiting_resync_since_) {
-      const Duration took = now - *awaiting_resync_since_;
-      if (!outcome_.longest_resync || took > *outcome_.longest_resync) {
-        outcome_.longest_resync = took;
-      }
-    }
-    return outcome_;
-  }
-
-  std::uint64_t last_seq() const {
-    return integration_ ? integration_->beat_client().last_claim_sequence() : 0;
+  double slow_factor(int agent) const override {
+    return agents_[static_cast<std::size_t>(agent)]->group().slow_factor;
   }
 
  private:
-  void on_beat(const BeatFrame& frame) {
-    const bool synthetic = frame.metadata && frame.metadata->contains("synthetic");
-    if (synthetic || !awaiting_resync_since_) return;
-    if (integration_->beat_client().local_degradation()) return;
-    const Duration took = clock_.now() - *awaiting_resync_since_;
-    if (!outcome_.longest_resync || took > *outcome_.longest_resync) outcome_.longest_resync = took;
-    awaiting_resync_since_.reset();
-  }
-  void on_sync_change(bool degraded) {
-    const Time now = clock_.now();
-    if (degraded) {
-      degraded_since_ = now;
-    } else if (degraded_since_) {
-      outcome_.degradation_windows.push_back({*degraded_since_, now});
-      degraded_since_.reset();
-    }
-  }
-  void on_connection(ConnectionEvent event) {
-    const Time now = clock_.now();
-    if (event == ConnectionEvent::kDisconnected) {
-      if (!disconnected_since_) disconnected_since_ = now;
-      return;
-    }
-    if (disconnected_since_) {
-      outcome_.disconnect_windows.push_back({*disconnected_since_, now});
-      disconnected_since_.reset();
-    }
-    if (event == ConnectionEvent::kReconnected && !awaiting_resync_since_) {
-      awaiting_resync_since_ = now;
-    }
-  }
-
-  sim::AgentGroup group_;
   Clock& clock_;
-  NullLogger logger_;
-  std::unique_ptr<Integration> integration_;
-  Transport* transport_ = nullptr;
-  Transport::ListenerId listener_ = 0;
-  sim::AgentOutcome outcome_;
-  std::optional<Time> degraded_since_;
-  std::optional<Time> disconnected_since_;
-  std::optional<Time> awaiting_resync_since_;
+  std::vector<std::unique_ptr<sim::AgentHost>>& agents_;
 };
+
+std::uint64_t last_claim_sequence(sim::AgentHost& agent) {
+  Integration* integration = agent.integration();
+  return integration ? integration->beat_client().last_claim_sequence() : 0;
+}
 
 }  // namespace
 
 Status check_live_config(const sim::WorldConfig& config) {
-  if (!config.faults.empty()) {
-    return Status::invalid_argument(fmt::format(
-        "faults: the scenario has {} fault(s) (first: {}); faults need the simulator and cannot "
-        "be injected in live mode (remove them, or use `backbeat-sim run`)",
-        config.faults.size(), sim::fault_kind_name(config.faults.front().kind)));
-  }
-  if (config.swarm.enabled) {
-    return Status::invalid_argument(
-        "swarm: swarm testing draws simulated faults and needs the simulator (use `backbeat-sim "
-        "run`)");
-  }
-  if (config.pulse.drift.kind != sim::DriftModel::Kind::kNone) {
-    return Status::invalid_argument(
-        "pulse.drift: drift models are simulated; a live pulse keeps the real clock's time");
-  }
-  if (!config.pulse.tempo_changes.empty()) {
-    return Status::invalid_argument(
-        "pulse.tempo_changes: tempo changes are not supported by the live pulse");
-  }
-  if (config.pulse.nodes > 1) {
-    return Status::invalid_argument(
-        "pulse.nodes: pulse failover between nodes is simulated; live mode runs one pulse");
+  const std::vector<LiveRefusal> refusals = live_refusals(config);
+  if (!refusals.empty()) {
+    std::string text = refusals.front().to_string();
+    if (refusals.size() > 1) {
+      text += fmt::format(" (and {} more field(s) live mode cannot honour:", refusals.size() - 1);
+      for (std::size_t i = 1; i < refusals.size(); ++i) text += " " + refusals[i].path;
+      text += ")";
+    }
+    return Status::invalid_argument(text);
   }
   if (config.cluster.agent_count() < 1) {
     return Status::invalid_argument("cluster: live mode needs at least one agent");
@@ -161,6 +65,27 @@ Status check_live_config(const sim::WorldConfig& config) {
   }
   return Status::ok();
 }
+
+namespace {
+
+NatsOptions nats_options_for(const sim::WorldConfig& config, NatsOptions options) {
+  // The scenario's client behaviour (cluster.nats) applies where it differs from the default.
+  const sim::NatsBehaviour defaults;
+  const sim::NatsBehaviour& b = config.cluster.nats;
+  if (b.reconnect_wait != defaults.reconnect_wait) options.reconnect_wait = b.reconnect_wait;
+  if (b.max_reconnect_attempts != defaults.max_reconnect_attempts) {
+    options.max_reconnect_attempts = b.max_reconnect_attempts;
+  }
+  if (b.reconnect_buffer_bytes != defaults.reconnect_buffer_bytes) {
+    // nats.c takes an int: a larger buffer is as good as unlimited.
+    options.reconnect_buffer_bytes = static_cast<int>(
+        std::min<std::int64_t>(b.reconnect_buffer_bytes, std::numeric_limits<int>::max()));
+  }
+  if (b.pending_limit != defaults.pending_limit) options.pending_messages_limit = b.pending_limit;
+  return options;
+}
+
+}  // namespace
 
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
                                EventLoop& loop) {
@@ -175,7 +100,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
     if (Status s = pc.validate(); !s) return s;
   }
 
-  auto connected = NatsTransport::connect(options.nats, loop);
+  auto connected = NatsTransport::connect(nats_options_for(config, options.nats), loop);
   if (!connected) return connected.status();
   std::unique_ptr<NatsTransport> nats = std::move(connected).value();
   LiveRunResult result;
@@ -202,22 +127,22 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   }
 
   sim::Seeds seeds(options.seed);
-  std::vector<std::unique_ptr<LiveAgent>> agents;
-  std::vector<LiveWorkload::AgentHandle> handles;
+  std::vector<std::unique_ptr<sim::AgentHost>> agents;
   int index = 0;
   for (const sim::AgentGroup& group : config.cluster.groups) {
     for (int k = 0; k < group.count; ++k, ++index) {
-      auto agent = std::make_unique<LiveAgent>(
-          index, fmt::format("{}{}", options.agent_id_prefix, index), group, loop);
+      auto agent = std::make_unique<sim::AgentHost>(
+          loop, index, fmt::format("{}{}", options.agent_id_prefix, index), group);
       const std::string node_id =
           fmt::format("12D3KooW{:016x}", sim::mix64(seeds.derive("node-id", index)));
-      if (Status s = agent->boot(cluster_id, node_id, *claims); !s) return s;
-      handles.push_back({agent->integration(), agent->slow_factor(), agent->group()});
+      if (Status s = agent->boot(cluster_id, node_id, loop, *claims); !s) return s;
       agents.push_back(std::move(agent));
     }
   }
   if (pulse) (void)pulse->start();
-  auto workload = std::make_unique<LiveWorkload>(config, loop, handles, options.seed);
+  LiveWorkloadHost workload_host(loop, agents);
+  auto workload = std::make_unique<sim::Workload>(config, workload_host, seeds.stream("workload"),
+                                                  seeds.stream("workload-selectors"));
   workload->start();
 
   const Time start = loop.now();
@@ -251,7 +176,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
     result.pulse_frames = pulse->frames_published();
   }
   std::map<std::string, std::uint64_t> published_seq;  // agent -> last seq it numbered
-  for (auto& agent : agents) published_seq[agent->agent_id()] = agent->last_seq();
+  for (auto& agent : agents) published_seq[agent->agent_id()] = last_claim_sequence(*agent);
   auto all_received = [&] {
     if (claims->window_size() != 0) return false;
     for (const auto& [agent, last] : published_seq) {
@@ -267,7 +192,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   sim::RunOutcome& o = result.outcome;
   o.sim_time = loop.now() - start;
   o.operations = workload->finish();
-  for (auto& agent : agents) o.agents.push_back(agent->finish());
+  for (auto& agent : agents) o.agents.push_back(agent->finish(pulse_beat));
 
   std::map<std::pair<std::string, std::uint64_t>, std::string> causes;
   std::uint64_t refused = 0;

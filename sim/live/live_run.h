@@ -7,7 +7,8 @@
 //   - a ClaimAccountant on the same connection counting every claim by (agent, seq);
 //   - optionally a built-in LivePulse (otherwise the agents follow whatever pulse publishes on
 //     the cluster's beat subject);
-//   - N agents and a LiveWorkload on one EventLoop (the calling thread runs it);
+//   - N agent hosts and the workload (sim/harness, as in the simulator) on one EventLoop (the
+//     calling thread runs it);
 //   - after `duration`: the workload and agents stop, the claim window is drained (reconnects are
 //     still handled), and the accountant gets `settle_timeout` to see every claim.
 // The result is a sim::RunOutcome (operations, agents with reconnects and degradation windows,
@@ -15,8 +16,10 @@
 // code of the simulator work unchanged, plus what only live mode knows (gaps with causes,
 // counters).
 //
-// Scenario parts that need the simulator are refused by check_live_config(): faults, swarm, drift
-// models, tempo changes, several pulse nodes. Wall clock is used throughout (live mode is not a
+// Scenario fields that need the simulator are refused by check_live_config(), naming the field and
+// why (sim/live/live_fields.h: faults, swarm, drift models, tempo changes, several pulse nodes,
+// simulated clocks and links, ...); every other field is honoured, cluster.nats's reconnect
+// settings by the real connection. Wall clock is used throughout (live mode is not a
 // simulation): fingerprint is 0 and runs are not reproducible.
 #pragma once
 
@@ -61,7 +64,8 @@ struct LiveRunResult {
   bool interrupted = false;
 };
 
-// OK when `config` can run live; kInvalidArgument naming what needs the simulator otherwise.
+// OK when `config` can run live; kInvalidArgument naming the first refused field (and the others)
+// otherwise.
 Status check_live_config(const sim::WorldConfig& config);
 
 // Runs `config` live. Errors: check_live_config's; NatsTransport::connect's (one line naming the

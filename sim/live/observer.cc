@@ -10,8 +10,6 @@
 namespace backbeat::live {
 namespace {
 
-constexpr std::size_t kTrackedSeqs = 1 << 16;  // per agent; older ones count as duplicates
-
 // Splits "a.b.c" into tokens.
 std::vector<std::string_view> tokens_of(std::string_view subject) {
   std::vector<std::string_view> out;
@@ -40,13 +38,33 @@ Status Observer::start() {
       transport_.subscribe(options_.subject_prefix + ".>", [this](const Message& m) { handle(m); });
   if (!sub) return sub.status();
   sub_ = *sub;
+  listener_ = transport_.add_connection_listener([this](ConnectionEvent e) { on_connection(e); });
   started_at_ = recent_at_ = clock_.now();
   return Status::ok();
 }
 
 void Observer::stop() {
   if (sub_) transport_.unsubscribe(*sub_);
+  if (listener_) transport_.remove_connection_listener(*listener_);
   sub_.reset();
+  listener_.reset();
+}
+
+void Observer::on_connection(ConnectionEvent event) {
+  const Time now = clock_.now();
+  if (event == ConnectionEvent::kDisconnected) {
+    if (disconnected_since_) return;
+    disconnected_since_ = now;
+    // What each agent numbers from here on may pass us by until we are back.
+    for (auto& [id, a] : agents_) {
+      if (a.max_seq > 0 && !a.outage_from) a.outage_from = a.max_seq + 1;
+    }
+    return;
+  }
+  if (disconnected_since_) {
+    outages_.push_back({*disconnected_since_, now});
+    disconnected_since_.reset();
+  }
 }
 
 void Observer::report(const Message& message, std::string kind, std::string error) {
@@ -120,27 +138,56 @@ void Observer::on_claim(const Message& message, std::string_view cluster, std::s
   a.last_seen = clock_.now();
   ++a.claims;
   const std::uint64_t seq = claim_seq_of(message.payload);
-  if (seq == 0) {
-    ++a.received;  // unnumbered: counts once each
-    return;
-  }
-  if (a.first_seq == 0) a.first_seq = seq;
-  if (seq < a.first_seq) {  // older than what we joined on: widen the accounted range
-    a.first_seq = seq;
-  }
-  const std::uint64_t floor = a.recent.empty() ? 0 : a.recent.begin()->first;
-  if (a.recent.size() >= kTrackedSeqs && seq < floor) {
-    ++a.duplicates;  // too old to tell: assume a replay (documented)
-    return;
-  }
-  auto [it, inserted] = a.recent.emplace(seq, 1);
-  if (!inserted) {
+  const sim::ClaimLedger::Arrival arrival = ledger_.record(key, seq);
+  if (arrival.duplicate) {
     ++a.duplicates;
     return;
   }
   ++a.received;
+  if (seq == 0 || seq >= sim::ClaimLedger::kMaxTrackedSeq) return;  // unnumbered: once each
+  if (a.first_seq == 0 || seq < a.first_seq) a.first_seq = seq;     // joined mid-stream, or older
+  if (a.outage_from && seq >= *a.outage_from && !disconnected_since_) {
+    // The first new claim after our outage: the numbers before it went by while we were away.
+    if (seq > *a.outage_from) a.outage_ranges.emplace_back(*a.outage_from, seq - 1);
+    a.outage_from.reset();
+  }
   a.max_seq = std::max(a.max_seq, seq);
-  while (a.recent.size() > kTrackedSeqs) a.recent.erase(a.recent.begin());
+}
+
+std::vector<sim::TimeWindow> Observer::outages() const {
+  std::vector<sim::TimeWindow> out = outages_;
+  if (disconnected_since_) out.push_back({*disconnected_since_, clock_.now()});
+  return out;
+}
+
+std::vector<sim::ClaimGap> Observer::claim_gaps() const {
+  std::vector<sim::ClaimGap> out;
+  for (const auto& [id, agent] : agents_) {
+    const ObservedAgent& a = agent;  // named, so the lambda can capture it (C++20 bindings)
+    if (a.first_seq == 0) continue;
+    auto in_outage = [&a](std::uint64_t seq) {
+      if (a.outage_from && seq >= *a.outage_from) return true;
+      for (const auto& [first, last] : a.outage_ranges) {
+        if (seq >= first && seq <= last) return true;
+      }
+      return false;
+    };
+    ledger_.append_gaps(
+        id, a.first_seq, a.max_seq,
+        [&](std::uint64_t seq) {
+          return std::string(in_outage(seq) ? "observer_outage" : "unknown");
+        },
+        out);
+  }
+  return out;
+}
+
+std::uint64_t Observer::unaccounted_claims() const {
+  std::uint64_t n = 0;
+  for (const sim::ClaimGap& g : claim_gaps()) {
+    if (g.cause == "unknown") n += g.size();
+  }
+  return n;
 }
 
 void Observer::on_bar(const Message& message, std::string_view cluster) {
@@ -216,13 +263,24 @@ nlohmann::json Observer::summary_json() const {
   }
   json by_kind = json::object();
   for (const auto& [k, n] : nonconforming_by_kind_) by_kind[k] = n;
+  json outage_windows = json::array();
+  for (const sim::TimeWindow& w : outages()) {
+    outage_windows.push_back(
+        {{"from_s", to_seconds(w.start - started_at_)}, {"to_s", to_seconds(w.end - started_at_)}});
+  }
+  std::uint64_t missed_in_outages = 0;
+  for (const sim::ClaimGap& g : claim_gaps()) {
+    if (g.cause == "observer_outage") missed_in_outages += g.size();
+  }
   return {{"duration_s", to_seconds(clock_.now() - started_at_)},
+          {"outages", {{"windows", outage_windows}, {"claims_missed", missed_in_outages}}},
           {"messages", messages_},
           {"claims",
            {{"messages", claims_},
             {"received", received},
             {"duplicates", duplicates},
             {"gaps", gaps},
+            {"unaccounted", unaccounted_claims()},
             {"per_second", claims_per_second()}}},
           {"clusters", clusters},
           {"agents", agents},
@@ -242,6 +300,22 @@ std::string Observer::render_summary() const {
       "duplicates, {} gaps; {} non-conforming\n",
       to_seconds(clock_.now() - started_at_), messages_, claims_, claims_per_second(),
       agents_.size(), received, duplicates, gaps, nonconforming_total_);
+  for (const sim::TimeWindow& w : outages()) {
+    out += fmt::format("outage    this observer's connection was down from {:.1f} s to {:.1f} s\n",
+                       to_seconds(w.start - started_at_), to_seconds(w.end - started_at_));
+  }
+  std::uint64_t missed = 0;
+  for (const sim::ClaimGap& g : claim_gaps()) {
+    if (g.cause == "observer_outage") {
+      missed += g.size();
+    } else {
+      out += fmt::format("gap       {} seq {}..{} ({} claim(s)): unaccounted\n", g.agent_id,
+                         g.first_seq, g.last_seq, g.size());
+    }
+  }
+  if (missed > 0) {
+    out += fmt::format("outage    {} claim(s) went by while this observer was cut off\n", missed);
+  }
   out += render_status();
   return out;
 }

@@ -1,14 +1,20 @@
 // Observer: watches a BACKBEAT deployment on NATS (`backbeat-sim observe`).
 //
-// Subscribes to <prefix>.> and decodes every message against the contracts (CONTRACTS.md): beat
-// frames on <prefix>.beat.<cluster>, status claims on <prefix>.status.<cluster>.<agent>, bar
+// Subscribes to <prefix>.> and decodes every message against the contracts (docs/contracts.md):
+// beat frames on <prefix>.beat.<cluster>, status claims on <prefix>.status.<cluster>.<agent>, bar
 // reports on <prefix>.bar.<cluster>. It keeps, per cluster, the beat and the measured tempo
 // (core's TempoMeter over beat starts, as an agent measures it) and, per agent, its last state,
-// beat and task, claims received, duplicates and gaps by metadata.seq (counted from the first
-// sequence number seen, so joining mid-stream is not a gap), and claims per second. Every message
-// that does not conform (a decoding error naming the field, a subject that is not a BACKBEAT
-// subject, a frame or claim whose ids disagree with its subject) is reported to a callback as it
-// arrives and kept (the most recent `max_kept_nonconforming`).
+// beat and task, claims received, duplicates and gaps by metadata.seq (sim/harness/claim_ledger.h,
+// the accounting of `live` and the simulator's reverb; counted from the first sequence number
+// seen, so joining mid-stream is not a gap), and claims per second.
+//
+// Its own connection's outages are windows, not gaps: claims an agent numbered while this
+// observer was cut off (from after the last one seen before the disconnect to before the first new
+// one after the reconnect) are accounted to the outage; claims republished after it fill their
+// gaps. Any other missing claim is unaccounted (cause "unknown"), and `observe` exits 1. Every
+// message that does not conform (a decoding error naming the field, a subject that is not a
+// BACKBEAT subject, a frame or claim whose ids disagree with its subject) is reported to a callback
+// as it arrives and kept (the most recent `max_kept_nonconforming`).
 #pragma once
 
 #include <cstdint>
@@ -18,10 +24,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/tempo_meter.h"
 #include "core/transport.h"
+#include "sim/harness/claim_ledger.h"
+#include "sim/world/outcome.h"
 
 namespace backbeat::live {
 
@@ -53,7 +63,10 @@ struct ObservedAgent {
     return max_seq >= first_seq && first_seq > 0 ? (max_seq - first_seq + 1) - received : 0;
   }
   Time last_seen{};
-  std::map<std::uint64_t, std::uint8_t> recent;  // internal: seq -> seen, pruned
+  // Internal: sequence numbers missed while the observer was cut off, [first, last] ranges, and
+  // the start of the range still open (the next new claim closes it).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> outage_ranges;
+  std::optional<std::uint64_t> outage_from;
 };
 
 struct ObservedCluster {
@@ -90,6 +103,13 @@ class Observer {
   const std::deque<Nonconforming>& nonconforming() const { return kept_; }
   const std::map<std::string, ObservedAgent>& agents() const { return agents_; }
   const std::map<std::string, ObservedCluster>& clusters() const { return clusters_; }
+  // This observer's own connection outages (an open one ends now).
+  std::vector<sim::TimeWindow> outages() const;
+  // Every claim missing between an agent's first and last seen sequence number, with its cause:
+  // "observer_outage" or "unknown".
+  std::vector<sim::ClaimGap> claim_gaps() const;
+  // Missing claims not explained by an outage of this observer (what makes `observe` exit 1).
+  std::uint64_t unaccounted_claims() const;
   // Claims per second since start(), and over the window since the previous call of this one.
   double claims_per_second() const;
   double claims_per_second_recent();
@@ -107,11 +127,16 @@ class Observer {
   void on_claim(const Message& message, std::string_view cluster, std::string_view agent);
   void on_bar(const Message& message, std::string_view cluster);
   void report(const Message& message, std::string kind, std::string error);
+  void on_connection(ConnectionEvent event);
 
   ObserverOptions options_;
   Transport& transport_;
   Clock& clock_;
   std::optional<Transport::SubscriptionId> sub_;
+  std::optional<Transport::ListenerId> listener_;
+  sim::ClaimLedger ledger_;  // keyed like agents_
+  std::vector<sim::TimeWindow> outages_;
+  std::optional<Time> disconnected_since_;
   NonconformingCallback callback_;
   Time started_at_{};
   std::uint64_t messages_ = 0;

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 
+#include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
 #include "sim/world/pulse.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/topology.h"
-#include "sim/world/workload.h"
 
 namespace backbeat::sim {
 namespace {

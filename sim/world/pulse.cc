@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "core/subject.h"
+#include "sim/harness/beat_frames.h"
 #include "sim/kernel/hash.h"
 
 namespace backbeat::sim {
@@ -33,13 +34,6 @@ Pulse::Pulse(Kernel& kernel, TraceRecorder& trace, const PulseConfig& config,
   }
   std::sort(config_.tempo_changes.begin(), config_.tempo_changes.end(),
             [](const TempoChange& a, const TempoChange& b) { return a.at < b.at; });
-}
-
-std::string Pulse::window_id(std::string_view cluster_id, std::int64_t bar) {
-  std::uint64_t base = fnv1a64(cluster_id);
-  std::uint64_t hi = mix64(base ^ static_cast<std::uint64_t>(bar));
-  std::uint64_t lo = mix64(hi + kGoldenGamma);
-  return fmt::format("{:016x}{:016x}", hi, lo);
 }
 
 int Pulse::lowest_live_node() const {
@@ -217,17 +211,16 @@ void Pulse::publish_phase(int node, std::int64_t beat, BeatPhase phase, Time bea
   PulseNodeHandle& handle = nodes_[static_cast<std::size_t>(node)];
   Time local_now = handle.clock->now();
   // deadline_at on the node's own clock: the end of this phase by its schedule.
-  Time phase_end_virtual = beat_start + length * (static_cast<int>(phase) + 1) / 3;
   Duration clock_offset = local_now - kernel_.now();
-  BeatFrame frame;
-  frame.cluster_id = cluster_id_;
-  frame.beat_index = beat;
-  frame.downbeat = beat % config_.bar_length == 0;
-  frame.phase = phase;
-  frame.hlc = format_hlc(hlc_[static_cast<std::size_t>(node)].next(local_now));
-  frame.deadline_at = phase_end_virtual + clock_offset;
-  frame.tempo_bpm = tempo;
-  frame.window_id = window_id(cluster_id_, beat / config_.bar_length);
+  BeatFrame frame =
+      make_beat_frame({.cluster_id = cluster_id_,
+                       .bar_length = config_.bar_length,
+                       .beat = beat,
+                       .phase = phase,
+                       .tempo_bpm = tempo,
+                       .beat_start = beat_start + clock_offset,
+                       .length = length},
+                      format_hlc(hlc_[static_cast<std::size_t>(node)].next(local_now)));
   ++frames_;
   (void)handle.connection->publish(subject_, encode_beat_frame(frame));
 }

@@ -8,15 +8,15 @@
 // slow, longer beats, a lower measured tempo, beats late.
 //
 // Failover: the nodes form a Raft group. The leader publishes one frame per phase at the phase's
-// start (or only the execute frame), stamped with its own clock's HLC and deadline_at; followers
+// start (or only the execute frame), stamped with its own clock's HLC and deadline_at (the frames
+// themselves are built by sim/harness/beat_frames.h, as the live pulse builds them); followers
 // are silent. When the leader fails, the lowest live node wins the election `gap` later (a
 // negative gap = the successor starts publishing that much before the leader dies: an overlap).
 // A failed node that recovers rejoins as a follower; if there was no leader, it triggers an
 // election. Quorum is not modelled: any live node can lead. With no live node the pulse is silent
 // until one recovers.
 // Tempo changes move at most 10% per beat, at beat boundaries, in steps of 0.1 BPM (a change that
-// cannot move by 0.1 within 10% stays put). Window ids are derived from (cluster, bar), so every
-// node agrees on them.
+// cannot move by 0.1 within 10% stays put).
 #pragma once
 
 #include <cstdint>
@@ -82,9 +82,6 @@ class Pulse {
   std::int64_t current_beat() const { return beat_ - 1; }
   Time current_beat_start() const { return beat_start_; }
   std::uint64_t frames_published() const { return frames_; }
-
-  // The 32-hex window id of `bar` in `cluster_id`.
-  static std::string window_id(std::string_view cluster_id, std::int64_t bar);
 
  private:
   static void on_beat(void* self, std::uint64_t);

@@ -1,7 +1,7 @@
 // Reverb: aggregates the status claims of each bar and publishes a bar report at each downbeat,
 // so a run can be judged the way a cluster judges itself.
 //
-// Definitions (CONTRACTS.md leaves them open; these are ours):
+// Definitions (the contract leaves them open; docs/decisions.md, "Bar reports"):
 // - A claim belongs to the bar whose beats contain its beat_index. Claims for a bar already
 //   reported are counted as late (issue "late_claims" in the next report).
 // - on_time_reviews: completion claims (state completed) that arrived before the end of the beat
@@ -12,29 +12,29 @@
 // - agents_reporting: distinct agent ids with a claim in the bar.
 // - issues: "nonconforming_claims" (failed validation), "late_claims", "duplicate_claims".
 // It also accounts for claims end to end: every claim carries metadata.seq, so the reverb knows
-// per agent which sequence numbers arrived and how often. An agent that restarts numbers its
-// claims from 1 again, so a claim is identified by (agent, seq, hlc): a duplicate is the same
-// claim delivered again, while a restarted agent's seq 1 is a new claim.
+// per agent which sequence numbers arrived and how often (sim/harness/claim_ledger.h, as live
+// mode's accountant does). An agent that restarts numbers its claims from 1 again, so a claim is
+// identified by (agent, seq, hlc): a duplicate is the same claim delivered again, while a
+// restarted agent's seq 1 is a new claim. It needs only a Clock and a Transport.
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/contracts/bar_report.h"
-#include "sim/kernel/trace.h"
+#include "core/transport.h"
+#include "sim/harness/claim_ledger.h"
 #include "sim/world/bar_tally.h"
 #include "sim/world/outcome.h"
-#include "sim/world/sim_nats.h"
 
 namespace backbeat::sim {
 
 class Reverb {
  public:
-  Reverb(Clock& clock, SimConnection& connection, std::string cluster_id);
+  // `clock` and `transport` must outlive the reverb.
+  Reverb(Clock& clock, Transport& transport, std::string cluster_id);
 
   // Subscribes to beat frames and status claims.
   Status start();
@@ -48,24 +48,15 @@ class Reverb {
   std::int64_t current_beat() const { return tally_.current_beat(); }
 
  private:
-  struct AgentRecord {
-    std::vector<std::uint64_t> first_hlc;  // per seq: digest of the first claim's hlc (0 = none)
-    std::set<std::pair<std::uint64_t, std::uint64_t>> restarted;  // (seq, hlc digest) beyond it
-  };
-
   void on_frame(const Message& message);
   void on_claim(const Message& message);
   void publish(BarReportRecord record);
 
-  SimConnection& connection_;
+  Transport& transport_;
   std::string cluster_id_;
   std::string bar_subject_;
   BarTally tally_;
-  // Lookup only (never iterated): agent id -> index into agents_.
-  std::unordered_map<std::string, std::uint32_t> agent_index_;
-  std::vector<AgentRecord> agents_;
-  std::uint64_t received_ = 0;
-  std::uint64_t duplicates_ = 0;
+  ClaimLedger ledger_;
   std::uint64_t nonconforming_ = 0;
   std::vector<BarReportRecord> reports_;
 };

@@ -39,7 +39,8 @@ namespace backbeat::sim {
 
 class SimNats;
 
-// Message kinds for accounting, from the subject's second token (CONTRACTS.md subjects).
+// Message kinds for accounting, from the subject's second token (docs/contracts.md, "Decision
+// (subjects)").
 enum class MessageKind : std::uint8_t { kBeatFrame, kStatusClaim, kBarReport, kOther };
 const char* message_kind_name(MessageKind kind);  // "beat_frame", "status_claim", ...
 MessageKind message_kind_of(std::string_view subject);

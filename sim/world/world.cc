@@ -4,64 +4,56 @@
 
 #include <algorithm>
 
+#include "sim/harness/agent_selection.h"
+#include "sim/harness/workload.h"
+#include "sim/kernel/hash.h"
 #include "sim/kernel/node_clock.h"
 #include "sim/world/fault_injector.h"
+#include "sim/world/kernel_clock.h"
 #include "sim/world/pulse.h"
 #include "sim/world/reverb.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/sim_nats.h"
 #include "sim/world/topology.h"
-#include "sim/world/workload.h"
 
 namespace backbeat::sim {
+namespace {
+
+// The workload's host in a simulated world: the kernel's time, the agents' NodeClocks and cores,
+// and a trace record when an operation starts and ends.
+class SimWorkloadHost final : public WorkloadHost {
+ public:
+  explicit SimWorkloadHost(WorldContext& world)
+      : world_(world), kind_op_(world.trace.kind("workload.op")) {}
+
+  Clock& run_clock() override { return world_.clock; }
+  Clock& agent_clock(int agent) override { return agent_at(agent).clock(); }
+  Integration* integration(int agent) override { return agent_at(agent).integration(); }
+  double slow_factor(int agent) const override {
+    return world_.agents[static_cast<std::size_t>(agent)]->slow_factor();
+  }
+  void on_operation_started(const OperationOutcome& op) override {
+    world_.trace.record(world_.kernel.now(), agent_at(op.agent).node(), kind_op_,
+                        digest_combine(fnv1a64(op.id), 0));
+  }
+  void on_operation_ended(const OperationOutcome& op) override {
+    world_.trace.record(
+        world_.kernel.now(), agent_at(op.agent).node(), kind_op_,
+        digest_combine(fnv1a64(op.id), (static_cast<std::uint64_t>(op.result) << 32) |
+                                           static_cast<std::uint32_t>(op.beats())));
+  }
+
+ private:
+  SimAgent& agent_at(int agent) { return *world_.agents[static_cast<std::size_t>(agent)]; }
+
+  WorldContext& world_;
+  KindId kind_op_;
+};
+
+}  // namespace
 
 std::vector<int> WorldContext::resolve(const Selector& selector, RandomStream& rng) const {
-  std::vector<int> out;
-  int count = static_cast<int>(agents.size());
-  switch (selector.kind) {
-    case Selector::Kind::kAll:
-      for (int i = 0; i < count; ++i) out.push_back(i);
-      break;
-    case Selector::Kind::kAgentRange:
-      for (int i = selector.first; i <= selector.last && i < count; ++i) out.push_back(i);
-      break;
-    case Selector::Kind::kGroup: {
-      int index = 0;
-      for (const AgentGroup& g : config.cluster.groups) {
-        for (int k = 0; k < g.count; ++k, ++index) {
-          if (g.name == selector.group) out.push_back(index);
-        }
-      }
-      break;
-    }
-    case Selector::Kind::kRandomFraction: {
-      // A partial Fisher-Yates shuffle: exactly round(fraction x N) agents, at least one.
-      std::vector<int> all(static_cast<std::size_t>(count));
-      for (int i = 0; i < count; ++i) all[static_cast<std::size_t>(i)] = i;
-      auto want = static_cast<std::size_t>(
-          std::max(1.0, std::round(selector.fraction * static_cast<double>(count))));
-      want = std::min(want, all.size());
-      for (std::size_t i = 0; i < want; ++i) {
-        std::size_t j = i + rng.uniform_u64(all.size() - i);
-        std::swap(all[i], all[j]);
-      }
-      out.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(want));
-      std::sort(out.begin(), out.end());
-      break;
-    }
-    case Selector::Kind::kServer: {
-      int index = 0;
-      int servers = config.cluster.nats_servers;
-      for (const AgentGroup& g : config.cluster.groups) {
-        for (int k = 0; k < g.count; ++k, ++index) {
-          int server = g.server >= 0 ? g.server : index % servers;
-          if (server == selector.server) out.push_back(index);
-        }
-      }
-      break;
-    }
-  }
-  return out;
+  return select_agents(config, selector, rng);
 }
 
 const char* operation_result_name(OperationOutcome::Result result) {
@@ -99,7 +91,9 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   Seeds seeds(seed);
   SimNats nats(kernel, trace, topology, cluster.nats, seeds.stream("network"),
                config.record_deliveries_in_trace);
-  WorldContext world{config, kernel, trace, seeds, topology, nats, nullptr, nullptr, {}, {}};
+  KernelClock run_clock(kernel);
+  WorldContext world{config, kernel,  run_clock, trace, seeds, topology,
+                     nats,   nullptr, nullptr,   {},    {}};
   world.derived_options.push_back(fmt::format("seed = {}", seed));
   world.derived_options.push_back(fmt::format("agents = {} in {} group(s) on {} NATS server(s)",
                                               cluster.agent_count(), cluster.groups.size(),
@@ -165,7 +159,9 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   }
   pulse.start();
 
-  Workload workload(world, seeds.stream("workload"));
+  SimWorkloadHost workload_host(world);
+  Workload workload(config, workload_host, seeds.stream("workload"),
+                    seeds.stream("workload-selectors"));
   world.workload = &workload;
   workload.start();
   FaultInjector faults(world, seeds.stream("faults"));

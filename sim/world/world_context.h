@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/clock.h"
 #include "sim/kernel/kernel.h"
 #include "sim/kernel/random.h"
 #include "sim/kernel/trace.h"
@@ -21,6 +22,7 @@ class Workload;
 struct WorldContext {
   const WorldConfig& config;
   Kernel& kernel;
+  Clock& clock;  // the kernel's time as a Clock (KernelClock), for the harness parts
   TraceRecorder& trace;
   Seeds seeds;
   Topology& topology;

@@ -12,7 +12,7 @@
 namespace backbeat {
 namespace {
 
-// The example in CONTRACTS.md, byte for byte.
+// The example in docs/contracts.md, byte for byte.
 constexpr std::string_view kTypical =
     R"({"type":"backbeat.beatframe.v1","cluster_id":"chorus-dev","beat_index":42,)"
     R"("downbeat":false,"phase":"execute","hlc":"01a2:0003:9f1c",)"

@@ -6,7 +6,7 @@
 // equal exactly what was sent of each kind. An observer on backbeat.> must report every
 // non-conforming message, and nothing else.
 //
-// Enormous index: a frame with beat_index 2^63-1 is contract-valid (CONTRACTS.md allows any
+// Enormous index: a frame with beat_index 2^63-1 is contract-valid (docs/contracts.md allows any
 // non-negative int64). Followed as a resync jump, one forged frame would move every agent to
 // beat 2^63-1, after which every real frame is "backwards": the agents would stall for good
 // (this test pinned that until BeatClient learned to hold implausible jumps; see

@@ -77,6 +77,39 @@ void print_claims(const char* what, const LiveRunResult& r) {
             << " max_window=" << r.claim_counters.max_window << "\n";
 }
 
+// Four agents for 8 s, 120 operations, claims confirmed every 16.
+sim::WorldConfig outage_world() {
+  sim::WorldConfig world = small_world(4, 8s, 120);
+  world.workload.start_after = 500ms;
+  return world;
+}
+
+struct Outage {
+  bool killed = false;
+  bool restarted = false;
+  std::string restart_error;
+};
+
+// Built-in pulse; the server is SIGKILLed (no goodbye to the clients) at 30% of the run and
+// restarted at 55% (down ~2 s = 4 beats). `server` and `outage` must outlive the run.
+LiveRunOptions options_with_outage(NatsServer& server, Outage& outage) {
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.builtin_pulse = true;
+  options.claims.batch_claims = 16;
+  options.progress = [&server, &outage](double done) {
+    if (!outage.killed && done >= 0.3) {
+      server.kill();
+      outage.killed = true;
+    } else if (outage.killed && !outage.restarted && done >= 0.55) {
+      if (!server.restart()) outage.restart_error = server.error();
+      outage.restarted = true;
+    }
+    return true;
+  };
+  return options;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 TEST(LivePulse, PublishesContractFramesThreePerBeat) {
@@ -173,28 +206,12 @@ TEST(LiveRun, ServerKilledAndRestartedMidRunLosesNoClaim) {
   NatsServer server;
   ASSERT_SERVER(server);
   EventLoop loop;
-  sim::WorldConfig world = small_world(4, 8s, 120);
-  world.workload.start_after = 500ms;
-  LiveRunOptions options;
-  options.nats = fast_options(server.url());
-  options.builtin_pulse = true;
-  options.claims.batch_claims = 16;
-  bool killed = false, restarted = false;
-  std::string restart_error;
-  options.progress = [&](double done) {
-    if (!killed && done >= 0.3) {
-      server.kill();  // SIGKILL: no goodbye to the clients
-      killed = true;
-    } else if (killed && !restarted && done >= 0.55) {  // down ~2 s = 4 beats
-      if (!server.restart()) restart_error = server.error();
-      restarted = true;
-    }
-    return true;
-  };
-  auto run = run_live(world, options, loop);
+  const sim::WorldConfig world = outage_world();
+  Outage outage;
+  auto run = run_live(world, options_with_outage(server, outage), loop);
   ASSERT_TRUE(run) << run.status().to_string();
-  ASSERT_TRUE(killed && restarted);
-  ASSERT_EQ(restart_error, "");
+  ASSERT_TRUE(outage.killed && outage.restarted);
+  ASSERT_EQ(outage.restart_error, "");
   const sim::RunOutcome& o = run->outcome;
   print_claims("kill/restart run", *run);
   for (const ClaimGap& g : run->gaps) {
@@ -407,7 +424,47 @@ TEST(Observer, ReportsEveryNonconformingMessageWithItsField) {
   const nlohmann::json summary = observer.summary_json();
   EXPECT_EQ(summary["nonconforming"]["total"], 3);
   EXPECT_EQ(summary["claims"]["duplicates"], 1);
+  // The missing seq 3 has no outage of the observer's to explain it: unaccounted (exit 1).
+  EXPECT_TRUE(observer.outages().empty());
+  const std::vector<sim::ClaimGap> gaps = observer.claim_gaps();
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].first_seq, 3u);
+  EXPECT_EQ(gaps[0].last_seq, 3u);
+  EXPECT_EQ(gaps[0].cause, "unknown");
+  EXPECT_EQ(observer.unaccounted_claims(), 1u);
   std::cout << observer.render_summary();
+}
+
+// The issue's `observe` symptom: a server outage counted as hundreds of gaps. Now the observer's
+// own outage is one window, what went by meanwhile is accounted to it, and nothing is unaccounted.
+TEST(Observer, ServerOutageIsOneWindowAndNoClaimIsUnaccounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto nats = NatsTransport::connect(fast_options(server.url(), "observer"), loop);
+  ASSERT_TRUE(nats);
+  Observer observer(ObserverOptions{}, **nats, loop);
+  ASSERT_TRUE(observer.start());
+  ASSERT_TRUE((*nats)->flush(2s));
+
+  Outage outage;
+  auto run = run_live(outage_world(), options_with_outage(server, outage), loop);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_TRUE(outage.killed && outage.restarted) << outage.restart_error;
+  loop.run_for(500ms);  // the observer's last deliveries
+
+  EXPECT_EQ(observer.outages().size(), 1u);
+  std::uint64_t received = 0;
+  for (const auto& [id, a] : observer.agents()) received += a.received;
+  EXPECT_GT(received, 100u);
+  for (const sim::ClaimGap& g : observer.claim_gaps()) {
+    EXPECT_EQ(g.cause, "observer_outage")
+        << g.agent_id << " seq " << g.first_seq << ".." << g.last_seq;
+  }
+  EXPECT_EQ(observer.unaccounted_claims(), 0u);
+  const nlohmann::json summary = observer.summary_json();
+  EXPECT_EQ(summary["outages"]["windows"].size(), 1u);
+  EXPECT_EQ(summary["claims"]["unaccounted"], 0u);
 }
 
 TEST(ClaimSeq, ReadsMetadataSeqWithoutDecoding) {

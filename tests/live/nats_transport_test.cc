@@ -272,7 +272,8 @@ TEST(NatsTransport, ReconnectAttemptsExhaustedClosesTheTransport) {
   EXPECT_EQ(transport->flush(100ms).code(), StatusCode::kUnavailable);
 }
 
-// Every message is either delivered or counted as a slow-consumer drop (DESIGN.md invariant 4).
+// Every message is either delivered or counted as a slow-consumer drop (docs/decisions.md,
+// invariant 4).
 TEST(NatsTransport, SlowConsumerDropsAreCounted) {
   NatsServer server;
   ASSERT_SERVER(server);

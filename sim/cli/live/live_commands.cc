@@ -18,6 +18,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_flags.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/text_report.h"
@@ -41,7 +42,8 @@ constexpr const char* kPulseExitCodesHelp =
     "Exit codes: 0 stopped (Ctrl-C or --duration), 2 bad flag, 3 internal error, 4 cannot "
     "connect or authenticate to NATS.";
 constexpr const char* kObserveExitCodesHelp =
-    "Exit codes: 0 every message conformed, 1 non-conforming messages were seen, 2 bad flag, "
+    "Exit codes: 0 every message conformed and every claim was accounted for, 1 non-conforming "
+    "messages were seen or claims went missing outside this observer's own outages, 2 bad flag, "
     "3 internal error, 4 cannot connect or authenticate to NATS.";
 constexpr const char* kSecurityHelp =
     "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
@@ -364,41 +366,27 @@ int live_command(const LiveArgs& args) {
                        {"max_window", k.max_window}}}};
 
   if (!args.out_dir.empty()) {
-    namespace fs = std::filesystem;
-    Status s = make_directories(args.out_dir);
-    if (s) {
-      s = write_file_atomically((fs::path(args.out_dir) / "scenario.json").string(),
-                                sc.document.dump(2) + "\n");
-    }
-    if (s) {
-      s = write_file_atomically((fs::path(args.out_dir) / "run.json").string(),
-                                summary.dump(2) + "\n");
-    }
-    if (!s) {
+    if (Status s = write_run_directory(args.out_dir, sc, summary, report); !s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
                    scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitInternal;
     }
   }
-  if (args.json) {
-    std::printf("%s\n", summary.dump().c_str());
-  } else if (args.quiet) {
-    std::printf("%s: claims published %llu, lost %llu\n",
-                quiet_line(report, RunMode::kLive).c_str(),
-                static_cast<unsigned long long>(result->outcome.claims.published),
-                static_cast<unsigned long long>(result->outcome.claims.lost));
-  } else {
-    std::printf("%s%s", text_report(report, nullptr, RunMode::kLive).c_str(),
-                live_text_lines(*result).c_str());
-    if (!args.out_dir.empty()) std::printf("saved     %s\n", args.out_dir.c_str());
+  ResultPrinting printing;
+  printing.json = args.json;
+  printing.quiet = args.quiet;
+  printing.mode = RunMode::kLive;
+  printing.quiet_suffix =
+      fmt::format(": claims published {}, lost {}", result->outcome.claims.published,
+                  result->outcome.claims.lost);
+  std::string live_lines = live_text_lines(*result);
+  if (!args.quiet) {
+    // The text report's live part: connection, claim window and every gap.
+    while (!live_lines.empty() && live_lines.back() == '\n') live_lines.pop_back();
+    printing.extra_lines.push_back(live_lines);
   }
-  std::fflush(stdout);
-  if (report.interrupted) {
-    std::fprintf(stderr, "backbeat-sim: interrupted: the verdict covers only %.0f s\n",
-                 to_seconds(result->outcome.sim_time));
-    return kExitInterrupted;
-  }
-  return report.passed() ? kExitPass : kExitFail;
+  if (!args.out_dir.empty()) printing.extra_lines.push_back("saved     " + args.out_dir);
+  return print_run_result(report, nullptr, summary, printing);
 }
 
 int pulse_command(const PulseArgs& args) {
@@ -545,7 +533,9 @@ int observe_command(const ObserveArgs& args) {
   } else {
     std::printf("%s", observer.render_summary().c_str());
   }
-  return observer.nonconforming_total() == 0 ? kExitPass : kExitFail;
+  // As `live`: a claim that went missing without an outage of our own to explain it fails.
+  return observer.nonconforming_total() == 0 && observer.unaccounted_claims() == 0 ? kExitPass
+                                                                                   : kExitFail;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,7 +575,9 @@ class LiveCommandsImpl final : public LiveCommands {
                         "\"reconnects\" and \"live\")");
     live_cmd_->add_flag("-q,--quiet", live_.quiet, "Print one summary line; no progress");
     live_cmd_
-        ->add_option("--out", live_.out_dir, "Save run.json and scenario.json in DIR, atomically")
+        ->add_option("--out", live_.out_dir,
+                     "Save run.json, scenario.json (after --set), seed and report.json/md/html in "
+                     "DIR, atomically, as `run --out` does")
         ->check(output_directory_flag(kRunDirectoryFiles))
         ->type_name("DIR");
     live_cmd_->footer(std::string(kLiveExitCodesHelp) + "\n" + kSecurityHelp);

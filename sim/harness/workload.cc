@@ -1,12 +1,11 @@
-#include "sim/world/workload.h"
+#include "sim/harness/workload.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "sim/kernel/hash.h"
-#include "sim/world/sim_agent.h"
+#include "sim/harness/agent_selection.h"
 
 namespace backbeat::sim {
 namespace {
@@ -35,44 +34,67 @@ double draw_beats(const DurationDistribution& d, RandomStream& rng) {
 
 }  // namespace
 
-Workload::Workload(WorldContext& world, RandomStream rng)
-    : world_(world),
+Workload::Workload(const WorldConfig& config, WorkloadHost& host, RandomStream rng,
+                   RandomStream selector_rng)
+    : config_(config),
+      host_(host),
       rng_(rng),
-      running_by_agent_(world.agents.size()),
-      waiting_by_agent_(world.agents.size()),
-      nominal_beat_(beat_duration(world.config.pulse.tempo_bpm)),
-      kind_op_(world.trace.kind("workload.op")) {}
+      selector_rng_(selector_rng),
+      poisson_timers_(config.workload.operations.size(), Clock::kNoTimer),
+      running_by_agent_(static_cast<std::size_t>(config.cluster.agent_count())),
+      waiting_by_agent_(static_cast<std::size_t>(config.cluster.agent_count())),
+      nominal_beat_(beat_duration(config.pulse.tempo_bpm)) {}
+
+Workload::~Workload() {
+  stop();
+}
 
 void Workload::start() {
-  const WorkloadConfig& w = world_.config.workload;
-  RandomStream selector_rng = world_.seeds.stream("workload-selectors");
-  Time begin = world_.kernel.now() + w.start_after;
-  Duration span = (world_.config.duration - w.start_after) * 8 / 10;
+  const WorkloadConfig& w = config_.workload;
+  Clock& clock = host_.run_clock();
+  Time begin = clock.now() + w.start_after;
+  Duration span = (config_.duration - w.start_after) * 8 / 10;
   for (std::size_t i = 0; i < w.operations.size(); ++i) {
     const OperationWorkload& op = w.operations[i];
-    eligible_.push_back(world_.resolve(op.agents, selector_rng));
+    eligible_.push_back(select_agents(config_, op.agents, selector_rng_));
     if (eligible_.back().empty()) continue;
     for (int k = 0; k < op.count; ++k) {
       Time at = begin + span * (2 * k + 1) / (2 * op.count);
-      world_.kernel.schedule_at(at, [this, i] { arrive(i); });
+      arrival_timers_.push_back(clock.schedule_at(at, [this, i] { arrive(i); }));
     }
     if (op.rate_per_beat > 0) {
-      world_.kernel.schedule_at(begin, [this, i] { schedule_poisson(i); });
+      poisson_timers_[i] = clock.schedule_at(begin, [this, i] { schedule_poisson(i); });
+    }
+  }
+}
+
+void Workload::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  Clock& clock = host_.run_clock();
+  for (Clock::TimerId id : arrival_timers_) clock.cancel(id);
+  for (Clock::TimerId id : poisson_timers_) clock.cancel(id);
+  arrival_timers_.clear();
+  for (Op& op : ops_) {
+    for (Clock::TimerId& t : op.timers) {
+      if (t != Clock::kNoTimer) host_.agent_clock(op.outcome.agent).cancel(t);
+      t = Clock::kNoTimer;
     }
   }
 }
 
 void Workload::schedule_poisson(std::size_t i) {
-  double mean_beats = 1.0 / world_.config.workload.operations[i].rate_per_beat;
+  double mean_beats = 1.0 / config_.workload.operations[i].rate_per_beat;
   Duration gap = from_seconds(rng_.exponential(mean_beats) * to_seconds(nominal_beat_));
-  world_.kernel.schedule_after(gap, [this, i] {
+  Clock& clock = host_.run_clock();
+  poisson_timers_[i] = clock.schedule_at(clock.now() + gap, [this, i] {
     arrive(i);
     schedule_poisson(i);
   });
 }
 
 void Workload::arrive(std::size_t i) {
-  const OperationWorkload& spec = world_.config.workload.operations[i];
+  const OperationWorkload& spec = config_.workload.operations[i];
   const std::vector<int>& agents = eligible_[i];
   int agent = agents[rng_.uniform_u64(agents.size())];
   Op op;
@@ -80,12 +102,11 @@ void Workload::arrive(std::size_t i) {
   op.outcome.type = spec.type;
   op.outcome.agent = agent;
   op.outcome.estimated_beats = spec.estimated_beats;
-  auto budget = world_.config.budgets.find(spec.type);
-  op.outcome.budget_beats =
-      budget != world_.config.budgets.end() ? budget->second : spec.estimated_beats;
+  auto budget = config_.budgets.find(spec.type);
+  op.outcome.budget_beats = budget != config_.budgets.end() ? budget->second : spec.estimated_beats;
   double beats = draw_beats(spec.duration, rng_);
   op.fail = spec.failure_probability > 0 && rng_.bernoulli(spec.failure_probability);
-  double stretch = world_.agents[static_cast<std::size_t>(agent)]->slow_factor();
+  double stretch = host_.slow_factor(agent);
   op.length = from_seconds(beats * stretch * to_seconds(nominal_beat_));
   op.phases = spec.phases;
   ops_.push_back(std::move(op));
@@ -106,9 +127,9 @@ bool Workload::agent_runs_type(int agent, const std::string& type) const {
 
 void Workload::begin(std::size_t index) {
   Op& op = ops_[index];
-  SimAgent& agent = *world_.agents[static_cast<std::size_t>(op.outcome.agent)];
-  op.started_at = world_.kernel.now();
-  Integration* integration = agent.integration();
+  const int agent = op.outcome.agent;
+  op.started_at = host_.run_clock().now();
+  Integration* integration = host_.integration(agent);
   if (integration == nullptr) {
     end(index, OperationOutcome::Result::kLost);
     return;
@@ -125,26 +146,24 @@ void Workload::begin(std::size_t index) {
   }
   op.running = true;
   ++running_;
-  running_by_agent_[static_cast<std::size_t>(op.outcome.agent)].push_back(index);
-  world_.trace.record(world_.kernel.now(), agent.node(), kind_op_,
-                      digest_combine(fnv1a64(op.outcome.id), 0));
-  // Phases on the agent's own clock at the workload's fractions of the duration, then the end.
-  const std::array<double, 3>& phases = op.phases;
-  Time local_start = agent.clock().now();
+  running_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
+  host_.on_operation_started(op.outcome);
+  // Phases on the agent's own clock at the operation's fractions of the duration, then the end.
+  Clock& clock = host_.agent_clock(agent);
+  Time local_start = clock.now();
   for (int stage = 0; stage < 4; ++stage) {
-    double fraction = stage < 3 ? phases[static_cast<std::size_t>(stage)] : 1.0;
+    double fraction = stage < 3 ? op.phases[static_cast<std::size_t>(stage)] : 1.0;
     Time due = local_start + Duration(static_cast<std::int64_t>(
                                  std::llround(static_cast<double>(op.length.count()) * fraction)));
     op.timers[static_cast<std::size_t>(stage)] =
-        agent.clock().schedule_at(due, [this, index, stage] { step(index, stage); });
+        clock.schedule_at(due, [this, index, stage] { step(index, stage); });
   }
 }
 
 void Workload::step(std::size_t index, int stage) {
   Op& op = ops_[index];
   if (!op.running) return;
-  SimAgent& agent = *world_.agents[static_cast<std::size_t>(op.outcome.agent)];
-  Integration* integration = agent.integration();
+  Integration* integration = host_.integration(op.outcome.agent);
   if (integration == nullptr) return;  // on_agent_crash handles it
   op.timers[static_cast<std::size_t>(stage)] = Clock::kNoTimer;
   if (stage < 3) {
@@ -168,19 +187,16 @@ void Workload::step(std::size_t index, int stage) {
 void Workload::end(std::size_t index, OperationOutcome::Result result) {
   Op& op = ops_[index];
   op.outcome.result = result;
-  op.outcome.elapsed = world_.kernel.now() - op.started_at;
-  int agent = op.outcome.agent;
-  SimAgent& a = *world_.agents[static_cast<std::size_t>(agent)];
-  world_.trace.record(
-      world_.kernel.now(), a.node(), kind_op_,
-      digest_combine(fnv1a64(op.outcome.id), (static_cast<std::uint64_t>(result) << 32) |
-                                                 static_cast<std::uint32_t>(op.outcome.beats())));
+  op.outcome.elapsed = host_.run_clock().now() - op.started_at;
+  const int agent = op.outcome.agent;
+  host_.on_operation_ended(op.outcome);
   if (op.running) {
     op.running = false;
     --running_;
     std::erase(running_by_agent_[static_cast<std::size_t>(agent)], index);
+    Clock& clock = host_.agent_clock(agent);
     for (Clock::TimerId& t : op.timers) {
-      if (t != Clock::kNoTimer) a.clock().cancel(t);
+      if (t != Clock::kNoTimer) clock.cancel(t);
       t = Clock::kNoTimer;
     }
     release_waiting(agent, op.outcome.type);
@@ -188,12 +204,13 @@ void Workload::end(std::size_t index, OperationOutcome::Result result) {
 }
 
 void Workload::release_waiting(int agent, const std::string& finished_type) {
+  if (stopped_) return;
   auto& waiting = waiting_by_agent_[static_cast<std::size_t>(agent)];
   std::deque<std::size_t> still;
   std::vector<std::size_t> ready;
   for (std::size_t op : waiting) {
     const OperationWorkload* spec = nullptr;
-    for (const auto& w : world_.config.workload.operations) {
+    for (const auto& w : config_.workload.operations) {
       if (w.type == ops_[op].outcome.type) spec = &w;
     }
     bool blocked =
@@ -212,14 +229,14 @@ void Workload::on_agent_crash(int agent) {
 std::vector<OperationOutcome> Workload::finish() {
   std::vector<OperationOutcome> out;
   out.reserve(ops_.size());
+  const Time now = host_.run_clock().now();
   for (Op& op : ops_) {
     if (op.running) {
       op.outcome.result = OperationOutcome::Result::kUnfinished;
-      SimAgent& agent = *world_.agents[static_cast<std::size_t>(op.outcome.agent)];
-      if (agent.integration() != nullptr) {
-        op.outcome.end_beat = agent.integration()->beat_client().current_beat();
+      if (Integration* integration = host_.integration(op.outcome.agent)) {
+        op.outcome.end_beat = integration->beat_client().current_beat();
       }
-      op.outcome.elapsed = world_.kernel.now() - op.started_at;
+      op.outcome.elapsed = now - op.started_at;
     }
     out.push_back(op.outcome);
   }

@@ -1,0 +1,104 @@
+// Workload: starts operations of the scenario's types on agents and moves them through the
+// scenario's phases, as CHORUS components would call the integration. Written once for both
+// worlds over Clock and a WorkloadHost: the simulator hosts it on the kernel's time and its
+// agents' NodeClocks (sim/world/world.cc), live mode on the event loop (sim/live/live_run.cc).
+//
+// - `count` operations start evenly spread over the first 80% of the run after `start_after`;
+//   `rate_per_beat` operations arrive as a Poisson process (exponential gaps of mean
+//   beat / rate at the nominal tempo). Each goes to an agent drawn uniformly from its selector
+//   (sim/harness/agent_selection.h).
+// - An operation's real duration is drawn (in beats at the nominal tempo) and stretched by the
+//   agent's slow factor; on the agent's own clock it moves to connecting, negotiating and
+//   executing at the operation's phase fractions (`phases`, default 10%, 30%, 50%), and completes
+//   (or fails, with failure_probability) at 100%.
+// - depends_on: an operation waits while its agent runs one of the named type, then starts.
+// - An operation whose agent is down when it should start, or crashes while it runs, is lost.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/integration.h"
+#include "sim/kernel/random.h"
+#include "sim/world/outcome.h"
+#include "sim/world/world_config.h"
+
+namespace backbeat::sim {
+
+// What the workload needs of the world that runs it. Agents are numbered as in the scenario.
+class WorkloadHost {
+ public:
+  virtual ~WorkloadHost() = default;
+  // The run's clock: arrivals and elapsed times.
+  virtual Clock& run_clock() = 0;
+  // The agent's own clock: its operations' phases.
+  virtual Clock& agent_clock(int agent) = 0;
+  // The agent's core; null while the agent is down.
+  virtual Integration* integration(int agent) = 0;
+  // Slow-peer factor applied to the agent's operation durations (1 = normal).
+  virtual double slow_factor(int agent) const = 0;
+  // An operation started running, and one ended (any result); the simulator traces them.
+  virtual void on_operation_started(const OperationOutcome&) {}
+  virtual void on_operation_ended(const OperationOutcome&) {}
+};
+
+class Workload {
+ public:
+  // `config` and `host` must outlive the workload. `rng` draws agents, durations and failures;
+  // `selector_rng` resolves random selectors.
+  Workload(const WorldConfig& config, WorkloadHost& host, RandomStream rng,
+           RandomStream selector_rng);
+  ~Workload();
+  Workload(const Workload&) = delete;
+  Workload& operator=(const Workload&) = delete;
+
+  // Schedules every arrival from now on.
+  void start();
+  // Cancels every pending arrival and phase timer; running operations stay unfinished.
+  void stop();
+  // Marks the operations of a crashed agent lost.
+  void on_agent_crash(int agent);
+  // Outcomes in start order; operations still running are kUnfinished.
+  std::vector<OperationOutcome> finish();
+
+  std::size_t started() const { return ops_.size(); }
+  std::size_t running() const { return running_; }
+
+ private:
+  struct Op {
+    OperationOutcome outcome;
+    Time started_at{};
+    Duration length{};
+    std::array<double, 3> phases{};
+    bool fail = false;
+    bool running = false;
+    std::array<Clock::TimerId, 4> timers{};
+  };
+
+  void arrive(std::size_t workload_index);
+  void schedule_poisson(std::size_t workload_index);
+  void begin(std::size_t op_index);
+  void step(std::size_t op_index, int stage);
+  void end(std::size_t op_index, OperationOutcome::Result result);
+  void release_waiting(int agent, const std::string& finished_type);
+  bool agent_runs_type(int agent, const std::string& type) const;
+
+  const WorldConfig& config_;
+  WorkloadHost& host_;
+  RandomStream rng_;
+  RandomStream selector_rng_;
+  bool stopped_ = false;
+  std::vector<Clock::TimerId> arrival_timers_;  // evenly spread arrivals (fired ids are ignored)
+  std::vector<Clock::TimerId> poisson_timers_;  // per workload entry: its next Poisson arrival
+  std::vector<std::vector<int>> eligible_;      // per workload entry: agent indices
+  std::vector<Op> ops_;
+  std::vector<std::vector<std::size_t>> running_by_agent_;
+  std::vector<std::deque<std::size_t>> waiting_by_agent_;
+  std::size_t running_ = 0;
+  Duration nominal_beat_;
+};
+
+}  // namespace backbeat::sim

@@ -1,0 +1,75 @@
+// One run driver: `backbeat-sim run` and `backbeat-sim live` write the same --out layout (run.json,
+// scenario.json, seed, report.json/md/html), and `compare` takes a simulated and a live run
+// directory as a pair. Runs the built backbeat-sim against a nats-server started by the test.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/live/live_fixture.h"
+
+namespace backbeat::live {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::NatsServer;
+
+int run(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::set<std::string> files_in(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir)) out.insert(entry.path().filename());
+  return out;
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(LiveCli, RunAndLiveWriteTheSameOutLayoutAndCompareTakesThePair) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  const fs::path work =
+      fs::temp_directory_path() / ("backbeat_live_cli_" + std::to_string(getpid()));
+  fs::remove_all(work);
+  const std::string sim = BACKBEAT_SIM_BINARY;
+  ASSERT_EQ(run(sim + " run baseline --quiet --set pulse.tempo_bpm=120 --set duration=10s --out " +
+                (work / "sim").string() + " > /dev/null"),
+            0);
+  ASSERT_EQ(run(sim + " live baseline --quiet --pulse --tempo 120 --duration 10s --nats " +
+                server.url() + " --out " + (work / "live").string() + " > /dev/null"),
+            0);
+  const std::set<std::string> expected = {"report.html", "report.json",   "report.md",
+                                          "run.json",    "scenario.json", "seed"};
+  EXPECT_EQ(files_in(work / "sim"), expected);
+  EXPECT_EQ(files_in(work / "live"), expected);
+  const nlohmann::json live_run = nlohmann::json::parse(read(work / "live" / "run.json"));
+  EXPECT_EQ(live_run.value("mode", ""), "live");
+  EXPECT_NE(read(work / "live" / "report.md").find("baseline"), std::string::npos);
+
+  const fs::path text = work / "compare.txt";
+  ASSERT_EQ(run(sim + " compare " + (work / "sim").string() + " " + (work / "live").string() +
+                " > " + text.string()),
+            0);
+  const std::string comparison = read(text);
+  EXPECT_NE(comparison.find((work / "sim").string()), std::string::npos) << comparison;
+  EXPECT_NE(comparison.find((work / "live").string()), std::string::npos) << comparison;
+  EXPECT_NE(comparison.find("dht_store"), std::string::npos) << comparison;
+  fs::remove_all(work);
+}
+
+}  // namespace
+}  // namespace backbeat::live

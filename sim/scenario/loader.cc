@@ -11,12 +11,15 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <type_traits>
+#include <variant>
 
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/json_positions.h"
 #include "sim/scenario/overrides.h"
+#include "sim/world/fault_kinds.h"
 
 namespace backbeat::sim::scenario {
 namespace {
@@ -218,7 +221,7 @@ class Loader {
     return true;
   }
 
-  enum class Sign { kPositive, kNonNegative, kAny };
+  using Sign = DurationSign;
 
   // A duration: a number of seconds or a string with a unit (duration_text.h).
   bool duration(const json& v, const std::string& ptr, Sign sign, Duration& out) {
@@ -953,34 +956,17 @@ class Loader {
 
   static std::vector<std::string> fault_kind_names() {
     std::vector<std::string> names;
-    for (int i = 0;; ++i) {
-      auto kind = static_cast<FaultSpec::Kind>(i);
-      if (i > static_cast<int>(FaultSpec::Kind::kForgedFrames)) break;
-      names.emplace_back(fault_kind_name(kind));
-    }
+    for (const FaultKind& k : fault_kinds()) names.emplace_back(k.name);
     return names;
   }
 
   void fault(const json& v, const std::string& p) {
-    using K = FaultSpec::Kind;
     static const std::vector<std::string> kCommon = {"kind", "at", "duration"};
-    static const std::map<K, std::vector<std::string>> kParams = {
-        {K::kNatsDisconnect, {"targets"}},
-        {K::kServerDown, {"server"}},
-        {K::kSlowPeers, {"targets", "factor", "latency", "processing"}},
-        {K::kPartition, {"servers", "targets"}},
-        {K::kMessageLoss, {"targets", "subject", "probability"}},
-        {K::kMessageDuplication, {"targets", "subject", "probability"}},
-        {K::kMessageReorder, {"targets", "subject", "probability", "delay"}},
-        {K::kPulseOutage, {}},
-        {K::kPulseFailover, {"gap"}},
-        {K::kAgentCrash, {"targets"}},
-        {K::kClockSkew, {"targets", "ppm", "offset"}},
-        {K::kForgedFrames, {"rate"}},
-    };
-    static const std::vector<std::string> kAll = {
-        "kind",    "at",      "duration",    "targets", "server", "factor", "latency", "processing",
-        "servers", "subject", "probability", "delay",   "gap",    "ppm",    "offset",  "rate"};
+    static const std::vector<std::string> kAll = [] {
+      std::vector<std::string> all = kCommon;
+      for (const FaultParam& param : fault_params()) all.emplace_back(param.name);
+      return all;
+    }();
     if (!v.is_object()) {
       error(p,
             "expected a fault object such as {\"kind\": \"nats_disconnect\", \"at\": \"10m\", "
@@ -990,7 +976,7 @@ class Loader {
     }
     FaultSpec f;
     const json* k = required(v, p, "kind", "the fault kind");
-    std::optional<K> kind;
+    std::optional<FaultSpec::Kind> kind;
     if (k) {
       std::string name;
       if (choice(*k, child(p, "kind"), fault_kind_names(), name)) kind = parse_fault_kind(name);
@@ -1000,9 +986,10 @@ class Loader {
       return;
     }
     f.kind = *kind;
+    const FaultKind& info = fault_kind(f.kind);
     std::vector<std::string> allowed = kCommon;
-    for (const std::string& key : kParams.at(f.kind)) allowed.push_back(key);
-    object(v, p, allowed, std::string("fault kind ") + fault_kind_name(f.kind), kAll);
+    for (std::string_view key : info.params) allowed.emplace_back(key);
+    object(v, p, allowed, fmt::format("fault kind {}", info.name), kAll);
 
     bool timed = false;
     if (const json* at = required(v, p, "at", "when the fault starts, e.g. \"10m\"")) {
@@ -1030,39 +1017,17 @@ class Loader {
                            "'duration' (0 = until the end of the run)",
                            format_duration(f.duration)));
     }
-    opt(v, p, "targets", [&](const json& x, const std::string& q) { selector(x, q, f.targets); });
-    opt(v, p, "factor",
-        [&](const json& x, const std::string& q) { number(x, q, 1, 1000, f.factor); });
-    opt(v, p, "latency", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, f.latency);
-    });
-    opt(v, p, "processing", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, f.processing);
-    });
-    opt(v, p, "probability",
-        [&](const json& x, const std::string& q) { number(x, q, 0, 1, f.probability); });
-    opt(v, p, "subject", [&](const json& x, const std::string& q) {
-      if (string(x, q, f.subject) && f.subject.empty()) {
-        error(q, "expected a NATS subject pattern such as \"backbeat.status.>\" or \">\"");
-      }
-    });
-    opt(v, p, "delay",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kPositive, f.delay); });
-    opt(v, p, "gap",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kAny, f.gap); });
-    opt(v, p, "ppm",
-        [&](const json& x, const std::string& q) { number(x, q, -100000, 100000, f.ppm); });
-    opt(v, p, "offset",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kAny, f.offset); });
-    opt(v, p, "rate",
-        [&](const json& x, const std::string& q) { number(x, q, 0.1, 1000, f.rate); });
-    const ClusterConfig& c = world_->cluster;
-    if (f.kind == K::kServerDown) {
-      if (const json* s = required(v, p, "server", "which NATS server goes down")) {
-        integer(*s, child(p, "server"), 0, c.nats_servers - 1, f.server);
+    for (std::string_view name : info.params) {
+      const FaultParam& param = *find_fault_param(name);
+      if (name == "servers") continue;  // a partition's servers: below, with its targets
+      if (const json* x = member(v, param.name.data())) {
+        fault_param(param, *x, child(p, name), f);
+      } else if (param.required) {
+        error(p, fmt::format("missing required key '{}' ({})", name, param.doc));
       }
     }
-    if (f.kind == K::kPartition) {
+    const ClusterConfig& c = world_->cluster;
+    if (f.kind == FaultSpec::Kind::kPartition) {
       // Either cut server routes (`servers`: one side) or cut agents off their servers
       // (`targets`).
       const json* servers = member(v, "servers");
@@ -1082,10 +1047,42 @@ class Loader {
         partition_servers(*servers, child(p, "servers"), f.servers);
       }
     }
-    if (f.kind == K::kPulseFailover && world_->pulse.nodes < 2) {
-      error(child(p, "kind"), "pulse_failover needs a standby: set pulse.nodes to 2 or more");
+    if (world_->pulse.nodes < info.min_pulse_nodes) {
+      error(child(p, "kind"), standby_needed(info));
     }
     world_->faults.push_back(f);
+  }
+
+  static std::string standby_needed(const FaultKind& kind) {
+    return fmt::format("{} needs a standby: set pulse.nodes to {} or more", kind.name,
+                       kind.min_pulse_nodes);
+  }
+
+  // One parameter of a fault, checked against its row in the fault-kind table.
+  void fault_param(const FaultParam& param, const json& x, const std::string& q, FaultSpec& f) {
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_reference_t<decltype(f.*member)>;
+          T& out = f.*member;
+          if constexpr (std::is_same_v<T, Selector>) {
+            selector(x, q, out);
+          } else if constexpr (std::is_same_v<T, double>) {
+            number(x, q, param.min, param.max, out);
+          } else if constexpr (std::is_same_v<T, int>) {
+            // Integer parameters name a NATS server of this cluster.
+            integer(x, q, static_cast<int>(param.min),
+                    std::min(static_cast<int>(param.max), world_->cluster.nats_servers - 1), out);
+          } else if constexpr (std::is_same_v<T, Duration>) {
+            duration(x, q, param.sign, out);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            if (string(x, q, out) && out.empty()) {
+              error(q, fmt::format("expected a non-empty string: {}", param.doc));
+            }
+          } else {
+            partition_servers(x, q, out);
+          }
+        },
+        param.member);
   }
 
   void partition_servers(const json& v, const std::string& p, std::vector<int>& out) {
@@ -1131,8 +1128,8 @@ class Loader {
           continue;
         }
         auto kind = *parse_fault_kind(name);
-        if (kind == FaultSpec::Kind::kPulseFailover && world_->pulse.nodes < 2) {
-          error(r, "pulse_failover needs a standby: set pulse.nodes to 2 or more");
+        if (world_->pulse.nodes < fault_kind(kind).min_pulse_nodes) {
+          error(r, standby_needed(fault_kind(kind)));
         }
         if (kind == FaultSpec::Kind::kPartition && world_->cluster.nats_servers < 2) {
           error(r, "a partition needs at least 2 NATS servers (cluster.nats_servers)");

@@ -5,41 +5,25 @@
 #include <algorithm>
 
 #include "sim/kernel/hash.h"
-#include "sim/world/pulse.h"
+#include "sim/world/fault_kinds.h"
 #include "sim/world/sim_agent.h"
-#include "sim/world/topology.h"
-#include "sim/world/workload.h"
 
 namespace backbeat::sim {
 namespace {
 
-bool cuts_agents_off(FaultSpec::Kind kind) {
-  switch (kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kServerDown:
-    case FaultSpec::Kind::kPartition:
-    case FaultSpec::Kind::kPulseOutage:
-    case FaultSpec::Kind::kPulseFailover:
-      return true;
-    default:
-      return false;
+// How a fault's targets read in the derived options and the reports.
+std::string describe_targets(const FaultSpec& spec, const std::vector<int>& targets) {
+  switch (fault_kind(spec.kind).aim) {
+    case FaultKind::Aim::kAgents:
+      return fmt::format("{} ({} agents)", spec.targets.to_string(), targets.size());
+    case FaultKind::Aim::kServer:
+      return fmt::format("server:{}", spec.server);
+    case FaultKind::Aim::kBeatSubject:
+      return fmt::format("beat subject ({:g} frames per beat)", spec.rate);
+    case FaultKind::Aim::kPulse:
+      break;
   }
-}
-
-bool targets_agents(FaultSpec::Kind kind) {
-  switch (kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kSlowPeers:
-    case FaultSpec::Kind::kPartition:
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder:
-    case FaultSpec::Kind::kAgentCrash:
-    case FaultSpec::Kind::kClockSkew:
-      return true;
-    default:
-      return false;
-  }
+  return "pulse";
 }
 
 }  // namespace
@@ -51,14 +35,15 @@ std::vector<FaultSpec> FaultInjector::draw_swarm() {
   const SwarmConfig& swarm = world_.config.swarm;
   std::vector<FaultSpec::Kind> kinds = swarm.kinds;
   if (kinds.empty()) {
-    for (int k = 0; k <= static_cast<int>(FaultSpec::Kind::kClockSkew); ++k) {
-      kinds.push_back(static_cast<FaultSpec::Kind>(k));
+    for (const FaultKind& k : fault_kinds()) {
+      if (k.in_swarm_mix) kinds.push_back(k.kind);
     }
   }
   // Drop kinds this cluster cannot host.
   std::erase_if(kinds, [&](FaultSpec::Kind k) {
-    return (k == FaultSpec::Kind::kPulseFailover && world_.config.pulse.nodes < 2) ||
-           ((k == FaultSpec::Kind::kServerDown) && world_.config.cluster.nats_servers < 2);
+    const FaultKind& kind = fault_kind(k);
+    return world_.config.pulse.nodes < kind.min_pulse_nodes ||
+           world_.config.cluster.nats_servers < kind.swarm_min_nats_servers;
   });
   std::vector<FaultSpec> out;
   if (kinds.empty()) return out;
@@ -100,15 +85,10 @@ void FaultInjector::schedule() {
   for (std::size_t i = 0; i < specs.size(); ++i) {
     Active a;
     a.spec = specs[i];
-    if (targets_agents(a.spec.kind)) a.targets = world_.resolve(a.spec.targets, rng_);
-    a.targets_text =
-        targets_agents(a.spec.kind)
-            ? fmt::format("{} ({} agents)", a.spec.targets.to_string(), a.targets.size())
-            : (a.spec.kind == FaultSpec::Kind::kServerDown
-                   ? fmt::format("server:{}", a.spec.server)
-                   : (a.spec.kind == FaultSpec::Kind::kForgedFrames
-                          ? fmt::format("beat subject ({:g} frames per beat)", a.spec.rate)
-                          : std::string("pulse")));
+    if (fault_kind(a.spec.kind).targets_agents()) {
+      a.targets = world_.resolve(a.spec.targets, rng_);
+    }
+    a.targets_text = describe_targets(a.spec, a.targets);
     a.start = epoch + a.spec.at;
     a.end =
         a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
@@ -122,14 +102,9 @@ void FaultInjector::schedule() {
   rule_ids_.resize(faults_.size(), 0);
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     Time start = faults_[i].start;
-    if (faults_[i].spec.kind == FaultSpec::Kind::kPulseFailover &&
-        faults_[i].spec.gap < Duration::zero()) {
-      // Overlap: the standby starts before the leader dies.
-      Time standby = std::max(epoch, start + faults_[i].spec.gap);
-      world_.kernel.schedule_at(standby, [this] {
-        int next = world_.pulse->leader() + 1;
-        if (next < world_.config.pulse.nodes) world_.pulse->set_node_active(next, true);
-      });
+    if (auto prepare = fault_kind(faults_[i].spec.kind).prepare) {
+      FaultRun run = run_of(i);
+      prepare(run, start);
     }
     world_.kernel.schedule_at(start, [this, i] { begin(i); });
     if (faults_[i].end < run_end || faults_[i].spec.duration > Duration::zero()) {
@@ -138,152 +113,24 @@ void FaultInjector::schedule() {
   }
 }
 
+FaultRun FaultInjector::run_of(std::size_t i) {
+  return FaultRun{world_, faults_[i].spec, faults_[i].targets, downed_[i], rule_ids_[i], forger_};
+}
+
 void FaultInjector::begin(std::size_t i) {
-  Active& f = faults_[i];
-  Time now = world_.kernel.now();
-  world_.trace.record(now, kNoNode, kind_fault_, digest_combine(i, 1));
-  switch (f.spec.kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kPartition:
-      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
-        world_.topology.partition(f.spec.servers);
-        break;
-      }
-      for (int t : f.targets) {
-        SimConnection* c = world_.agents[static_cast<std::size_t>(t)]->connection();
-        if (c == nullptr) continue;
-        world_.nats.link_down(*c);
-        downed_[i].push_back(c);
-      }
-      break;
-    case FaultSpec::Kind::kServerDown:
-      world_.nats.server_down(f.spec.server);
-      break;
-    case FaultSpec::Kind::kSlowPeers:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.set_slow_factor(a.slow_factor() * f.spec.factor);
-        if (a.connection()) {
-          a.connection()->set_extra_latency(f.spec.latency);
-          a.connection()->set_processing_time(f.spec.processing);
-        }
-      }
-      break;
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder: {
-      MessageFaultRule rule;
-      rule.kind = f.spec.kind;
-      rule.pattern = f.spec.subject;
-      rule.probability = f.spec.probability;
-      rule.delay = f.spec.delay;
-      if (f.spec.targets.kind != Selector::Kind::kAll) {
-        rule.nodes.assign(world_.agents.size(), false);
-        for (int t : f.targets) rule.nodes[static_cast<std::size_t>(t)] = true;
-      }
-      rule_ids_[i] = world_.nats.add_message_fault(std::move(rule));
-      break;
-    }
-    case FaultSpec::Kind::kPulseOutage:
-      world_.pulse->begin_outage();
-      break;
-    case FaultSpec::Kind::kPulseFailover: {
-      int leader = world_.pulse->leader();
-      if (leader >= 0) world_.pulse->set_node_active(leader, false);
-      int next = leader + 1;
-      if (next < world_.config.pulse.nodes && f.spec.gap >= Duration::zero()) {
-        world_.kernel.schedule_after(f.spec.gap, [this, next] {
-          world_.pulse->set_node_active(next, true);
-          for (auto& agent : world_.agents) agent->await_resync();
-        });
-      }
-      break;
-    }
-    case FaultSpec::Kind::kAgentCrash:
-      for (int t : f.targets) {
-        world_.agents[static_cast<std::size_t>(t)]->crash();
-        world_.workload->on_agent_crash(t);
-      }
-      break;
-    case FaultSpec::Kind::kClockSkew:
-      for (int t : f.targets) {
-        NodeClock& clock = world_.agents[static_cast<std::size_t>(t)]->clock();
-        clock.set_skew_ppb(ppm_to_ppb(f.spec.ppm));
-        if (f.spec.offset != Duration::zero()) clock.step_by(f.spec.offset);
-      }
-      break;
-    case FaultSpec::Kind::kForgedFrames:
-      if (!forger_) {
-        // Its own node after the agents, pulse nodes and reverb, on server 0 like the pulse.
-        const auto node = static_cast<NodeId>(
-            world_.agents.size() + static_cast<std::size_t>(world_.config.pulse.nodes) + 1);
-        SimConnection& c =
-            world_.nats.connect(node, 0, world_.config.cluster.pulse_link_latency, Duration{});
-        forger_ = std::make_unique<Forger>(world_.kernel, world_.trace, c,
-                                           world_.config.cluster.cluster_id,
-                                           world_.config.pulse.tempo_bpm);
-      }
-      forger_->start(f.spec.rate);
-      break;
-  }
+  world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 1));
+  FaultRun run = run_of(i);
+  fault_kind(run.spec.kind).begin(run);
 }
 
 void FaultInjector::finish(std::size_t i) {
-  Active& f = faults_[i];
   world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 2));
-  switch (f.spec.kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kPartition:
-      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
-        world_.topology.heal_partition();
-        break;
-      }
-      for (SimConnection* c : downed_[i]) world_.nats.link_up(*c);
-      downed_[i].clear();
-      break;
-    case FaultSpec::Kind::kServerDown:
-      world_.nats.server_up(f.spec.server);
-      break;
-    case FaultSpec::Kind::kSlowPeers:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.set_slow_factor(a.slow_factor() / f.spec.factor);
-        if (a.connection()) {
-          a.connection()->set_extra_latency(Duration{});
-          a.connection()->set_processing_time(Duration{});
-        }
-      }
-      break;
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder:
-      world_.nats.remove_message_fault(rule_ids_[i]);
-      break;
-    case FaultSpec::Kind::kPulseOutage:
-      world_.pulse->end_outage();
-      break;
-    case FaultSpec::Kind::kPulseFailover:
-      break;  // the old leader stays down
-    case FaultSpec::Kind::kAgentCrash:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        if (a.crashed()) a.boot();
-      }
-      break;
-    case FaultSpec::Kind::kClockSkew:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.clock().set_skew_ppb(ppm_to_ppb(a.base_skew_ppm()));
-      }
-      break;
-    case FaultSpec::Kind::kForgedFrames:
-      forger_->stop();
-      break;
-  }
-  if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseFailover) {
-    if (targets_agents(f.spec.kind) &&
-        !(f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty())) {
-      for (int t : f.targets) world_.agents[static_cast<std::size_t>(t)]->await_resync();
+  FaultRun run = run_of(i);
+  const FaultKind& kind = fault_kind(run.spec.kind);
+  kind.end(run);
+  if (kind.resync == FaultKind::Resync::kAtEnd) {
+    if (cuts_off_targets_only(run.spec)) {
+      for (int t : run.targets) world_.agents[static_cast<std::size_t>(t)]->await_resync();
     } else {
       for (auto& agent : world_.agents) agent->await_resync();
     }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/world/fault_kinds.h"
 #include "sim/world/forger.h"
 #include "sim/world/outcome.h"
 #include "sim/world/sim_nats.h"
@@ -33,6 +34,7 @@ class FaultInjector {
     Time end{};
   };
   std::vector<FaultSpec> draw_swarm();
+  FaultRun run_of(std::size_t index);
   void begin(std::size_t index);
   void finish(std::size_t index);
 

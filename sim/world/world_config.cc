@@ -14,11 +14,6 @@ bool parse_int(std::string_view text, int& out) {
   return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
 }
 
-constexpr const char* kFaultKindNames[] = {"nats_disconnect", "server_down",  "slow_peers",
-                                           "partition",       "message_loss", "message_duplication",
-                                           "message_reorder", "pulse_outage", "pulse_failover",
-                                           "agent_crash",     "clock_skew",   "forged_frames"};
-
 }  // namespace
 
 std::string Selector::to_string() const {
@@ -82,17 +77,6 @@ Result<Selector> parse_selector(std::string_view text) {
     return fail();
   }
   return s;
-}
-
-const char* fault_kind_name(FaultSpec::Kind kind) {
-  return kFaultKindNames[static_cast<int>(kind)];
-}
-
-std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name) {
-  for (int i = 0; i < static_cast<int>(std::size(kFaultKindNames)); ++i) {
-    if (name == kFaultKindNames[i]) return static_cast<FaultSpec::Kind>(i);
-  }
-  return std::nullopt;
 }
 
 int ClusterConfig::agent_count() const {

@@ -88,6 +88,10 @@ struct DriftModel {
   Duration jitter{};  // kNonIdeal: bounded uniform jitter per beat, +-jitter
 };
 
+// The tempo range, for the pulse and its tempo changes.
+inline constexpr double kMinTempoBpm = 0.1;
+inline constexpr double kMaxTempoBpm = 1000;
+
 struct TempoChange {
   Duration at{};           // when the pulse starts moving to the new tempo
   double tempo_bpm = 2.0;  // reached in steps of at most 10% per beat
@@ -185,6 +189,11 @@ struct SwarmConfig {  // TigerBeetle-style swarm testing: a fault mix drawn from
 };
 
 // ---------------------------------------------------------------------------------------------
+struct ConfigProblem {
+  std::string pointer;  // RFC 6901, into a scenario file: "/cluster/links/0"
+  std::string message;
+};
+
 struct WorldConfig {
   ClusterConfig cluster;
   PulseConfig pulse;
@@ -195,8 +204,11 @@ struct WorldConfig {
   Duration duration = std::chrono::hours(1);
   bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
 
-  // OK, or kInvalidArgument naming the first inconsistent field (a path like
-  // "faults[2].targets"). The scenario loader reports richer errors; this is the last guard.
+  // The first inconsistent field, named by its JSON pointer in a scenario file
+  // ("/faults/2/targets"), or nothing. The scenario loader reports richer errors; this is the
+  // last guard.
+  std::optional<ConfigProblem> first_problem() const;
+  // OK, or kInvalidArgument reading "POINTER: MESSAGE" (first_problem()), for code-built configs.
   Status validate() const;
 };
 

@@ -11,25 +11,25 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <type_traits>
+#include <variant>
 
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
+#include "sim/scenario/format_fields.h"
 #include "sim/scenario/json_positions.h"
 #include "sim/scenario/overrides.h"
+#include "sim/world/fault_kinds.h"
 
 namespace backbeat::sim::scenario {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr int kMaxAgents = 100000;
-constexpr int kMaxServers = 64;
-constexpr int kMaxPulseNodes = 16;
-
-std::string join(const std::vector<std::string>& items) {
+std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
   std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  for (const std::string& s : items) out += (out.empty() ? "" : separator) + s;
   return out;
 }
 
@@ -48,19 +48,6 @@ bool valid_identifier(const std::string& s, bool allow_upper) {
     if (!ok) return false;
   }
   return true;
-}
-
-// "faults[2].targets" (WorldConfig::validate's paths) -> "/faults/2/targets".
-std::string path_to_pointer(std::string_view path) {
-  std::string out = "/";
-  for (char c : path) {
-    if (c == '.' || c == '[') {
-      out += '/';
-    } else if (c != ']') {
-      out += c;
-    }
-  }
-  return out;
 }
 
 class Loader {
@@ -199,6 +186,74 @@ class Loader {
     return true;
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Table-driven reads: the type and range come from the field's row (format_fields.h).
+  bool number(const json& v, const std::string& ptr, const Field& f, double& out) {
+    double d = 0;
+    if (!number(v, ptr, f.min, f.max, d)) return false;
+    if ((f.exclusive_min && d <= f.min) || (f.exclusive_max && d >= f.max)) {
+      error(ptr, fmt::format("expected a number in {} ({}); got {:g}", range_text(f), f.doc, d));
+      return false;
+    }
+    out = d;
+    return true;
+  }
+
+  // `max` tightens the table's range to this cluster (e.g. a server index).
+  bool integer(const json& v, const std::string& ptr, const Field& f, int& out,
+               int max = std::numeric_limits<int>::max()) {
+    int n = 0;
+    if (!integer(v, ptr, static_cast<int>(f.min), std::min(static_cast<int>(f.max), max), n)) {
+      return false;
+    }
+    if (!f.choices.empty() &&
+        std::find(f.choices.begin(), f.choices.end(), std::to_string(n)) == f.choices.end()) {
+      error(ptr, fmt::format("expected {} ({}); got {}", join(f.choices, " or "), f.doc, n));
+      return false;
+    }
+    out = n;
+    return true;
+  }
+
+  bool integer(const json& v, const std::string& ptr, const Field& f, std::int64_t& out) {
+    return integer(v, ptr, static_cast<std::int64_t>(f.min), static_cast<std::int64_t>(f.max), out);
+  }
+
+  bool duration(const json& v, const std::string& ptr, const Field& f, Duration& out) {
+    return duration(v, ptr, f.sign, out);
+  }
+
+  bool choice(const json& v, const std::string& ptr, const Field& f, std::string& out) {
+    return choice(v, ptr, f.choices, out);
+  }
+
+  // Reports a missing required member at the object, with the field's doc.
+  const json* required(const json& obj, const std::string& ptr, const Field& f) {
+    std::string key = f.pointer.substr(f.pointer.rfind('/') + 1);
+    return required(obj, ptr, key.c_str(), f.doc);
+  }
+
+  // The table's rules between sibling keys (format_fields.h: scenario_key_rules()).
+  void key_rules(const json& v, std::string_view pattern, const std::string& ptr,
+                 std::string_view variant = "") {
+    for (const KeyRule& rule : scenario_key_rules()) {
+      if (rule.object != pattern || rule.variant != variant) continue;
+      std::vector<std::string> present;
+      std::vector<std::string> described;
+      for (const std::string& key : rule.keys) {
+        if (member(v, key.c_str())) present.push_back(key);
+        described.push_back(
+            fmt::format("'{}' ({})", key, field(std::string(pattern) + "/" + key, variant).doc));
+      }
+      if (rule.kind != KeyRule::Kind::kAtLeastOne && present.size() > 1) {
+        error(child(ptr, present[1]),
+              fmt::format("give either '{}' or '{}', not both", present[0], present[1]), At::kKey);
+      } else if (rule.kind != KeyRule::Kind::kAtMostOne && present.empty()) {
+        error(ptr, fmt::format("missing {}", join(described, " or ")));
+      }
+    }
+  }
+
   bool choice(const json& v, const std::string& ptr, const std::vector<std::string>& options,
               std::string& out) {
     std::string s;
@@ -218,7 +273,7 @@ class Loader {
     return true;
   }
 
-  enum class Sign { kPositive, kNonNegative, kAny };
+  using Sign = DurationSign;
 
   // A duration: a number of seconds or a string with a unit (duration_text.h).
   bool duration(const json& v, const std::string& ptr, Sign sign, Duration& out) {
@@ -363,7 +418,7 @@ class Loader {
         sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
       return;
     }
-    if (!object(v, p, {"verdict", "failing"})) return;
+    if (!object(v, p, keys_of("/expect"))) return;
     const json* given = required(v, p, "verdict", "\"pass\" or \"fail\"");
     if (!given || !choice(*given, child(p, "verdict"), {"pass", "fail"}, verdict)) return;
     sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
@@ -396,17 +451,13 @@ class Loader {
   void load(const json& doc, Scenario& sc) {
     world_ = &sc.world;
     const std::string root;
-    if (!object(doc, root,
-                {"version", "name", "description", "seed", "expect", "duration", "cluster", "pulse",
-                 "workload", "faults", "swarm", "budgets", "assertions", "trace"})) {
-      return;
-    }
-    if (const json* v = required(doc, root, "version", "the format version, 1")) {
+    if (!object(doc, root, keys_of(""))) return;
+    if (const json* v = required(doc, root, field("/version"))) {
       std::int64_t version = 0;
       if (v->is_number_integer() && v->get<std::int64_t>() != kScenarioVersion) {
         error("/version", fmt::format("unsupported version {}; this backbeat-sim reads version {}",
                                       v->get<std::int64_t>(), kScenarioVersion));
-      } else if (integer(*v, "/version", 1, 1, version)) {
+      } else if (integer(*v, "/version", field("/version"), version)) {
         sc.version = static_cast<int>(version);
       }
     }
@@ -430,7 +481,7 @@ class Loader {
     });
     opt(doc, root, "expect", [&](const json& v, const std::string& p) { expect(v, p, sc); });
     opt(doc, root, "trace", [&](const json& v, const std::string& p) {
-      if (!object(v, p, {"record_deliveries"})) return;
+      if (!object(v, p, keys_of("/trace"))) return;
       opt(v, p, "record_deliveries", [&](const json& b, const std::string& q) {
         boolean(b, q, sc.world.record_deliveries_in_trace);
       });
@@ -440,7 +491,7 @@ class Loader {
     // selectors; the run duration bounds every time on the timeline.
     opt(doc, root, "pulse", [&](const json& v, const std::string& p) { pulse_tempo(v, p); });
     opt(doc, root, "duration", [&](const json& v, const std::string& p) {
-      duration(v, p, Sign::kPositive, sc.world.duration);
+      duration(v, p, field("/duration"), sc.world.duration);
     });
     opt(doc, root, "cluster", [&](const json& v, const std::string& p) { cluster(v, p); });
     opt(doc, root, "pulse", [&](const json& v, const std::string& p) { pulse(v, p); });
@@ -452,13 +503,8 @@ class Loader {
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
     if (errors_.empty()) {
-      Status s = sc.world.validate();
-      if (!s.is_ok()) {
-        std::string message = s.message();
-        std::size_t colon = message.find(": ");
-        std::string ptr =
-            colon == std::string::npos ? "" : path_to_pointer(message.substr(0, colon));
-        error(ptr, colon == std::string::npos ? message : message.substr(colon + 2));
+      if (std::optional<ConfigProblem> problem = sc.world.first_problem()) {
+        error(problem->pointer, problem->message);
       }
     }
   }
@@ -468,19 +514,16 @@ class Loader {
   void pulse_tempo(const json& v, const std::string& p) {
     if (!v.is_object()) return;  // reported by pulse()
     if (const json* t = member(v, "tempo_bpm"); t && t->is_number()) {
+      const Field& f = field("/pulse/tempo_bpm");
       double bpm = t->get<double>();
-      if (bpm >= 0.1 && bpm <= 1000) tempo_ = bpm;
+      if (bpm >= f.min && bpm <= f.max) tempo_ = bpm;
     }
     (void)p;
   }
 
   void cluster(const json& v, const std::string& p) {
     ClusterConfig& c = world_->cluster;
-    if (!object(v, p,
-                {"id", "agents", "groups", "nats_servers", "links", "pulse_link_latency",
-                 "reverb_link_latency", "nats"})) {
-      return;
-    }
+    if (!object(v, p, keys_of("/cluster"))) return;
     opt(v, p, "id", [&](const json& x, const std::string& q) {
       std::string id;
       if (!string(x, q, id)) return;
@@ -494,16 +537,14 @@ class Loader {
     });
     // Servers first: groups refer to them.
     opt(v, p, "nats_servers", [&](const json& x, const std::string& q) {
-      integer(x, q, 1, kMaxServers, c.nats_servers);
+      integer(x, q, field("/cluster/nats_servers"), c.nats_servers);
     });
     const json* agents = member(v, "agents");
     const json* groups = member(v, "groups");
-    if (agents && groups) {
-      error(child(p, "groups"), "give either 'agents' (one group) or 'groups', not both", At::kKey);
-    }
+    key_rules(v, "/cluster", p);
     if (agents) {
       int n = 0;
-      if (integer(*agents, child(p, "agents"), 1, kMaxAgents, n)) {
+      if (integer(*agents, child(p, "agents"), field("/cluster/agents"), n)) {
         c.groups = {AgentGroup{}};
         c.groups[0].count = n;
       }
@@ -512,32 +553,28 @@ class Loader {
     }
     opt(v, p, "links", [&](const json& x, const std::string& q) { links(x, q); });
     opt(v, p, "pulse_link_latency", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, c.pulse_link_latency);
+      duration(x, q, field("/cluster/pulse_link_latency"), c.pulse_link_latency);
     });
     opt(v, p, "reverb_link_latency", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, c.reverb_link_latency);
+      duration(x, q, field("/cluster/reverb_link_latency"), c.reverb_link_latency);
     });
     opt(v, p, "nats", [&](const json& x, const std::string& q) {
       NatsBehaviour& n = c.nats;
-      if (!object(x, q,
-                  {"detection_delay", "reconnect_wait", "max_reconnect_attempts",
-                   "reconnect_buffer_bytes", "pending_limit"})) {
-        return;
-      }
+      if (!object(x, q, keys_of("/cluster/nats"))) return;
       opt(x, q, "detection_delay", [&](const json& y, const std::string& r) {
-        duration(y, r, Sign::kNonNegative, n.detection_delay);
+        duration(y, r, field("/cluster/nats/detection_delay"), n.detection_delay);
       });
       opt(x, q, "reconnect_wait", [&](const json& y, const std::string& r) {
-        duration(y, r, Sign::kNonNegative, n.reconnect_wait);
+        duration(y, r, field("/cluster/nats/reconnect_wait"), n.reconnect_wait);
       });
       opt(x, q, "max_reconnect_attempts", [&](const json& y, const std::string& r) {
-        integer(y, r, -1, 1000000, n.max_reconnect_attempts);
+        integer(y, r, field("/cluster/nats/max_reconnect_attempts"), n.max_reconnect_attempts);
       });
       opt(x, q, "reconnect_buffer_bytes", [&](const json& y, const std::string& r) {
-        integer(y, r, std::int64_t{0}, std::int64_t{1} << 40, n.reconnect_buffer_bytes);
+        integer(y, r, field("/cluster/nats/reconnect_buffer_bytes"), n.reconnect_buffer_bytes);
       });
       opt(x, q, "pending_limit", [&](const json& y, const std::string& r) {
-        integer(y, r, 1, 100000000, n.pending_limit);
+        integer(y, r, field("/cluster/nats/pending_limit"), n.pending_limit);
       });
     });
   }
@@ -556,9 +593,8 @@ class Loader {
       std::string q = child(p, std::to_string(i));
       AgentGroup group;
       group.name = fmt::format("group{}", i);
-      if (object(g, q,
-                 {"name", "count", "server", "clock_skew_ppm", "clock_offset", "link_latency",
-                  "link_jitter", "slow_factor", "claim_states"})) {
+      const std::string G = "/cluster/groups/*/";
+      if (object(g, q, keys_of("/cluster/groups/*"))) {
         opt(g, q, "name", [&](const json& x, const std::string& r) {
           std::string name;
           if (!string(x, r, name)) return;
@@ -568,32 +604,30 @@ class Loader {
           }
           group.name = name;
         });
-        if (const json* n = required(g, q, "count", "how many agents the group has")) {
-          integer(*n, child(q, "count"), 0, kMaxAgents, group.count);
+        if (const json* n = required(g, q, field(G + "count"))) {
+          integer(*n, child(q, "count"), field(G + "count"), group.count);
         }
         opt(g, q, "server", [&](const json& x, const std::string& r) {
-          integer(x, r, -1, c.nats_servers - 1, group.server);
+          integer(x, r, field(G + "server"), group.server, c.nats_servers - 1);
         });
         opt(g, q, "clock_skew_ppm", [&](const json& x, const std::string& r) {
-          number(x, r, -100000, 100000, group.clock_skew_ppm);
+          number(x, r, field(G + "clock_skew_ppm"), group.clock_skew_ppm);
         });
         opt(g, q, "clock_offset", [&](const json& x, const std::string& r) {
-          duration(x, r, Sign::kAny, group.clock_offset);
+          duration(x, r, field(G + "clock_offset"), group.clock_offset);
         });
         opt(g, q, "link_latency", [&](const json& x, const std::string& r) {
-          duration(x, r, Sign::kNonNegative, group.link_latency);
+          duration(x, r, field(G + "link_latency"), group.link_latency);
         });
         opt(g, q, "link_jitter", [&](const json& x, const std::string& r) {
-          duration(x, r, Sign::kNonNegative, group.link_jitter);
+          duration(x, r, field(G + "link_jitter"), group.link_jitter);
         });
         opt(g, q, "slow_factor", [&](const json& x, const std::string& r) {
-          if (number(x, r, 0, 1000, group.slow_factor) && group.slow_factor <= 0) {
-            error(r, "expected a factor > 0 (1 = normal speed, 3 = three times slower)");
-          }
+          number(x, r, field(G + "slow_factor"), group.slow_factor);
         });
         opt(g, q, "claim_states", [&](const json& x, const std::string& r) {
           std::string words;
-          if (choice(x, r, {"contract", "legacy"}, words)) {
+          if (choice(x, r, field(G + "claim_states"), words)) {
             group.claim_state_words =
                 words == "legacy" ? ClaimStateWords::kLegacy : ClaimStateWords::kContract;
           }
@@ -606,8 +640,8 @@ class Loader {
       c.groups.push_back(group);
     }
     if (total < 1) error(p, "expected at least one agent in total");
-    if (total > kMaxAgents) {
-      error(p, fmt::format("expected at most {} agents in total; got {}", kMaxAgents, total));
+    if (const double most = field("/cluster/agents").max; total > most) {
+      error(p, fmt::format("expected at most {:g} agents in total; got {}", most, total));
     }
   }
 
@@ -622,14 +656,16 @@ class Loader {
       const json& l = v[i];
       std::string q = child(p, std::to_string(i));
       ServerLink link;
-      if (!object(l, q, {"between", "latency", "jitter", "loss"})) continue;
-      if (const json* b = required(l, q, "between", "two server indexes, e.g. [0, 1]")) {
+      const std::string L = "/cluster/links/*/";
+      if (!object(l, q, keys_of("/cluster/links/*"))) continue;
+      if (const json* b = required(l, q, field(L + "between"))) {
         std::string r = child(q, "between");
         if (!b->is_array() || b->size() != 2) {
           error(r, "expected two server indexes, e.g. [0, 1]; got " + shown(*b));
         } else {
-          bool ok = integer((*b)[0], child(r, "0"), 0, c.nats_servers - 1, link.a);
-          ok = integer((*b)[1], child(r, "1"), 0, c.nats_servers - 1, link.b) && ok;
+          const Field& index = field(L + "between/*");
+          bool ok = integer((*b)[0], child(r, "0"), index, link.a, c.nats_servers - 1);
+          ok = integer((*b)[1], child(r, "1"), index, link.b, c.nats_servers - 1) && ok;
           if (ok && link.a == link.b) error(r, "expected two different servers");
           if (ok && !seen.insert(std::minmax(link.a, link.b)).second) {
             error(r, fmt::format("duplicate link between servers {} and {}", link.a, link.b));
@@ -637,13 +673,13 @@ class Loader {
         }
       }
       opt(l, q, "latency", [&](const json& x, const std::string& r) {
-        duration(x, r, Sign::kNonNegative, link.latency);
+        duration(x, r, field(L + "latency"), link.latency);
       });
       opt(l, q, "jitter", [&](const json& x, const std::string& r) {
-        duration(x, r, Sign::kNonNegative, link.jitter);
+        duration(x, r, field(L + "jitter"), link.jitter);
       });
       opt(l, q, "loss",
-          [&](const json& x, const std::string& r) { number(x, r, 0, 1, link.loss); });
+          [&](const json& x, const std::string& r) { number(x, r, field(L + "loss"), link.loss); });
       c.server_links.push_back(link);
     }
   }
@@ -651,90 +687,60 @@ class Loader {
   // ---------------------------------------------------------------------------------------
   void pulse(const json& v, const std::string& p) {
     PulseConfig& pc = world_->pulse;
-    if (!object(
-            v, p,
-            {"tempo_bpm", "bar_length", "frames_per_beat", "drift", "tempo_changes", "nodes"})) {
-      return;
-    }
-    opt(v, p, "tempo_bpm",
-        [&](const json& x, const std::string& q) { number(x, q, 0.1, 1000, pc.tempo_bpm); });
-    opt(v, p, "bar_length",
-        [&](const json& x, const std::string& q) { integer(x, q, 1, 1000, pc.bar_length); });
-    opt(v, p, "frames_per_beat", [&](const json& x, const std::string& q) {
-      int n = 0;
-      if (!integer(x, q, 1, 3, n)) return;
-      if (n == 2) {
-        error(q, "expected 1 (execute only) or 3 (plan, execute, review); got 2");
-        return;
-      }
-      pc.frames_per_beat = n;
+    if (!object(v, p, keys_of("/pulse"))) return;
+    opt(v, p, "tempo_bpm", [&](const json& x, const std::string& q) {
+      number(x, q, field("/pulse/tempo_bpm"), pc.tempo_bpm);
     });
-    opt(v, p, "nodes",
-        [&](const json& x, const std::string& q) { integer(x, q, 1, kMaxPulseNodes, pc.nodes); });
+    opt(v, p, "bar_length", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/pulse/bar_length"), pc.bar_length);
+    });
+    opt(v, p, "frames_per_beat", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/pulse/frames_per_beat"), pc.frames_per_beat);
+    });
+    opt(v, p, "nodes", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/pulse/nodes"), pc.nodes);
+    });
     opt(v, p, "drift", [&](const json& x, const std::string& q) { drift(x, q); });
     opt(v, p, "tempo_changes", [&](const json& x, const std::string& q) { tempo_changes(x, q); });
   }
 
   void drift(const json& v, const std::string& p) {
     DriftModel& d = world_->pulse.drift;
-    static const std::map<std::string, std::vector<std::string>> kKeys = {
-        {"none", {"model"}},
-        {"linear", {"model", "ppm"}},
-        {"periodic", {"model", "amplitude_ppm", "period"}},
-        {"step", {"model", "ppm", "step_at"}},
-        {"non_ideal", {"model", "amplitude_ppm", "period", "jitter"}},
-    };
-    static const std::vector<std::string> kAll = {"model",  "ppm",     "amplitude_ppm",
-                                                  "period", "step_at", "jitter"};
+    const std::string D = "/pulse/drift";
     if (!v.is_object()) {
       error(p, "expected an object such as {\"model\": \"linear\", \"ppm\": 50}; got " + shown(v));
       return;
     }
     std::string model = "none";
-    if (const json* m = required(v, p, "model", "none, linear, periodic, step or non_ideal")) {
-      if (!choice(*m, child(p, "model"), {"none", "linear", "periodic", "step", "non_ideal"},
-                  model)) {
-        object(v, p, kAll);
+    if (const json* m = required(v, p, field(D + "/model"))) {
+      if (!choice(*m, child(p, "model"), field(D + "/model"), model)) {
+        object(v, p, keys_of(D));
         return;
       }
     }
-    object(v, p, kKeys.at(model), "drift model " + model, kAll);
+    object(v, p, keys_of(D, model), "drift model " + model, keys_of(D));
     if (model == "none") d.kind = DriftModel::Kind::kNone;
     if (model == "linear") d.kind = DriftModel::Kind::kLinear;
     if (model == "periodic") d.kind = DriftModel::Kind::kPeriodic;
     if (model == "step") d.kind = DriftModel::Kind::kStep;
     if (model == "non_ideal") d.kind = DriftModel::Kind::kNonIdeal;
-    auto has = [&](const char* key) {
-      const auto& keys = kKeys.at(model);
-      return std::find(keys.begin(), keys.end(), key) != keys.end();
-    };
-    if (has("ppm")) {
-      if (const json* x = required(v, p, "ppm", "the tempo's rate error in parts per million")) {
-        number(*x, child(p, "ppm"), -100000, 100000, d.ppm);
+    // The model's keys: required ones must be there; each is checked against its row.
+    for (const std::string& key : keys_of(D, model)) {
+      const Field& f = field(D + "/" + key, model);
+      const json* x = member(v, key.c_str());
+      if (!x) {
+        if (f.required) required(v, p, f);
+        continue;
       }
-    }
-    if (has("amplitude_ppm")) {
-      if (const json* x = required(v, p, "amplitude_ppm", "the sine's amplitude in ppm")) {
-        number(*x, child(p, "amplitude_ppm"), 0, 100000, d.amplitude_ppm);
+      std::string q = child(p, key);
+      if (key == "ppm") number(*x, q, f, d.ppm);
+      if (key == "amplitude_ppm") number(*x, q, f, d.amplitude_ppm);
+      if (key == "period") duration(*x, q, f, d.period);
+      if (key == "jitter") duration(*x, q, f, d.jitter);
+      if (key == "step_at" && duration(*x, q, f, d.step_at) && d.step_at >= world_->duration) {
+        error(q, fmt::format("the step at {} is not before the end of the run ({})",
+                             format_duration(d.step_at), format_duration(world_->duration)));
       }
-    }
-    if (has("period")) {
-      opt(v, p, "period",
-          [&](const json& x, const std::string& q) { duration(x, q, Sign::kPositive, d.period); });
-    }
-    if (has("step_at")) {
-      if (const json* x = required(v, p, "step_at", "when the step happens")) {
-        std::string q = child(p, "step_at");
-        if (duration(*x, q, Sign::kNonNegative, d.step_at) && d.step_at >= world_->duration) {
-          error(q, fmt::format("the step at {} is not before the end of the run ({})",
-                               format_duration(d.step_at), format_duration(world_->duration)));
-        }
-      }
-    }
-    if (has("jitter")) {
-      opt(v, p, "jitter", [&](const json& x, const std::string& q) {
-        duration(x, q, Sign::kNonNegative, d.jitter);
-      });
     }
   }
 
@@ -747,10 +753,11 @@ class Loader {
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string q = child(p, std::to_string(i));
       TempoChange change;
-      if (!object(v[i], q, {"at", "tempo_bpm"})) continue;
-      if (const json* at = required(v[i], q, "at", "when the change starts")) {
+      const std::string C = "/pulse/tempo_changes/*/";
+      if (!object(v[i], q, keys_of("/pulse/tempo_changes/*"))) continue;
+      if (const json* at = required(v[i], q, field(C + "at"))) {
         std::string r = child(q, "at");
-        if (duration(*at, r, Sign::kNonNegative, change.at)) {
+        if (duration(*at, r, field(C + "at"), change.at)) {
           if (change.at >= world_->duration) {
             error(r, fmt::format("the change at {} is not before the end of the run ({})",
                                  format_duration(change.at), format_duration(world_->duration)));
@@ -760,8 +767,8 @@ class Loader {
           previous = change.at;
         }
       }
-      if (const json* t = required(v[i], q, "tempo_bpm", "the new tempo")) {
-        number(*t, child(q, "tempo_bpm"), 0.1, 1000, change.tempo_bpm);
+      if (const json* t = required(v[i], q, field(C + "tempo_bpm"))) {
+        number(*t, child(q, "tempo_bpm"), field(C + "tempo_bpm"), change.tempo_bpm);
       }
       world_->pulse.tempo_changes.push_back(change);
     }
@@ -770,9 +777,10 @@ class Loader {
   // ---------------------------------------------------------------------------------------
   void workload(const json& v, const std::string& p) {
     WorkloadConfig& w = world_->workload;
-    if (!object(v, p, {"start_after", "operations"})) return;
+    if (!object(v, p, keys_of("/workload"))) return;
     opt(v, p, "start_after", [&](const json& x, const std::string& q) {
-      if (duration(x, q, Sign::kNonNegative, w.start_after) && w.start_after >= world_->duration) {
+      if (duration(x, q, field("/workload/start_after"), w.start_after) &&
+          w.start_after >= world_->duration) {
         error(q, fmt::format("the workload would start at {}, after the run ends ({})",
                              format_duration(w.start_after), format_duration(world_->duration)));
       }
@@ -796,12 +804,9 @@ class Loader {
 
   void operation(const json& v, const std::string& p) {
     OperationWorkload op;
-    if (!object(v, p,
-                {"type", "count", "rate_per_beat", "duration", "estimated_beats",
-                 "failure_probability", "phases", "depends_on", "agents"})) {
-      return;
-    }
-    if (const json* t = required(v, p, "type", "the operation type, e.g. dht_store")) {
+    const std::string O = "/workload/operations/*/";
+    if (!object(v, p, keys_of("/workload/operations/*"))) return;
+    if (const json* t = required(v, p, field(O + "type"))) {
       std::string q = child(p, "type");
       if (string(*t, q, op.type) && !valid_identifier(op.type, false)) {
         error(q, fmt::format("expected an operation type of 1..64 characters of [a-z0-9_-]; got "
@@ -809,29 +814,21 @@ class Loader {
                              op.type));
       }
     }
-    const json* count = member(v, "count");
-    const json* rate = member(v, "rate_per_beat");
-    if (count && rate) {
-      error(child(p, "rate_per_beat"), "give either 'count' or 'rate_per_beat', not both",
-            At::kKey);
-    } else if (!count && !rate) {
-      error(p,
-            "missing 'count' (operations spread over the run) or 'rate_per_beat' (Poisson "
-            "arrivals per beat)");
+    key_rules(v, "/workload/operations/*", p);
+    if (const json* count = member(v, "count")) {
+      integer(*count, child(p, "count"), field(O + "count"), op.count);
     }
-    if (count) integer(*count, child(p, "count"), 0, 10000000, op.count);
-    if (rate) {
-      std::string q = child(p, "rate_per_beat");
-      if (number(*rate, q, 0, 1000000, op.rate_per_beat) && op.rate_per_beat <= 0) {
-        error(q, "expected a rate > 0 operations per beat");
-      }
+    if (const json* rate = member(v, "rate_per_beat")) {
+      number(*rate, child(p, "rate_per_beat"), field(O + "rate_per_beat"), op.rate_per_beat);
     }
     opt(v, p, "duration",
         [&](const json& x, const std::string& q) { distribution(x, q, op.duration); });
-    opt(v, p, "estimated_beats",
-        [&](const json& x, const std::string& q) { integer(x, q, 1, 1000, op.estimated_beats); });
-    opt(v, p, "failure_probability",
-        [&](const json& x, const std::string& q) { number(x, q, 0, 1, op.failure_probability); });
+    opt(v, p, "estimated_beats", [&](const json& x, const std::string& q) {
+      integer(x, q, field(O + "estimated_beats"), op.estimated_beats);
+    });
+    opt(v, p, "failure_probability", [&](const json& x, const std::string& q) {
+      number(x, q, field(O + "failure_probability"), op.failure_probability);
+    });
     opt(v, p, "phases", [&](const json& x, const std::string& q) { phases(x, q, op.phases); });
     opt(v, p, "depends_on", [&](const json& x, const std::string& q) {
       if (!string(x, q, op.depends_on)) return;
@@ -848,13 +845,12 @@ class Loader {
   // {"connecting": f, "negotiating": f, "executing": f}: fractions of the operation's duration
   // at which the seed's phases begin; each optional, strictly increasing inside (0, 1).
   void phases(const json& v, const std::string& p, std::array<double, 3>& out) {
-    static const std::vector<std::string> kNames = {"connecting", "negotiating", "executing"};
-    if (!object(v, p, kNames)) return;
-    for (std::size_t i = 0; i < kNames.size(); ++i) {
-      opt(v, p, kNames[i].c_str(), [&](const json& x, const std::string& q) {
-        if (number(x, q, 0, 1, out[i]) && (out[i] <= 0 || out[i] >= 1)) {
-          error(q, "expected a fraction of the operation's duration strictly between 0 and 1");
-        }
+    const std::string P = "/workload/operations/*/phases";
+    const std::vector<std::string> names = keys_of(P);
+    if (!object(v, p, names)) return;
+    for (std::size_t i = 0; i < names.size() && i < out.size(); ++i) {
+      opt(v, p, names[i].c_str(), [&](const json& x, const std::string& q) {
+        number(x, q, field(P + "/" + names[i]), out[i]);
       });
     }
     if (!(out[0] < out[1] && out[1] < out[2])) {
@@ -909,15 +905,7 @@ class Loader {
       beats_value(v, p, d.value);
       return;
     }
-    static const std::map<std::string, std::vector<std::string>> kKeys = {
-        {"fixed", {"distribution", "beats"}},
-        {"uniform", {"distribution", "min", "max"}},
-        {"normal", {"distribution", "mean", "stddev"}},
-        {"lognormal", {"distribution", "median", "sigma"}},
-        {"exponential", {"distribution", "mean"}},
-    };
-    static const std::vector<std::string> kAll = {"distribution", "beats",  "min",    "max",
-                                                  "mean",         "stddev", "median", "sigma"};
+    const std::string D = "/workload/operations/*/duration";
     if (!v.is_object()) {
       error(p,
             "expected a number of beats, a duration string, or an object such as "
@@ -926,43 +914,42 @@ class Loader {
       return;
     }
     std::string kind;
-    const json* k =
-        required(v, p, "distribution", "fixed, uniform, normal, lognormal or exponential");
-    if (!k || !choice(*k, child(p, "distribution"),
-                      {"fixed", "uniform", "normal", "lognormal", "exponential"}, kind)) {
-      object(v, p, kAll);
+    const json* k = required(v, p, field(D + "/distribution"));
+    if (!k || !choice(*k, child(p, "distribution"), field(D + "/distribution"), kind)) {
+      object(v, p, keys_of(D));
       return;
     }
-    object(v, p, kKeys.at(kind), "distribution " + kind, kAll);
-    auto need = [&](const char* key, double& out, bool positive) {
-      if (const json* x = required(v, p, key, "in beats (a number) or a duration string")) {
+    object(v, p, keys_of(D, kind), "distribution " + kind, keys_of(D));
+    auto need = [&](const char* key, double& out) {
+      const Field& f = field(D + "/" + key, kind);
+      if (const json* x = required(v, p, f)) {
         std::string q = child(p, key);
-        if (beats_value(*x, q, out) && positive && out <= 0) {
+        if (beats_value(*x, q, out) && f.exclusive_min && out <= f.min) {
           error(q, fmt::format("expected a positive value; got {:g}", out));
         }
       }
     };
     if (kind == "fixed") {
       d.kind = DurationDistribution::Kind::kFixed;
-      need("beats", d.value, false);
+      need("beats", d.value);
     } else if (kind == "uniform") {
       d.kind = DurationDistribution::Kind::kUniform;
-      need("min", d.min, false);
-      need("max", d.max, false);
+      need("min", d.min);
+      need("max", d.max);
       if (d.min > d.max) error(child(p, "max"), fmt::format("expected max >= min ({:g})", d.min));
     } else if (kind == "normal") {
       d.kind = DurationDistribution::Kind::kNormal;
-      need("mean", d.mean, true);
-      need("stddev", d.stddev, false);
+      need("mean", d.mean);
+      need("stddev", d.stddev);
     } else if (kind == "lognormal") {
       d.kind = DurationDistribution::Kind::kLognormal;
-      need("median", d.median, true);
-      if (const json* x = required(v, p, "sigma", "the underlying normal's sigma, e.g. 0.3")) {
-        number(*x, child(p, "sigma"), 0, 10, d.sigma);
+      need("median", d.median);
+      if (const json* x = required(v, p, field(D + "/sigma", kind))) {
+        number(*x, child(p, "sigma"), field(D + "/sigma", kind), d.sigma);
       }
     } else {
       d.kind = DurationDistribution::Kind::kExponential;
-      need("mean", d.mean, true);
+      need("mean", d.mean);
     }
   }
 
@@ -984,36 +971,8 @@ class Loader {
     for (std::size_t i = 0; i < v.size(); ++i) fault(v[i], child(p, std::to_string(i)));
   }
 
-  static std::vector<std::string> fault_kind_names() {
-    std::vector<std::string> names;
-    for (int i = 0;; ++i) {
-      auto kind = static_cast<FaultSpec::Kind>(i);
-      if (i > static_cast<int>(FaultSpec::Kind::kForgedFrames)) break;
-      names.emplace_back(fault_kind_name(kind));
-    }
-    return names;
-  }
-
   void fault(const json& v, const std::string& p) {
-    using K = FaultSpec::Kind;
-    static const std::vector<std::string> kCommon = {"kind", "at", "duration"};
-    static const std::map<K, std::vector<std::string>> kParams = {
-        {K::kNatsDisconnect, {"targets"}},
-        {K::kServerDown, {"server"}},
-        {K::kSlowPeers, {"targets", "factor", "latency", "processing"}},
-        {K::kPartition, {"servers", "targets"}},
-        {K::kMessageLoss, {"targets", "subject", "probability"}},
-        {K::kMessageDuplication, {"targets", "subject", "probability"}},
-        {K::kMessageReorder, {"targets", "subject", "probability", "delay"}},
-        {K::kPulseOutage, {}},
-        {K::kPulseFailover, {"gap"}},
-        {K::kAgentCrash, {"targets"}},
-        {K::kClockSkew, {"targets", "ppm", "offset"}},
-        {K::kForgedFrames, {"rate"}},
-    };
-    static const std::vector<std::string> kAll = {
-        "kind",    "at",      "duration",    "targets", "server", "factor", "latency", "processing",
-        "servers", "subject", "probability", "delay",   "gap",    "ppm",    "offset",  "rate"};
+    const std::string F = "/faults/*";
     if (!v.is_object()) {
       error(p,
             "expected a fault object such as {\"kind\": \"nats_disconnect\", \"at\": \"10m\", "
@@ -1022,25 +981,25 @@ class Loader {
       return;
     }
     FaultSpec f;
-    const json* k = required(v, p, "kind", "the fault kind");
-    std::optional<K> kind;
+    const json* k = required(v, p, field(F + "/kind"));
+    std::optional<FaultSpec::Kind> kind;
     if (k) {
       std::string name;
-      if (choice(*k, child(p, "kind"), fault_kind_names(), name)) kind = parse_fault_kind(name);
+      if (choice(*k, child(p, "kind"), field(F + "/kind"), name)) kind = parse_fault_kind(name);
     }
     if (!kind) {
-      object(v, p, kAll);
+      object(v, p, keys_of(F));
       return;
     }
     f.kind = *kind;
-    std::vector<std::string> allowed = kCommon;
-    for (const std::string& key : kParams.at(f.kind)) allowed.push_back(key);
-    object(v, p, allowed, std::string("fault kind ") + fault_kind_name(f.kind), kAll);
+    const FaultKind& info = fault_kind(f.kind);
+    const std::string name(info.name);
+    object(v, p, keys_of(F, name), "fault kind " + name, keys_of(F));
 
     bool timed = false;
-    if (const json* at = required(v, p, "at", "when the fault starts, e.g. \"10m\"")) {
+    if (const json* at = required(v, p, field(F + "/at"))) {
       std::string q = child(p, "at");
-      if (duration(*at, q, Sign::kNonNegative, f.at)) {
+      if (duration(*at, q, field(F + "/at"), f.at)) {
         timed = true;
         if (f.at >= world_->duration) {
           error(q, fmt::format("the fault starts at {}, after the run ends ({})",
@@ -1050,7 +1009,7 @@ class Loader {
       }
     }
     opt(v, p, "duration", [&](const json& x, const std::string& q) {
-      if (duration(x, q, Sign::kNonNegative, f.duration) && timed &&
+      if (duration(x, q, field(F + "/duration"), f.duration) && timed &&
           f.at + f.duration > world_->duration) {
         error(q,
               fmt::format("the fault would end at {}, after the run ends ({}); shorten it, or "
@@ -1063,51 +1022,23 @@ class Loader {
                            "'duration' (0 = until the end of the run)",
                            format_duration(f.duration)));
     }
-    opt(v, p, "targets", [&](const json& x, const std::string& q) { selector(x, q, f.targets); });
-    opt(v, p, "factor",
-        [&](const json& x, const std::string& q) { number(x, q, 1, 1000, f.factor); });
-    opt(v, p, "latency", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, f.latency);
-    });
-    opt(v, p, "processing", [&](const json& x, const std::string& q) {
-      duration(x, q, Sign::kNonNegative, f.processing);
-    });
-    opt(v, p, "probability",
-        [&](const json& x, const std::string& q) { number(x, q, 0, 1, f.probability); });
-    opt(v, p, "subject", [&](const json& x, const std::string& q) {
-      if (string(x, q, f.subject) && f.subject.empty()) {
-        error(q, "expected a NATS subject pattern such as \"backbeat.status.>\" or \">\"");
-      }
-    });
-    opt(v, p, "delay",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kPositive, f.delay); });
-    opt(v, p, "gap",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kAny, f.gap); });
-    opt(v, p, "ppm",
-        [&](const json& x, const std::string& q) { number(x, q, -100000, 100000, f.ppm); });
-    opt(v, p, "offset",
-        [&](const json& x, const std::string& q) { duration(x, q, Sign::kAny, f.offset); });
-    opt(v, p, "rate",
-        [&](const json& x, const std::string& q) { number(x, q, 0.1, 1000, f.rate); });
-    const ClusterConfig& c = world_->cluster;
-    if (f.kind == K::kServerDown) {
-      if (const json* s = required(v, p, "server", "which NATS server goes down")) {
-        integer(*s, child(p, "server"), 0, c.nats_servers - 1, f.server);
+    for (std::string_view key : info.params) {
+      const FaultParam& param = *find_fault_param(key);
+      if (key == "servers") continue;  // a partition's servers: below, with its targets
+      if (const json* x = member(v, param.name.data())) {
+        fault_param(param, *x, child(p, key), f);
+      } else if (param.required) {
+        required(v, p, field(F + "/" + std::string(key), name));
       }
     }
-    if (f.kind == K::kPartition) {
+    key_rules(v, F, p, name);
+    const ClusterConfig& c = world_->cluster;
+    if (f.kind == FaultSpec::Kind::kPartition) {
       // Either cut server routes (`servers`: one side) or cut agents off their servers
       // (`targets`).
       const json* servers = member(v, "servers");
       if (servers && member(v, "targets")) {
-        error(child(p, "targets"),
-              "give either 'servers' (cut routes between servers) or "
-              "'targets' (cut agents off), not both",
-              At::kKey);
-      } else if (!servers && !member(v, "targets")) {
-        error(p,
-              "missing 'servers' (the servers on one side of the cut, e.g. [1]) or 'targets' "
-              "(agents cut off their server)");
+        // reported by key_rules
       } else if (servers && c.nats_servers < 2) {
         error(child(p, "servers"),
               "a partition between servers needs at least 2 NATS servers (cluster.nats_servers)");
@@ -1115,10 +1046,42 @@ class Loader {
         partition_servers(*servers, child(p, "servers"), f.servers);
       }
     }
-    if (f.kind == K::kPulseFailover && world_->pulse.nodes < 2) {
-      error(child(p, "kind"), "pulse_failover needs a standby: set pulse.nodes to 2 or more");
+    if (world_->pulse.nodes < info.min_pulse_nodes) {
+      error(child(p, "kind"), standby_needed(info));
     }
     world_->faults.push_back(f);
+  }
+
+  static std::string standby_needed(const FaultKind& kind) {
+    return fmt::format("{} needs a standby: set pulse.nodes to {} or more", kind.name,
+                       kind.min_pulse_nodes);
+  }
+
+  // One parameter of a fault, checked against its row in the fault-kind table.
+  void fault_param(const FaultParam& param, const json& x, const std::string& q, FaultSpec& f) {
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_reference_t<decltype(f.*member)>;
+          T& out = f.*member;
+          if constexpr (std::is_same_v<T, Selector>) {
+            selector(x, q, out);
+          } else if constexpr (std::is_same_v<T, double>) {
+            number(x, q, param.min, param.max, out);
+          } else if constexpr (std::is_same_v<T, int>) {
+            // Integer parameters name a NATS server of this cluster.
+            integer(x, q, static_cast<int>(param.min),
+                    std::min(static_cast<int>(param.max), world_->cluster.nats_servers - 1), out);
+          } else if constexpr (std::is_same_v<T, Duration>) {
+            duration(x, q, param.sign, out);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            if (string(x, q, out) && out.empty()) {
+              error(q, fmt::format("expected a non-empty string: {}", param.doc));
+            }
+          } else {
+            partition_servers(x, q, out);
+          }
+        },
+        param.member);
   }
 
   void partition_servers(const json& v, const std::string& p, std::vector<int>& out) {
@@ -1144,11 +1107,12 @@ class Loader {
 
   void swarm(const json& v, const std::string& p) {
     SwarmConfig& s = world_->swarm;
-    if (!object(v, p, {"enabled", "faults", "kinds"})) return;
+    if (!object(v, p, keys_of("/swarm"))) return;
     s.enabled = true;
     opt(v, p, "enabled", [&](const json& x, const std::string& q) { boolean(x, q, s.enabled); });
-    opt(v, p, "faults",
-        [&](const json& x, const std::string& q) { integer(x, q, 0, 1000, s.faults); });
+    opt(v, p, "faults", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/swarm/faults"), s.faults);
+    });
     opt(v, p, "kinds", [&](const json& x, const std::string& q) {
       if (!x.is_array()) {
         error(q, "expected an array of fault kinds; got " + shown(x));
@@ -1158,14 +1122,14 @@ class Loader {
       for (std::size_t i = 0; i < x.size(); ++i) {
         std::string name;
         std::string r = child(q, std::to_string(i));
-        if (!choice(x[i], r, fault_kind_names(), name)) continue;
+        if (!choice(x[i], r, field("/swarm/kinds/*"), name)) continue;
         if (!seen.insert(name).second) {
           error(r, fmt::format("fault kind '{}' is listed twice", name));
           continue;
         }
         auto kind = *parse_fault_kind(name);
-        if (kind == FaultSpec::Kind::kPulseFailover && world_->pulse.nodes < 2) {
-          error(r, "pulse_failover needs a standby: set pulse.nodes to 2 or more");
+        if (world_->pulse.nodes < fault_kind(kind).min_pulse_nodes) {
+          error(r, standby_needed(fault_kind(kind)));
         }
         if (kind == FaultSpec::Kind::kPartition && world_->cluster.nats_servers < 2) {
           error(r, "a partition needs at least 2 NATS servers (cluster.nats_servers)");
@@ -1188,7 +1152,7 @@ class Loader {
         continue;
       }
       int b = 0;
-      if (integer(beats, q, 1, 1000, b)) world_->budgets[type] = b;
+      if (integer(beats, q, field("/budgets/*"), b)) world_->budgets[type] = b;
     }
   }
 
@@ -1204,144 +1168,70 @@ class Loader {
     }
   }
 
+  void assertion_types(const json& x, const std::string& q, std::vector<std::string>& out) {
+    if (!x.is_array() || x.empty()) {
+      error(q, "expected a non-empty array of operation types; got " + shown(x));
+      return;
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      std::string t;
+      std::string r = child(q, std::to_string(i));
+      if (!string(x[i], r, t)) continue;
+      if (std::find(types_.begin(), types_.end(), t) == types_.end()) {
+        unknown_type(r, t);
+        continue;
+      }
+      out.push_back(t);
+    }
+  }
+
   bool assertion(const json& v, const std::string& p, AssertionSpec& a) {
-    using K = AssertionSpec::Kind;
-    static const std::map<K, std::vector<std::string>> kKeys = {
-        {K::kBeatsWithinBudget, {"types", "percentile", "beats"}},
-        {K::kFailureRateAtMost, {"types", "max"}},
-        {K::kNoClaimLost, {}},
-        {K::kAgentsInSyncWithin, {"beats"}},
-        {K::kDegradationAtMost, {"beats"}},
-        {K::kBarReports,
-         {"min_agents_reporting", "max_abs_tempo_drift_ms", "min_reports", "skip_first_bars"}},
-        {K::kCompletedAtLeast, {"types", "count", "fraction"}},
-        {K::kOverBudgetShareAtMost, {"types", "max"}},
-        {K::kNonconformingClaimsAtMost, {"max"}},
-    };
-    static const std::vector<std::string> kAll = {"kind",
-                                                  "name",
-                                                  "types",
-                                                  "percentile",
-                                                  "beats",
-                                                  "max",
-                                                  "count",
-                                                  "fraction",
-                                                  "min_agents_reporting",
-                                                  "max_abs_tempo_drift_ms",
-                                                  "min_reports",
-                                                  "skip_first_bars"};
+    const std::string A = "/assertions/*";
     if (!v.is_object()) {
       error(p,
             "expected an assertion object such as {\"kind\": \"no_claim_lost\"}; got " + shown(v));
       return false;
     }
-    const json* k = required(v, p, "kind", "the assertion kind");
+    const json* k = required(v, p, field(A + "/kind"));
     std::string name;
-    if (!k || !choice(*k, child(p, "kind"), assertion_kind_names(), name)) {
-      object(v, p, kAll);
+    if (!k || !choice(*k, child(p, "kind"), field(A + "/kind"), name)) {
+      object(v, p, keys_of(A));
       return false;
     }
     a.kind = *parse_assertion_kind(name);
-    std::vector<std::string> allowed = {"kind", "name"};
-    for (const std::string& key : kKeys.at(a.kind)) allowed.push_back(key);
-    object(v, p, allowed, "assertion " + name, kAll);
+    object(v, p, keys_of(A, name), "assertion " + name, keys_of(A));
     std::size_t before = errors_.size();
-    opt(v, p, "name", [&](const json& x, const std::string& q) { string(x, q, a.name); });
-    opt(v, p, "types", [&](const json& x, const std::string& q) {
-      if (!x.is_array() || x.empty()) {
-        error(q, "expected a non-empty array of operation types; got " + shown(x));
-        return;
+    for (const std::string& key : keys_of(A, name)) {
+      const Field& f = field(A + "/" + key, name);
+      const json* x = member(v, key.c_str());
+      if (key == "kind") continue;
+      if (!x) {
+        if (f.required) required(v, p, f);
+        continue;
       }
-      for (std::size_t i = 0; i < x.size(); ++i) {
-        std::string t;
-        std::string r = child(q, std::to_string(i));
-        if (!string(x[i], r, t)) continue;
-        if (std::find(types_.begin(), types_.end(), t) == types_.end()) {
-          unknown_type(r, t);
-          continue;
-        }
-        a.types.push_back(t);
-      }
-    });
-    opt(v, p, "percentile", [&](const json& x, const std::string& q) {
-      if (number(x, q, 0, 100, a.percentile) && a.percentile <= 0) {
-        error(q, "expected a percentile in (0, 100], e.g. 95");
-      }
-    });
-    auto need_number = [&](const char* key, double lo, double hi, std::optional<double>& out,
-                           const char* what) {
-      if (const json* x = required(v, p, key, what)) {
+      std::string q = child(p, key);
+      if (key == "name") {
+        string(*x, q, a.name);
+      } else if (key == "types") {
+        assertion_types(*x, q, a.types);
+      } else if (f.type == FieldType::kInteger) {
+        int n = 0;
+        if (!integer(*x, q, f, n)) continue;
+        if (key == "skip_first_bars") a.skip_first_bars = n;
+        if (key == "min_reports") a.min_reports = n;
+        if (key == "count") a.count = n;
+      } else {
         double d = 0;
-        if (number(*x, child(p, key), lo, hi, d)) out = d;
+        if (!number(*x, q, f, d)) continue;
+        if (key == "percentile") a.percentile = d;
+        if (key == "beats") a.beats = d;
+        if (key == "max") a.max = d;
+        if (key == "fraction") a.fraction = d;
+        if (key == "min_agents_reporting") a.min_agents_reporting = d;
+        if (key == "max_abs_tempo_drift_ms") a.max_abs_tempo_drift_ms = d;
       }
-    };
-    switch (a.kind) {
-      case K::kBeatsWithinBudget:
-        opt(v, p, "beats", [&](const json& x, const std::string& q) {
-          double d = 0;
-          if (number(x, q, 0, 1e6, d)) a.beats = d;
-        });
-        break;
-      case K::kFailureRateAtMost:
-      case K::kOverBudgetShareAtMost: {
-        std::optional<double> m;
-        need_number("max", 0, 1, m, "the largest acceptable fraction, 0..1");
-        a.max = m.value_or(0);
-        break;
-      }
-      case K::kNonconformingClaimsAtMost: {
-        std::optional<double> m;
-        need_number("max", 0, 1e15, m, "the largest acceptable count");
-        a.max = m.value_or(0);
-        break;
-      }
-      case K::kAgentsInSyncWithin:
-        need_number("beats", 0, 1e6, a.beats, "how many beats an agent may take to resync");
-        break;
-      case K::kDegradationAtMost:
-        need_number("beats", 0, 1e6, a.beats, "the longest acceptable degradation in beats");
-        break;
-      case K::kBarReports: {
-        opt(v, p, "min_agents_reporting", [&](const json& x, const std::string& q) {
-          double d = 0;
-          if (number(x, q, 0, 1, d)) a.min_agents_reporting = d;
-        });
-        opt(v, p, "max_abs_tempo_drift_ms", [&](const json& x, const std::string& q) {
-          double d = 0;
-          if (number(x, q, 0, 1e9, d)) a.max_abs_tempo_drift_ms = d;
-        });
-        opt(v, p, "min_reports", [&](const json& x, const std::string& q) {
-          int n = 0;
-          if (integer(x, q, 0, 100000000, n)) a.min_reports = n;
-        });
-        opt(v, p, "skip_first_bars", [&](const json& x, const std::string& q) {
-          integer(x, q, 0, 100000000, a.skip_first_bars);
-        });
-        if (!member(v, "min_agents_reporting") && !member(v, "max_abs_tempo_drift_ms") &&
-            !member(v, "min_reports")) {
-          error(p,
-                "bar_reports needs at least one condition: min_agents_reporting, "
-                "max_abs_tempo_drift_ms or min_reports");
-        }
-        break;
-      }
-      case K::kCompletedAtLeast: {
-        opt(v, p, "count", [&](const json& x, const std::string& q) {
-          int n = 0;
-          if (integer(x, q, 0, 100000000, n)) a.count = n;
-        });
-        opt(v, p, "fraction", [&](const json& x, const std::string& q) {
-          double d = 0;
-          if (number(x, q, 0, 1, d)) a.fraction = d;
-        });
-        if (!member(v, "count") && !member(v, "fraction")) {
-          error(p, "completed_at_least needs 'count' (operations) or 'fraction' (of started)");
-        }
-        break;
-      }
-      case K::kNoClaimLost:
-        break;
     }
+    key_rules(v, A, p, name);
     return errors_.size() == before;
   }
 

@@ -1,10 +1,11 @@
 // The strict scenario loader: JSON with comments in, a checked Scenario or every problem out.
 //
 // Strict means: unknown keys are errors (with a did-you-mean), every value's type and range is
-// checked, cross-references are resolved (selectors must match at least one agent or server,
-// depends_on and budgets must name workload types, faults must lie inside the run), and
-// WorldConfig::validate() is the last guard. All problems are collected, not only the first, each
-// as a Diagnostic "file:line:column: /json/pointer: what was expected".
+// checked against the format table (format_fields.h), cross-references are resolved (selectors
+// must match at least one agent or server, depends_on and budgets must name workload types,
+// faults must lie inside the run), and WorldConfig::first_problem() is the last guard. All
+// problems are collected, not only the first, each as a Diagnostic
+// "file:line:column: /json/pointer: what was expected".
 #pragma once
 
 #include <optional>

@@ -7,44 +7,11 @@
 
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
-#include "sim/world/pulse.h"
+#include "sim/world/fault_kinds.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/topology.h"
 
 namespace backbeat::sim {
-namespace {
-
-bool cuts_agents_off(FaultSpec::Kind kind) {
-  switch (kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kServerDown:
-    case FaultSpec::Kind::kPartition:
-    case FaultSpec::Kind::kPulseOutage:
-    case FaultSpec::Kind::kPulseFailover:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool targets_agents(FaultSpec::Kind kind) {
-  switch (kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kSlowPeers:
-    case FaultSpec::Kind::kPartition:
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder:
-    case FaultSpec::Kind::kAgentCrash:
-    case FaultSpec::Kind::kClockSkew:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 FaultInjector::FaultInjector(WorldContext& world, RandomStream rng)
     : world_(world), rng_(rng), kind_fault_(world.trace.kind("fault")) {}
 
@@ -52,14 +19,15 @@ std::vector<FaultSpec> FaultInjector::draw_swarm() {
   const SwarmConfig& swarm = world_.config.swarm;
   std::vector<FaultSpec::Kind> kinds = swarm.kinds;
   if (kinds.empty()) {
-    for (int k = 0; k <= static_cast<int>(FaultSpec::Kind::kClockSkew); ++k) {
-      kinds.push_back(static_cast<FaultSpec::Kind>(k));
+    for (const FaultKind& k : fault_kinds()) {
+      if (k.in_swarm_mix) kinds.push_back(k.kind);
     }
   }
   // Drop kinds this cluster cannot host.
   std::erase_if(kinds, [&](FaultSpec::Kind k) {
-    return (k == FaultSpec::Kind::kPulseFailover && world_.config.pulse.nodes < 2) ||
-           ((k == FaultSpec::Kind::kServerDown) && world_.config.cluster.nats_servers < 2);
+    const FaultKind& kind = fault_kind(k);
+    return world_.config.pulse.nodes < kind.min_pulse_nodes ||
+           world_.config.cluster.nats_servers < kind.swarm_min_nats_servers;
   });
   std::vector<FaultSpec> out;
   if (kinds.empty()) return out;
@@ -121,11 +89,9 @@ void FaultInjector::schedule() {
   });
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     Time start = faults_[i].start;
-    if (faults_[i].spec.kind == FaultSpec::Kind::kPulseFailover &&
-        faults_[i].spec.gap < Duration::zero()) {
-      // Overlap: the standby starts before the leader dies.
-      Time standby = std::max(epoch, start + faults_[i].spec.gap);
-      world_.kernel.schedule_at(standby, [this] { world_.pulse->overlap_successor(); });
+    if (auto prepare = fault_kind(faults_[i].spec.kind).prepare) {
+      FaultRun run = run_of(i);
+      prepare(run, start);
     }
     world_.kernel.schedule_at(start, [this, i] { begin(i); });
     if (faults_[i].end < run_end || faults_[i].spec.duration > Duration::zero()) {
@@ -134,148 +100,28 @@ void FaultInjector::schedule() {
   }
 }
 
+FaultRun FaultInjector::run_of(std::size_t i) {
+  return FaultRun{world_,       faults_[i].spec,       faults_[i].targets, downed_[i],
+                  rule_ids_[i], faults_[i].pulse_node, owes_resync_,       forger_};
+}
+
 void FaultInjector::begin(std::size_t i) {
-  Active& f = faults_[i];
-  Time now = world_.kernel.now();
-  world_.trace.record(now, kNoNode, kind_fault_, digest_combine(i, 1));
-  switch (f.spec.kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kPartition:
-      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
-        world_.topology.partition(f.spec.servers);
-        break;
-      }
-      for (int t : f.targets) {
-        SimConnection* c = world_.agents[static_cast<std::size_t>(t)]->connection();
-        if (c == nullptr) continue;
-        world_.nats.link_down(*c);
-        downed_[i].push_back(c);
-      }
-      break;
-    case FaultSpec::Kind::kServerDown:
-      world_.nats.server_down(f.spec.server);
-      break;
-    case FaultSpec::Kind::kSlowPeers:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.set_slow_factor(a.slow_factor() * f.spec.factor);
-        if (a.connection()) {
-          a.connection()->set_extra_latency(f.spec.latency);
-          a.connection()->set_processing_time(f.spec.processing);
-        }
-      }
-      break;
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder: {
-      MessageFaultRule rule;
-      rule.kind = f.spec.kind;
-      rule.pattern = f.spec.subject;
-      rule.probability = f.spec.probability;
-      rule.delay = f.spec.delay;
-      if (f.spec.targets.kind != Selector::Kind::kAll) {
-        rule.nodes.assign(world_.agents.size(), false);
-        for (int t : f.targets) rule.nodes[static_cast<std::size_t>(t)] = true;
-      }
-      rule_ids_[i] = world_.nats.add_message_fault(std::move(rule));
-      break;
-    }
-    case FaultSpec::Kind::kPulseOutage:
-      world_.pulse->begin_outage();
-      break;
-    case FaultSpec::Kind::kPulseFailover:
-      f.pulse_node = world_.pulse->fail_leader(f.spec.gap);
-      break;
-    case FaultSpec::Kind::kAgentCrash:
-      for (int t : f.targets) {
-        world_.agents[static_cast<std::size_t>(t)]->crash();
-        world_.workload->on_agent_crash(t);
-      }
-      break;
-    case FaultSpec::Kind::kClockSkew:
-      for (int t : f.targets) {
-        NodeClock& clock = world_.agents[static_cast<std::size_t>(t)]->clock();
-        clock.set_skew_ppb(ppm_to_ppb(f.spec.ppm));
-        if (f.spec.offset != Duration::zero()) clock.step_by(f.spec.offset);
-      }
-      break;
-    case FaultSpec::Kind::kForgedFrames:
-      if (!forger_) {
-        // Its own node after the agents, pulse nodes and reverb, on server 0 like the pulse.
-        const auto node = static_cast<NodeId>(
-            world_.agents.size() + static_cast<std::size_t>(world_.config.pulse.nodes) + 1);
-        SimConnection& c =
-            world_.nats.connect(node, 0, world_.config.cluster.pulse_link_latency, Duration{});
-        forger_ = std::make_unique<Forger>(world_.kernel, world_.trace, c,
-                                           world_.config.cluster.cluster_id,
-                                           world_.config.pulse.tempo_bpm);
-      }
-      forger_->start(f.spec.rate);
-      break;
-  }
+  world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 1));
+  FaultRun run = run_of(i);
+  fault_kind(run.spec.kind).begin(run);
 }
 
 void FaultInjector::finish(std::size_t i) {
-  Active& f = faults_[i];
   world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 2));
-  switch (f.spec.kind) {
-    case FaultSpec::Kind::kNatsDisconnect:
-    case FaultSpec::Kind::kPartition:
-      if (f.spec.kind == FaultSpec::Kind::kPartition && !f.spec.servers.empty()) {
-        world_.topology.heal_partition();
-        break;
-      }
-      for (SimConnection* c : downed_[i]) world_.nats.link_up(*c);
-      downed_[i].clear();
-      break;
-    case FaultSpec::Kind::kServerDown:
-      world_.nats.server_up(f.spec.server);
-      break;
-    case FaultSpec::Kind::kSlowPeers:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.set_slow_factor(a.slow_factor() / f.spec.factor);
-        if (a.connection()) {
-          a.connection()->set_extra_latency(Duration{});
-          a.connection()->set_processing_time(Duration{});
-        }
-      }
-      break;
-    case FaultSpec::Kind::kMessageLoss:
-    case FaultSpec::Kind::kMessageDuplication:
-    case FaultSpec::Kind::kMessageReorder:
-      world_.nats.remove_message_fault(rule_ids_[i]);
-      break;
-    case FaultSpec::Kind::kPulseOutage:
-      world_.pulse->end_outage();
-      break;
-    case FaultSpec::Kind::kPulseFailover:
-      world_.pulse->recover_node(f.pulse_node, f.spec.gap);
-      break;
-    case FaultSpec::Kind::kAgentCrash:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        if (!a.crashed()) continue;
-        a.boot();
-        owes_resync_[static_cast<std::size_t>(t)] = true;
-      }
-      break;
-    case FaultSpec::Kind::kClockSkew:
-      for (int t : f.targets) {
-        SimAgent& a = *world_.agents[static_cast<std::size_t>(t)];
-        a.clock().set_skew_ppb(ppm_to_ppb(a.base_skew_ppm()));
-      }
-      break;
-    case FaultSpec::Kind::kForgedFrames:
-      forger_->stop();
-      break;
-  }
-  // Pulse faults are over when the pulse is audible again (on_audible); agents that failed over
-  // from a downed server resynchronised when they reconnected.
-  if (cuts_agents_off(f.spec.kind) && f.spec.kind != FaultSpec::Kind::kPulseOutage &&
-      f.spec.kind != FaultSpec::Kind::kPulseFailover &&
-      f.spec.kind != FaultSpec::Kind::kServerDown) {
-    for (int t : f.targets) owes_resync_[static_cast<std::size_t>(t)] = true;
+  FaultRun run = run_of(i);
+  const FaultKind& kind = fault_kind(run.spec.kind);
+  kind.end(run);
+  // The agents a fault cut off owe a resync from its end (scenarios/README.md,
+  // "Resynchronisation"); the clock starts once each can hear the pulse. Kinds that decide
+  // themselves: a pulse outage or failover when the pulse is audible again (on_audible), a downed
+  // server's agents when they reconnect, a crashed agent from its restart (its end marks it).
+  if (kind.resync == FaultKind::Resync::kAtEnd) {
+    for (int t : run.targets) owes_resync_[static_cast<std::size_t>(t)] = true;
   }
   start_resync_clocks();
 }
@@ -299,46 +145,47 @@ void FaultInjector::start_resync_clocks() {
 }
 
 std::vector<int> FaultInjector::resolve_targets(const FaultSpec& f) {
-  Selector servers;  // the agents behind the servers a server fault cuts off
-  servers.kind = Selector::Kind::kServer;
+  const FaultKind& kind = fault_kind(f.kind);
   std::vector<int> out;
-  auto add_server = [&](int server) {
-    servers.server = server;
-    std::vector<int> behind = world_.resolve(servers, rng_);
+  auto add_agents_on = [&](int server) {
+    Selector on_server;
+    on_server.kind = Selector::Kind::kServer;
+    on_server.server = server;
+    std::vector<int> behind = world_.resolve(on_server, rng_);
     out.insert(out.end(), behind.begin(), behind.end());
   };
-  if (f.kind == FaultSpec::Kind::kServerDown) {
-    add_server(f.server);
-  } else if (f.kind == FaultSpec::Kind::kPartition && !f.servers.empty()) {
-    // Cut off: the side the pulse (server 0) is not on.
-    bool pulse_inside = std::find(f.servers.begin(), f.servers.end(), 0) != f.servers.end();
+  if (kind.aim == FaultKind::Aim::kServer) {
+    add_agents_on(f.server);
+  } else if (kind.targets_agents() && !cuts_off_targets_only(f)) {
+    // A partition between servers: cut off are the agents on the side the pulse (server 0) is
+    // not on.
+    const bool pulse_inside = std::find(f.servers.begin(), f.servers.end(), 0) != f.servers.end();
     for (int s = 0; s < world_.config.cluster.nats_servers; ++s) {
-      bool inside = std::find(f.servers.begin(), f.servers.end(), s) != f.servers.end();
-      if (inside != pulse_inside) add_server(s);
+      const bool inside = std::find(f.servers.begin(), f.servers.end(), s) != f.servers.end();
+      if (inside != pulse_inside) add_agents_on(s);
     }
     std::sort(out.begin(), out.end());
-  } else if (targets_agents(f.kind)) {
+  } else if (kind.targets_agents()) {
     out = world_.resolve(f.targets, rng_);
   }
   return out;
 }
 
 std::string FaultInjector::targets_text(const FaultSpec& f, std::size_t targets) const {
-  switch (f.kind) {
-    case FaultSpec::Kind::kServerDown:
+  const FaultKind& kind = fault_kind(f.kind);
+  switch (kind.aim) {
+    case FaultKind::Aim::kServer:
       return fmt::format("server:{} ({} agents on it)", f.server, targets);
-    case FaultSpec::Kind::kPartition:
-      if (f.servers.empty()) break;
-      return fmt::format("servers {} ({} agents cut off from the pulse)", fmt::join(f.servers, ","),
-                         targets);
-    case FaultSpec::Kind::kPulseOutage:
-      return "pulse";
-    case FaultSpec::Kind::kPulseFailover:
-      return "pulse leader";
-    case FaultSpec::Kind::kForgedFrames:
+    case FaultKind::Aim::kPulse:
+      return kind.min_pulse_nodes > 1 ? "pulse leader" : "pulse";
+    case FaultKind::Aim::kBeatSubject:
       return fmt::format("beat subject ({:g} frames per beat)", f.rate);
-    default:
+    case FaultKind::Aim::kAgents:
       break;
+  }
+  if (!cuts_off_targets_only(f)) {
+    return fmt::format("servers {} ({} agents cut off from the pulse)", fmt::join(f.servers, ","),
+                       targets);
   }
   return fmt::format("{} ({} agents)", f.targets.to_string(), targets);
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/world/fault_kinds.h"
 #include "sim/world/forger.h"
 #include "sim/world/outcome.h"
 #include "sim/world/sim_nats.h"
@@ -39,6 +40,7 @@ class FaultInjector {
     int pulse_node = -1;  // pulse_failover: the leader it failed
   };
   std::vector<FaultSpec> draw_swarm();
+  FaultRun run_of(std::size_t index);
   void begin(std::size_t index);
   void finish(std::size_t index);
   // Agents `f` cuts off or acts on, and how the report names them.

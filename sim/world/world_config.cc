@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "sim/world/fault_kinds.h"
+
 namespace backbeat::sim {
 namespace {
 
@@ -13,11 +15,6 @@ bool parse_int(std::string_view text, int& out) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
 }
-
-constexpr const char* kFaultKindNames[] = {"nats_disconnect", "server_down",  "slow_peers",
-                                           "partition",       "message_loss", "message_duplication",
-                                           "message_reorder", "pulse_outage", "pulse_failover",
-                                           "agent_crash",     "clock_skew",   "forged_frames"};
 
 }  // namespace
 
@@ -84,36 +81,25 @@ Result<Selector> parse_selector(std::string_view text) {
   return s;
 }
 
-const char* fault_kind_name(FaultSpec::Kind kind) {
-  return kFaultKindNames[static_cast<int>(kind)];
-}
-
-std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name) {
-  for (int i = 0; i < static_cast<int>(std::size(kFaultKindNames)); ++i) {
-    if (name == kFaultKindNames[i]) return static_cast<FaultSpec::Kind>(i);
-  }
-  return std::nullopt;
-}
-
 int ClusterConfig::agent_count() const {
   int total = 0;
   for (const AgentGroup& g : groups) total += g.count;
   return total;
 }
 
-Status WorldConfig::validate() const {
-  auto bad = [](std::string path, std::string what) {
-    return Status::invalid_argument(path + ": " + what);
+std::optional<ConfigProblem> WorldConfig::first_problem() const {
+  auto bad = [](std::string pointer, std::string message) {
+    return ConfigProblem{std::move(pointer), std::move(message)};
   };
-  if (cluster.groups.empty()) return bad("cluster.groups", "expected at least one group");
-  if (cluster.agent_count() < 1) return bad("cluster.groups", "expected at least one agent");
-  if (cluster.nats_servers < 1) return bad("cluster.nats_servers", "expected at least 1");
+  if (cluster.groups.empty()) return bad("/cluster/groups", "expected at least one group");
+  if (cluster.agent_count() < 1) return bad("/cluster/groups", "expected at least one agent");
+  if (cluster.nats_servers < 1) return bad("/cluster/nats_servers", "expected at least 1");
   for (std::size_t i = 0; i < cluster.groups.size(); ++i) {
     const AgentGroup& g = cluster.groups[i];
-    std::string path = fmt::format("cluster.groups[{}]", i);
-    if (g.count < 0) return bad(path + ".count", "expected a count >= 0");
-    if (g.server >= cluster.nats_servers) return bad(path + ".server", "no such NATS server");
-    if (!(g.slow_factor > 0)) return bad(path + ".slow_factor", "expected a positive factor");
+    std::string path = fmt::format("/cluster/groups/{}", i);
+    if (g.count < 0) return bad(path + "/count", "expected a count >= 0");
+    if (g.server >= cluster.nats_servers) return bad(path + "/server", "no such NATS server");
+    if (!(g.slow_factor > 0)) return bad(path + "/slow_factor", "expected a positive factor");
     if (g.link_latency < Duration::zero() || g.link_jitter < Duration::zero()) {
       return bad(path, "latency and jitter must not be negative");
     }
@@ -122,33 +108,40 @@ Status WorldConfig::validate() const {
     const ServerLink& l = cluster.server_links[i];
     if (l.a < 0 || l.b < 0 || l.a >= cluster.nats_servers || l.b >= cluster.nats_servers ||
         l.a == l.b) {
-      return bad(fmt::format("cluster.server_links[{}]", i), "expected two distinct servers");
+      return bad(fmt::format("/cluster/links/{}", i), "expected two distinct servers");
     }
   }
-  if (!(pulse.tempo_bpm >= 0.1 && pulse.tempo_bpm <= 1000)) {
-    return bad("pulse.tempo_bpm", "expected 0.1..1000");
+  if (!(pulse.tempo_bpm >= kMinTempoBpm && pulse.tempo_bpm <= kMaxTempoBpm)) {
+    return bad("/pulse/tempo_bpm", fmt::format("expected {:g}..{:g}", kMinTempoBpm, kMaxTempoBpm));
   }
-  if (pulse.bar_length < 1) return bad("pulse.bar_length", "expected at least 1");
+  if (pulse.bar_length < 1) return bad("/pulse/bar_length", "expected at least 1");
   if (pulse.frames_per_beat != 1 && pulse.frames_per_beat != 3) {
-    return bad("pulse.frames_per_beat", "expected 1 or 3");
+    return bad("/pulse/frames_per_beat", "expected 1 or 3");
   }
-  if (pulse.nodes < 1) return bad("pulse.nodes", "expected at least 1");
-  if (duration <= Duration::zero()) return bad("duration", "expected a positive duration");
+  if (pulse.nodes < 1) return bad("/pulse/nodes", "expected at least 1");
+  if (duration <= Duration::zero()) return bad("/duration", "expected a positive duration");
   for (std::size_t i = 0; i < faults.size(); ++i) {
     const FaultSpec& f = faults[i];
-    std::string path = fmt::format("faults[{}]", i);
-    if (f.at < Duration::zero()) return bad(path + ".at", "expected a time >= 0");
-    if (f.at >= duration) return bad(path + ".at", "the fault starts after the run ends");
-    if (f.duration < Duration::zero()) return bad(path + ".duration", "expected >= 0");
+    std::string path = fmt::format("/faults/{}", i);
+    if (f.at < Duration::zero()) return bad(path + "/at", "expected a time >= 0");
+    if (f.at >= duration) return bad(path + "/at", "the fault starts after the run ends");
+    if (f.duration < Duration::zero()) return bad(path + "/duration", "expected >= 0");
     if (f.kind == FaultSpec::Kind::kPulseFailover && pulse.nodes < 2) {
       return bad(path, "pulse_failover needs pulse.nodes >= 2");
     }
     if (f.kind == FaultSpec::Kind::kServerDown && f.server >= cluster.nats_servers) {
-      return bad(path + ".server", "no such NATS server");
+      return bad(path + "/server", "no such NATS server");
     }
   }
   for (const auto& [type, beats] : budgets) {
-    if (beats < 1) return bad("budgets." + type, "expected at least 1 beat");
+    if (beats < 1) return bad("/budgets/" + type, "expected at least 1 beat");
+  }
+  return std::nullopt;
+}
+
+Status WorldConfig::validate() const {
+  if (std::optional<ConfigProblem> problem = first_problem()) {
+    return Status::invalid_argument(problem->pointer + ": " + problem->message);
   }
   return Status::ok();
 }

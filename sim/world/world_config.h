@@ -88,6 +88,10 @@ struct DriftModel {
   Duration jitter{};  // kNonIdeal: bounded uniform jitter per beat, +-jitter
 };
 
+// The tempo range, for the pulse and its tempo changes.
+inline constexpr double kMinTempoBpm = 0.1;
+inline constexpr double kMaxTempoBpm = 1000;
+
 struct TempoChange {
   Duration at{};           // when the pulse starts moving to the new tempo
   double tempo_bpm = 2.0;  // reached in steps of at most 10% per beat
@@ -138,52 +142,58 @@ struct WorkloadConfig {
 // ---------------------------------------------------------------------------------------------
 // Faults on a timeline.
 struct FaultSpec {
+  // Each kind's name, doc, parameters and begin/end: fault_kinds.cc. A new kind goes last.
   enum class Kind {
-    kNatsDisconnect,  // targets' connections drop and reconnect
-    kServerDown,      // a whole NATS server (param `server`) goes down
-    kSlowPeers,       // targets: durations x factor, +latency, processing time per message
-    kPartition,       // cut the routes between server groups (param `servers` = one side)
-    kMessageLoss,     // drop messages matching `subject` with `probability`
+    kNatsDisconnect,
+    kServerDown,
+    kSlowPeers,
+    kPartition,
+    kMessageLoss,
     kMessageDuplication,
-    kMessageReorder,  // extra uniform delay 0..`delay` so messages overtake each other
-    kPulseOutage,     // the leading pulse stops publishing
-    kPulseFailover,   // the leader dies; the next takes over after `gap` (negative = overlap)
-    kAgentCrash,      // targets crash; they restart after the fault's duration
-    kClockSkew,       // targets' clocks change rate (`ppm`) and jump (`offset`)
-    // A rogue publisher sends `rate` forged frames per beat on the beat subject (forger.h).
-    // Last, and not in the swarm's default mix: adding it there would change every saved swarm
-    // seed's world. List it in swarm.kinds to draw it.
+    kMessageReorder,
+    kPulseOutage,
+    kPulseFailover,
+    kAgentCrash,
+    kClockSkew,
     kForgedFrames,
   };
+
   Kind kind = Kind::kNatsDisconnect;
   Duration at{};
   Duration duration = std::chrono::seconds(30);  // 0 = until the end of the run
   Selector targets;
-  // Parameters (each kind reads the ones it needs).
-  double factor = 3.0;        // kSlowPeers
-  Duration latency{};         // kSlowPeers: extra link latency
-  Duration processing{};      // kSlowPeers: time to handle each delivered message
-  double probability = 0.1;   // kMessageLoss / kMessageDuplication / kMessageReorder
-  std::string subject = ">";  // kMessage*: subject pattern affected
-  Duration delay = std::chrono::milliseconds(500);  // kMessageReorder
-  int server = 0;                                   // kServerDown
-  std::vector<int> servers;                         // kPartition: the servers on one side
-  Duration gap = std::chrono::seconds(5);           // kPulseFailover
-  double ppm = 0.0;                                 // kClockSkew
-  Duration offset{};                                // kClockSkew
-  double rate = 4.0;                                // kForgedFrames: frames per beat
+  // Parameters, with their defaults. Which kinds read which, their ranges and docs: the table in
+  // fault_kinds.cc.
+  double factor = 3.0;
+  Duration latency{};
+  Duration processing{};
+  double probability = 0.1;
+  std::string subject = ">";
+  Duration delay = std::chrono::milliseconds(500);
+  int server = 0;
+  std::vector<int> servers;
+  Duration gap = std::chrono::seconds(5);
+  double ppm = 0.0;
+  Duration offset{};
+  double rate = 4.0;
 };
 
+// The kind's name in scenario files and reports, and back (both from fault_kinds.h's table).
 const char* fault_kind_name(FaultSpec::Kind kind);
 std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view name);
 
 struct SwarmConfig {  // TigerBeetle-style swarm testing: a fault mix drawn from the seed
   bool enabled = false;
   int faults = 8;                      // how many faults to draw over the run
-  std::vector<FaultSpec::Kind> kinds;  // empty = every kind
+  std::vector<FaultSpec::Kind> kinds;  // empty = the kinds in the default mix (fault_kinds.h)
 };
 
 // ---------------------------------------------------------------------------------------------
+struct ConfigProblem {
+  std::string pointer;  // RFC 6901, into a scenario file: "/cluster/links/0"
+  std::string message;
+};
+
 struct WorldConfig {
   ClusterConfig cluster;
   PulseConfig pulse;
@@ -194,8 +204,11 @@ struct WorldConfig {
   Duration duration = std::chrono::hours(1);
   bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
 
-  // OK, or kInvalidArgument naming the first inconsistent field (a path like
-  // "faults[2].targets"). The scenario loader reports richer errors; this is the last guard.
+  // The first inconsistent field, named by its JSON pointer in a scenario file
+  // ("/faults/2/targets"), or nothing. The scenario loader reports richer errors; this is the
+  // last guard.
+  std::optional<ConfigProblem> first_problem() const;
+  // OK, or kInvalidArgument reading "POINTER: MESSAGE" (first_problem()), for code-built configs.
   Status validate() const;
 };
 

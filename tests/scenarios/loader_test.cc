@@ -36,14 +36,17 @@ std::vector<std::string> split(const std::string& s, const std::string& sep) {
   }
 }
 
-// Each file under bad/ starts with "// expect: FRAGMENT | FRAGMENT ...": every fragment must
-// appear in the diagnostics, which use the file's name as given (its base name here).
+// Each file under bad/ (refused by the schema too) and beyond_schema/ (a cross-field rule only
+// the loader checks; loader_agrees_with_schema.sh) starts with "// expect: FRAGMENT | ...":
+// every fragment must appear in the diagnostics, which use the file's name as given.
 TEST(BadScenarioFiles, EachReportsItsExpectedErrors) {
-  fs::path dir = fs::path(BACKBEAT_TEST_DATA_DIR) / "scenarios" / "bad";
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  for (const char* sub : {"bad", "beyond_schema"}) {
+    fs::path dir = fs::path(BACKBEAT_TEST_DATA_DIR) / "scenarios" / sub;
+    for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  }
   std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 25u);
+  ASSERT_GE(files.size(), 40u);
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.filename().string());
     std::string text = read(file);
@@ -121,6 +124,22 @@ TEST(Loader, GoodFileBecomesWorldConfig) {
   ASSERT_EQ(s.assertions.size(), 2u);
   EXPECT_DOUBLE_EQ(s.assertions[0].percentile, 99);
   EXPECT_EQ(s.assertions[1].name, "claims");
+}
+
+// WorldConfig's last guard names the file's pointer: the key is "links", not "server_links".
+TEST(Loader, WorldConfigProblemsNameAPointerOfTheFile) {
+  WorldConfig config;
+  config.cluster.nats_servers = 2;
+  config.cluster.server_links = {ServerLink{.a = 1, .b = 1}};
+  std::optional<ConfigProblem> problem = config.first_problem();
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->pointer, "/cluster/links/0");
+  EXPECT_EQ(problem->message, "expected two distinct servers");
+  EXPECT_EQ(config.validate().message(), "/cluster/links/0: expected two distinct servers");
+  config.cluster.server_links.clear();
+  config.pulse.tempo_bpm = 1001;
+  EXPECT_EQ(config.first_problem()->pointer, "/pulse/tempo_bpm");
+  EXPECT_EQ(config.first_problem()->message, "expected 0.1..1000");
 }
 
 TEST(Loader, NameDefaultsToFileStem) {

@@ -26,7 +26,7 @@ struct ResultPrinting {
   RunMode mode = RunMode::kSimulated;
   std::string quiet_suffix;              // appended to the one line (": claims ...")
   std::vector<std::string> extra_lines;  // after the text report or the one line
-  bool text_to_stderr = false;  // standard output carries something else (--trace -)
+  bool text_to_stderr = false;           // standard output carries something else (--trace -)
 };
 
 // Prints the run's result in the form `printing` asks for; returns the exit code: 130 when

@@ -24,15 +24,15 @@ enum class FieldType {
   kInteger,  // min..max
   kNumber,   // min..max (exclusive_min / exclusive_max)
   kBoolean,
-  kString,        // non_empty: at least one character
-  kName,          // 1..64 characters of [A-Za-z0-9_-]
-  kTypeName,      // an operation type: 1..64 characters of [a-z0-9_-]
-  kChoice,        // one of `choices` (strings)
+  kString,          // non_empty: at least one character
+  kName,            // 1..64 characters of [A-Za-z0-9_-]
+  kTypeName,        // an operation type: 1..64 characters of [a-z0-9_-]
+  kChoice,          // one of `choices` (strings)
   kChoiceOrObject,  // one of `choices`, or an object of the fields at this pointer plus "/key"
-  kDuration,      // seconds (a number) or a string with a unit; `sign`
-  kSelector,      // all, agent:N, agents:A-B, group:NAME, random:P%, server:N
-  kBeats,         // a number of beats >= 0 or a duration string (converted at the initial tempo)
-  kDistribution,  // kBeats, or an object picked by its "distribution" member
+  kDuration,        // seconds (a number) or a string with a unit; `sign`
+  kSelector,        // all, agent:N, agents:A-B, group:NAME, random:P%, server:N
+  kBeats,           // a number of beats >= 0 or a duration string (converted at the initial tempo)
+  kDistribution,    // kBeats, or an object picked by its "distribution" member
 };
 
 struct Field {

@@ -8,6 +8,7 @@
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
 #include "sim/world/fault_kinds.h"
+#include "sim/world/pulse.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/topology.h"
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/harness/workload.h"
 #include "sim/world/forger.h"
 #include "sim/world/pulse.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/sim_nats.h"
 #include "sim/world/topology.h"
-#include "sim/world/workload.h"
 #include "sim/world/world_context.h"
 
 namespace backbeat::sim {

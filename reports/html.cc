@@ -192,7 +192,8 @@ std::string tempo_charts(const Report& r, const std::vector<Shading>& shadings) 
   double pad = std::max((hi - lo) * 0.1, hi * 0.01);
   svg::Plot bpm(1100, 260, 0, x1, lo - pad, hi + pad);
   s += "<div class=\"card\"><h3>Tempo: advertised vs measured (BPM)</h3>";
-  s += bpm.open("Advertised and measured tempo over time", "virtual time (s)", "BPM");
+  s += bpm.open("Advertised and measured tempo over time",
+                fmt::format("{} time (s)", clock_name(r)), "BPM");
   s += shade(bpm, shadings);
   std::string adv, meas;
   std::size_t step = stride(r.tempo.size());
@@ -217,7 +218,7 @@ std::string tempo_charts(const Report& r, const std::vector<Shading>& shadings) 
   double dpad = std::max((dhi - dlo) * 0.1, 1.0);
   svg::Plot drift(1100, 200, 0, x1, dlo - dpad, dhi + dpad);
   s += "<h3>Drift from the advertised schedule (ms; positive = late: pulse slow)</h3>";
-  s += drift.open("Tempo drift over time", "virtual time (s)", "drift (ms)");
+  s += drift.open("Tempo drift over time", fmt::format("{} time (s)", clock_name(r)), "drift (ms)");
   s += shade(drift, shadings);
   s += fmt::format("<line class=\"zero\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>",
                    drift.left(), drift.right(), drift.y(0), drift.y(0));
@@ -248,7 +249,7 @@ std::string bar_chart(const Report& r, const std::vector<Shading>& shadings) {
         {ymax, static_cast<double>(b.agents_reporting), static_cast<double>(b.on_time_reviews)});
   }
   svg::Plot plot(1100, 220, 0, std::max(r.sim_time_s, 1.0), 0, std::max(ymax, 1.0));
-  s += plot.open("Bar reports over time", "virtual time (s)", "agents");
+  s += plot.open("Bar reports over time", fmt::format("{} time (s)", clock_name(r)), "agents");
   s += shade(plot, shadings);
   double width = 4;
   if (r.bars.size() > 1) {
@@ -333,9 +334,9 @@ std::string report_html(const Report& r) {
                  r.interrupted ? "none" : verdict, verdict);
   fmt::format_to(out,
                  "<p class=\"meta\">seed <code>{}</code> · fingerprint <code>{}</code> · {} agents "
-                 "· {:g} s of virtual time at {:g} BPM · expected verdict {}{}</p>\n",
-                 r.seed, escape(r.fingerprint), r.agent_count, r.sim_time_s, r.tempo_bpm,
-                 escape(r.expected_verdict),
+                 "· {:g} s of {} time at {:g} BPM · expected verdict {}{}</p>\n",
+                 r.seed, escape(r.fingerprint), r.agent_count, r.sim_time_s, clock_name(r),
+                 r.tempo_bpm, escape(r.expected_verdict),
                  r.interrupted ? " · <strong>interrupted: partial run</strong>" : "");
   if (!r.description.empty()) {
     fmt::format_to(out, "<p class=\"note\">{}</p>\n", escape(r.description));

@@ -73,6 +73,12 @@ std::vector<Window> merge_windows(std::vector<Window> windows) {
   return out;
 }
 
+const char* clock_name(const Report& report) {
+  const nlohmann::json& s = report.summary;
+  const bool live = s.is_object() && s.contains("mode") && s["mode"] == "live";
+  return live ? "wall-clock" : "virtual";
+}
+
 Report build_report(const scenario::RunReport& run) {
   const scenario::Scenario& sc = *run.scenario;
   const RunOutcome& o = *run.outcome;

@@ -103,6 +103,10 @@ struct Report {
 // `run` must have scenario and outcome set.
 Report build_report(const sim::scenario::RunReport& run);
 
+// The clock a run's times are on, as the reports name it: "wall-clock" for a live run (its
+// summary says "mode": "live"), else "virtual".
+const char* clock_name(const Report& report);
+
 // Merges possibly overlapping windows into their union, ascending; `agents` of a merged window
 // is the number of input windows it absorbed.
 std::vector<Window> merge_windows(std::vector<Window> windows);

@@ -157,6 +157,22 @@ TEST(Report, MarkdownNamesVerdictTypesAndAssertions) {
   EXPECT_NE(md.find("❌"), std::string::npos);
 }
 
+TEST(Report, ALiveRunsReportsSpeakOfWallClockTimeNotVirtualTime) {
+  auto r = run_scenario("baseline");
+  Report simulated = build_report(r->run);
+  EXPECT_STREQ(clock_name(simulated), "virtual");
+  EXPECT_NE(report_html(simulated).find("virtual time (s)"), std::string::npos);
+  Report live = simulated;
+  live.summary["mode"] = "live";  // what `live` puts in its run summary
+  EXPECT_STREQ(clock_name(live), "wall-clock");
+  const std::string html = report_html(live);
+  const std::string md = report_markdown(live);
+  EXPECT_EQ(html.find("virtual time"), std::string::npos) << "a live report names no virtual time";
+  EXPECT_EQ(md.find("virtual time"), std::string::npos) << md.substr(0, 400);
+  EXPECT_NE(html.find("wall-clock time (s)"), std::string::npos) << "the charts' time axes";
+  EXPECT_NE(md.find("s wall-clock time at"), std::string::npos) << md.substr(0, 400);
+}
+
 TEST(Report, MergeWindowsUnitesOverlapsAndCountsThem) {
   std::vector<Window> w = {{"d", "", 10, 20, 1},
                            {"d", "", 0, 5, 1},

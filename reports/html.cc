@@ -333,10 +333,13 @@ std::string report_html(const Report& r) {
   fmt::format_to(out, "<h1>{} <span class=\"badge {}\">{}</span></h1>\n", escape(r.scenario),
                  r.interrupted ? "none" : verdict, verdict);
   fmt::format_to(out,
-                 "<p class=\"meta\">seed <code>{}</code> · fingerprint <code>{}</code> · {} agents "
+                 "<p class=\"meta\">seed <code>{}</code> · {} · {} agents "
                  "· {:g} s of {} time at {:g} BPM · expected verdict {}{}</p>\n",
-                 r.seed, escape(r.fingerprint), r.agent_count, r.sim_time_s, clock_name(r),
-                 r.tempo_bpm, escape(r.expected_verdict),
+                 r.seed,
+                 is_live(r) ? std::string("no fingerprint (live run)")
+                            : fmt::format("fingerprint <code>{}</code>", escape(r.fingerprint)),
+                 r.agent_count, r.sim_time_s, clock_name(r), r.tempo_bpm,
+                 escape(r.expected_verdict),
                  r.interrupted ? " · <strong>interrupted: partial run</strong>" : "");
   if (!r.description.empty()) {
     fmt::format_to(out, "<p class=\"note\">{}</p>\n", escape(r.description));

@@ -23,10 +23,12 @@ std::string report_markdown(const Report& r) {
   fmt::format_to(out, "# {} — {}\n\n", r.scenario,
                  r.interrupted ? "INTERRUPTED" : (r.passed ? "PASS" : "FAIL"));
   fmt::format_to(out,
-                 "seed `{}` · fingerprint `{}` · {} agents · {:g} s {} time at {:g} BPM · "
+                 "seed `{}` · {} · {} agents · {:g} s {} time at {:g} BPM · "
                  "expected verdict: {}\n\n",
-                 r.seed, r.fingerprint, r.agent_count, r.sim_time_s, clock_name(r), r.tempo_bpm,
-                 r.expected_verdict);
+                 r.seed,
+                 is_live(r) ? std::string("no fingerprint (live run)")
+                            : fmt::format("fingerprint `{}`", r.fingerprint),
+                 r.agent_count, r.sim_time_s, clock_name(r), r.tempo_bpm, r.expected_verdict);
   if (r.interrupted) md += "> Interrupted: the verdict covers only part of the run.\n\n";
 
   md += "## Beats to complete per operation type\n\n";

@@ -73,10 +73,13 @@ std::vector<Window> merge_windows(std::vector<Window> windows) {
   return out;
 }
 
-const char* clock_name(const Report& report) {
+bool is_live(const Report& report) {
   const nlohmann::json& s = report.summary;
-  const bool live = s.is_object() && s.contains("mode") && s["mode"] == "live";
-  return live ? "wall-clock" : "virtual";
+  return s.is_object() && s.contains("mode") && s["mode"] == "live";
+}
+
+const char* clock_name(const Report& report) {
+  return is_live(report) ? "wall-clock" : "virtual";
 }
 
 Report build_report(const scenario::RunReport& run) {

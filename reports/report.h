@@ -103,8 +103,9 @@ struct Report {
 // `run` must have scenario and outcome set.
 Report build_report(const sim::scenario::RunReport& run);
 
-// The clock a run's times are on, as the reports name it: "wall-clock" for a live run (its
-// summary says "mode": "live"), else "virtual".
+// A live run (its summary says "mode": "live"): wall-clock times and no fingerprint.
+bool is_live(const Report& report);
+// The clock a run's times are on, as the reports name it: "wall-clock" or "virtual".
 const char* clock_name(const Report& report);
 
 // Merges possibly overlapping windows into their union, ascending; `agents` of a merged window

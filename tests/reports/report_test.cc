@@ -171,6 +171,10 @@ TEST(Report, ALiveRunsReportsSpeakOfWallClockTimeNotVirtualTime) {
   EXPECT_EQ(md.find("virtual time"), std::string::npos) << md.substr(0, 400);
   EXPECT_NE(html.find("wall-clock time (s)"), std::string::npos) << "the charts' time axes";
   EXPECT_NE(md.find("s wall-clock time at"), std::string::npos) << md.substr(0, 400);
+  // A live run has no fingerprint: the reports say so rather than print zeros.
+  EXPECT_NE(md.find("no fingerprint (live run)"), std::string::npos) << md.substr(0, 400);
+  EXPECT_NE(html.find("no fingerprint (live run)"), std::string::npos);
+  EXPECT_NE(report_markdown(simulated).find("fingerprint `"), std::string::npos);
 }
 
 TEST(Report, MergeWindowsUnitesOverlapsAndCountsThem) {

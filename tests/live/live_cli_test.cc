@@ -12,7 +12,10 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "core/nats/event_loop.h"
+#include "core/nats/nats_transport.h"
 #include "tests/live/live_fixture.h"
 
 namespace backbeat::live {
@@ -69,6 +72,31 @@ TEST(LiveCli, RunAndLiveWriteTheSameOutLayoutAndCompareTakesThePair) {
   EXPECT_NE(comparison.find((work / "live").string()), std::string::npos) << comparison;
   EXPECT_NE(comparison.find("dht_store"), std::string::npos) << comparison;
   fs::remove_all(work);
+}
+
+TEST(LiveCli, ObservePrintsSubjectsFromTheWireEscaped) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  const fs::path out =
+      fs::temp_directory_path() / ("backbeat_observe_escape_" + std::to_string(getpid()));
+  const std::string sim = BACKBEAT_SIM_BINARY;
+  std::thread observer([&] {
+    (void)run(sim + " observe --quiet --duration 3s --nats " + server.url() + " > " + out.string() +
+              " 2>&1");  // exit 1 (non-conforming seen) is the point
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EventLoop loop;
+  auto nats = NatsTransport::connect(testing::fast_options(server), loop);
+  ASSERT_TRUE(nats.is_ok()) << nats.status().to_string();
+  // A subject carrying a terminal escape sequence (ESC [ 2 J clears the screen).
+  ASSERT_TRUE((*nats)->publish("backbeat.\x1b[2Jgotcha", "{}").is_ok());
+  ASSERT_TRUE((*nats)->flush(std::chrono::seconds(2)).is_ok());
+  observer.join();
+  const std::string printed = read(out);
+  fs::remove(out);
+  EXPECT_NE(printed.find("NONCONFORMING subject"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find('\x1b'), std::string::npos) << "a raw ESC reached the terminal";
+  EXPECT_NE(printed.find("\\x1b[2Jgotcha"), std::string::npos) << printed;
 }
 
 }  // namespace

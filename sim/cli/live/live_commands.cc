@@ -490,8 +490,11 @@ int observe_command(const ObserveArgs& args) {
   // Every non-conforming message, as it arrives (stdout normally, stderr under --json).
   observer.on_nonconforming([&](const live::Nonconforming& n) {
     std::FILE* to = args.json ? stderr : stdout;
-    std::fprintf(to, "NONCONFORMING %s %s: %s\n", n.kind.c_str(), n.subject.c_str(),
-                 n.error.c_str());
+    // Subjects and errors come off the wire: escaped like payloads, so a terminal escape
+    // sequence in a subject cannot reach the terminal.
+    std::fprintf(to, "NONCONFORMING %s %s: %s\n", n.kind.c_str(),
+                 scenario::echo_text(n.subject, 200).c_str(),
+                 scenario::echo_text(n.error, 400).c_str());
   });
   if (Status s = observer.start(); !s) {
     std::fprintf(stderr, "backbeat-sim: observe: %s\n", s.message().c_str());

@@ -328,6 +328,17 @@ std::vector<CliCase> cli_cases() {
        {{"BACKBEAT_NATS_CREDS",
          "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJTZWNyM3QifQ."
          "c2lnbmF0dXJlU2VjcjN0"}}},
+      // Flags that only work together are named as the user gave them, before connecting.
+      {"flag_nkey_without_seed",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--nkey", "UABC", "--duration", "1s"},
+       2,
+       {"--nkey (BACKBEAT_NATS_NKEY) needs --nkey-seed"}},
+      {"env_tls_cert_without_key",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--duration", "1s"},
+       2,
+       {"--tls-cert (BACKBEAT_NATS_TLS_CERT) needs --tls-key"},
+       "",
+       {{"BACKBEAT_NATS_TLS_CERT", "/etc/ssl/certs/client.pem"}}},
       {"flag_nats_credentials_in_clear_refused",
        {"pulse", "--cluster", "c", "--nats", "nats://u:Secr3t@192.0.2.1:4222",
         "--require-tls-for-credentials", "--duration", "1s"},

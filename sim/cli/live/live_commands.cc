@@ -85,6 +85,30 @@ struct NatsFlags {
     return o;
   }
 
+  // Flags that only work together, named as the user gave them (a flag or its variable), before
+  // anything connects: empty when they fit.
+  std::string missing_partner() const {
+    auto both = [](const std::string& a, const std::string& b) { return a.empty() == b.empty(); };
+    if (!both(tls_cert, tls_key)) {
+      return tls_cert.empty() ? "--tls-key (BACKBEAT_NATS_TLS_KEY) needs --tls-cert "
+                                "(BACKBEAT_NATS_TLS_CERT): the client certificate it belongs to"
+                              : "--tls-cert (BACKBEAT_NATS_TLS_CERT) needs --tls-key "
+                                "(BACKBEAT_NATS_TLS_KEY): the certificate's private key";
+    }
+    if (!both(nkey, nkey_seed)) {
+      return nkey.empty() ? "--nkey-seed (BACKBEAT_NATS_NKEY_SEED) needs --nkey "
+                            "(BACKBEAT_NATS_NKEY): the public user key (U...) of that seed"
+                          : "--nkey (BACKBEAT_NATS_NKEY) needs --nkey-seed "
+                            "(BACKBEAT_NATS_NKEY_SEED): the file holding its seed; without it the "
+                            "key would be ignored";
+    }
+    if (!nkey_seed.empty() && !creds.empty()) {
+      return "--nkey-seed and --creds (BACKBEAT_NATS_NKEY_SEED, BACKBEAT_NATS_CREDS) are two ways "
+             "to authenticate: give one";
+    }
+    return {};
+  }
+
   // Says once, before connecting, when a secret would go out without TLS to another machine
   // (with --require-tls-for-credentials, connecting refuses it instead: exit 2).
   void warn_about_cleartext_credentials() const {
@@ -629,6 +653,11 @@ class LiveCommandsImpl final : public LiveCommands {
   bool selected() const override { return *live_cmd_ || *pulse_cmd_ || *observe_cmd_; }
 
   int run() override {
+    const NatsFlags& flags = *live_cmd_ ? live_.nats : (*pulse_cmd_ ? pulse_.nats : observe_.nats);
+    if (const std::string problem = flags.missing_partner(); !problem.empty()) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
     if (*live_cmd_) {
       live_.nats.warn_about_cleartext_credentials();
       return live_command(live_);

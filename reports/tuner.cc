@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sim/batch/parallel_for.h"
 #include "sim/kernel/random.h"
 #include "sim/scenario/assertion.h"
 #include "sim/scenario/percentile.h"
@@ -26,25 +27,6 @@ struct SeedResult {
   std::map<std::string, std::size_t> started;
   bool passed = false;
 };
-
-// Runs `count` independent tasks on `jobs` threads; task i is run exactly once unless `stop`.
-void parallel_for(int count, int jobs, const std::function<void(int)>& task,
-                  const std::function<bool()>& stop) {
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (;;) {
-      if (stop && stop()) return;
-      int i = next.fetch_add(1);
-      if (i >= count) return;
-      task(i);
-    }
-  };
-  jobs = std::clamp(jobs, 1, std::max(count, 1));
-  std::vector<std::thread> threads;
-  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
-}
 
 }  // namespace
 
@@ -118,7 +100,7 @@ TuneResult tune(const sim::scenario::Scenario& sc, const TuneOptions& options) {
     return false;
   };
 
-  parallel_for(
+  sim::batch::parallel_for(
       n, options.jobs,
       [&](int i) {
         std::uint64_t seed = options.first_seed + static_cast<std::uint64_t>(i);
@@ -173,7 +155,7 @@ TuneResult tune(const sim::scenario::Scenario& sc, const TuneOptions& options) {
   }
 
   out.types.resize(types.size());
-  parallel_for(
+  sim::batch::parallel_for(
       static_cast<int>(types.size()), options.jobs,
       [&](int k) {
         TypeTuning& t = out.types[static_cast<std::size_t>(k)];

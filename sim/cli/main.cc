@@ -13,6 +13,7 @@
 #include "sim/cli/output_flags.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
@@ -200,6 +201,9 @@ int dispatch(int argc, char** argv) {
   compare_cmd->add_flag("--json", compare_json, "Print one JSON object on stdout");
   compare_cmd->footer("Exit codes: 0 compared, 2 an input is not a run directory or summary.");
 
+  SweepArgs sweep;  // backbeat-sim sweep (sim/cli/sweep_command.cc)
+  CLI::App* sweep_cmd = add_sweep_command(app, sweep);
+
 #ifdef BACKBEAT_WITH_LIVE
   auto live_commands = add_live_commands(app);
 #endif
@@ -218,6 +222,7 @@ int dispatch(int argc, char** argv) {
   if (*list_cmd) return list_command();
   if (*tune_cmd) return tune_command(tune);
   if (*compare_cmd) return compare_command(compare_a, compare_b, compare_json);
+  if (*sweep_cmd) return sweep_command(sweep);
   return run_command(run);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -30,8 +31,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-ProgressLine::ProgressLine(std::string label, bool enabled)
+ProgressLine::ProgressLine(std::string label, bool enabled, std::string what)
     : label_(std::move(label)),
+      what_(std::move(what)),
       enabled_(enabled && ::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
@@ -49,8 +51,8 @@ bool ProgressLine::update(double fraction) {
   double elapsed = seconds_since(start_);
   std::string eta =
       fraction > 0.01 ? fmt::format("ETA {:.0f}s", elapsed * (1 - fraction) / fraction) : "ETA ?";
-  std::fprintf(stderr, "\r%s: %5.1f%% of virtual time, %s (Ctrl-C stops early)  ", label_.c_str(),
-               fraction * 100.0, eta.c_str());
+  std::fprintf(stderr, "\r%s: %5.1f%% %s, %s (Ctrl-C stops early)  ", label_.c_str(),
+               fraction * 100.0, what_.c_str(), eta.c_str());
   std::fflush(stderr);
   shown_ = true;
   return true;
@@ -61,6 +63,28 @@ void ProgressLine::finish() {
   std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);
   shown_ = false;
+}
+
+SeedProgress::SeedProgress(std::string command, const std::string& label, bool enabled)
+    : line_(label + " (" + command + ")", enabled, "of seeds"),
+      enabled_(enabled),
+      command_(std::move(command)),
+      label_(label) {}
+
+void SeedProgress::seed_done(int done, int total) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!enabled_) return;
+  line_.update(static_cast<double>(done) / total);
+  const int step = std::max(1, total / 10);
+  if (::isatty(STDERR_FILENO) == 0 && (done % step == 0 || done == total)) {
+    std::fprintf(stderr, "%s %s: %d/%d seeds (%.0f%%), %.1f s\n", command_.c_str(), label_.c_str(),
+                 done, total, 100.0 * done / total, seconds_since(start_));
+  }
+}
+
+void SeedProgress::finish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  line_.finish();
 }
 
 }  // namespace backbeat::sim::cli

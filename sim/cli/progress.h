@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 
 namespace backbeat::sim::cli {
@@ -18,8 +19,9 @@ bool interrupted();
 
 class ProgressLine {
  public:
-  // `enabled` false makes every call a no-op (but interruption still stops the run).
-  ProgressLine(std::string label, bool enabled);
+  // `enabled` false makes every call a no-op (but interruption still stops the run). `what` names
+  // the fraction shown ("of virtual time", "of seeds").
+  ProgressLine(std::string label, bool enabled, std::string what = "of virtual time");
   ~ProgressLine();
 
   // For RunOptions::progress: updates the line at most ~10 times a second; false on Ctrl-C.
@@ -29,10 +31,32 @@ class ProgressLine {
 
  private:
   std::string label_;
+  std::string what_;
   bool enabled_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;
+};
+
+// Progress of a batch of seeds (tune, sweep), fed from worker threads: a self-overwriting line
+// with an ETA on a terminal, a plain line per ~10% of the seeds otherwise.
+class SeedProgress {
+ public:
+  // `command` and `label` prefix the lines ("sweep swarm: 20/50 seeds (40%), 3.1 s").
+  SeedProgress(std::string command, const std::string& label, bool enabled);
+
+  // Thread-safe: after each finished seed.
+  void seed_done(int done, int total);
+  // Erases the terminal line.
+  void finish();
+
+ private:
+  std::mutex mu_;
+  ProgressLine line_;
+  bool enabled_;
+  std::string command_;
+  std::string label_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 // Seconds since `start`, from the steady clock.

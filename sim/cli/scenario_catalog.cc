@@ -62,16 +62,20 @@ std::string default_scenario() {
   return (fs::path(scenarios_dir()) / "baseline.json").string();
 }
 
-std::vector<std::string> shipped_scenarios() {
+std::vector<std::string> scenario_files_in(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(scenarios_dir(), ec)) {
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     if (e.path().extension() == ".json" && e.path().filename() != "schema.json") {
       out.push_back(e.path().string());
     }
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::vector<std::string> shipped_scenarios() {
+  return scenario_files_in(scenarios_dir());
 }
 
 }  // namespace backbeat::sim::cli

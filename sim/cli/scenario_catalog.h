@@ -27,7 +27,10 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
 // The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
 std::string default_scenario();
 
-// Every *.json in the scenarios directory except schema.json, sorted by name.
+// Every *.json in `dir` except schema.json, sorted by name.
+std::vector<std::string> scenario_files_in(const std::string& dir);
+
+// scenario_files_in(scenarios_dir()).
 std::vector<std::string> shipped_scenarios();
 
 }  // namespace backbeat::sim::cli

@@ -3,13 +3,11 @@
 // tune.json, budgets.json (the scenario's "budgets" object), scenario.tuned.json (the scenario
 // with that table) and check/ (a run of the tuned scenario at its own seed, with its reports).
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 
 #include "reports/tuner.h"
@@ -41,36 +39,6 @@ bool parse_u64(const std::string& text, std::uint64_t& out) {
   auto [ptr, ec] = std::from_chars(begin, end, out, base);
   return begin != end && ec == std::errc() && ptr == end;
 }
-
-// Serialises progress output from the worker threads: a self-overwriting line with an ETA on a
-// terminal, a plain line per ~10% otherwise.
-class TuneProgress {
- public:
-  TuneProgress(const std::string& label, bool enabled)
-      : line_(label + " (tune)", enabled), enabled_(enabled), label_(label) {}
-
-  void seed_done(int done, int total) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!enabled_) return;
-    line_.update(static_cast<double>(done) / total);
-    int step = std::max(1, total / 10);
-    if (!::isatty(STDERR_FILENO) && (done % step == 0 || done == total)) {
-      std::fprintf(stderr, "tune %s: %d/%d seeds (%.0f%%), %.1f s\n", label_.c_str(), done, total,
-                   100.0 * done / total, seconds_since(start_));
-    }
-  }
-  void finish() {
-    std::lock_guard<std::mutex> lock(mu_);
-    line_.finish();
-  }
-
- private:
-  std::mutex mu_;
-  ProgressLine line_;
-  bool enabled_;
-  std::string label_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
 
 }  // namespace
 
@@ -131,7 +99,7 @@ int tune_command(const TuneArgs& args) {
   }
 
   install_interrupt_handler();
-  TuneProgress progress(sc.name, !args.quiet && !args.json);
+  SeedProgress progress("tune", sc.name, !args.quiet && !args.json);
   options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
   options.stop = [] { return interrupted(); };
   const auto wall_start = std::chrono::steady_clock::now();

@@ -1,0 +1,38 @@
+// The sweep engine: one scenario over a range of seeds, on worker threads (parallel_for.h), each
+// seed one whole single-threaded simulation judged by the scenario's assertions and `expect`.
+//
+// Each seed's SeedRecord is stored by seed index and the records are aggregated by seed
+// (sweep_result.h), so the result is identical for any number of jobs.
+//
+// Interruption: `stop` is polled before each seed and inside running simulations; a stopped sweep
+// abandons its in-flight seeds (a partial run would be judged on part of its time) and returns
+// the records of the seeds that finished, with interrupted = true.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/batch/seed_record.h"
+#include "sim/scenario/scenario.h"
+
+namespace backbeat::sim::batch {
+
+struct SweepOptions {
+  std::uint64_t first_seed = 1;
+  std::uint64_t last_seed = 1;  // inclusive; last_seed - first_seed < 2^31 - 1
+  int jobs = 1;
+  // Called from worker threads (serialise yourself) after each finished seed: (done, total).
+  std::function<void(int done, int total)> on_seed_done;
+  // Polled by workers; returning true stops the sweep (Ctrl-C).
+  std::function<bool()> stop;
+};
+
+struct SeedRun {
+  std::vector<SeedRecord> records;  // ascending seeds, the seeds that finished
+  bool interrupted = false;
+};
+
+SeedRun run_seeds(const scenario::Scenario& sc, const SweepOptions& options);
+
+}  // namespace backbeat::sim::batch

@@ -12,13 +12,13 @@ std::string number(double v) {
   return fmt::format("{:g}", v);
 }
 
-// One failed assertion as the text report prints it: "FAIL name: 6.5 beats <= 4 beats (detail)".
+// One failed assertion: "FAIL name: measured 7 beats, expected <= 4 beats (detail)".
 std::string failed_line(const FailedAssertion& f) {
   const std::string unit = f.unit.empty() ? "" : " " + f.unit;
-  return fmt::format("FAIL {}: {} {} {}{}{}", f.name,
-                     f.measured ? number(*f.measured) + unit : std::string("nothing measured"),
-                     f.comparison, number(f.bound), unit,
-                     f.detail.empty() ? "" : " (" + f.detail + ")");
+  return fmt::format(
+      "FAIL {}: {}, expected {} {}{}{}", f.name,
+      f.measured ? "measured " + number(*f.measured) + unit : std::string("nothing measured"),
+      f.comparison, number(f.bound), unit, f.detail.empty() ? "" : " (" + f.detail + ")");
 }
 
 std::string testcase(const ScenarioSweep& s, const SeedRecord& r) {

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace backbeat::reports {
 
@@ -80,6 +82,47 @@ Result<json> load_run_summary(const std::string& path) {
   }
   return Status::invalid_argument(fmt::format(
       "{}: no report.json or run.json (expected a run directory written by run --out)", path));
+}
+
+std::string Tolerance::describe() const {
+  return percent ? fmt::format("{:g}% of A", *percent) : fmt::format("{:g} beats", beats);
+}
+
+Result<Tolerance> parse_tolerance(const std::string& text) {
+  Tolerance t;
+  const bool is_percent = !text.empty() && text.back() == '%';
+  const std::string number = is_percent ? text.substr(0, text.size() - 1) : text;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() ||
+      !(value >= 0) || value > 1e9) {
+    return Status::invalid_argument(
+        "expected a number of beats (2) or a percentage of A's value (10%), at least 0");
+  }
+  if (is_percent) {
+    t.percent = value;
+  } else {
+    t.beats = value;
+  }
+  return t;
+}
+
+std::vector<std::string> regressions(const Comparison& c, const Tolerance& tolerance) {
+  std::vector<std::string> out;
+  for (const AssertionChange& ch : c.changes) {
+    if (ch.a != "pass" || ch.b != "fail") continue;
+    out.push_back(fmt::format("assertion {} passed in A and fails in B (measured {} -> {})",
+                              ch.name, cell(ch.measured_a), cell(ch.measured_b)));
+  }
+  for (const TypeComparison& t : c.types) {
+    for (auto [label, a, b] :
+         {std::tuple{"p95", t.p95_a, t.p95_b}, std::tuple{"p99", t.p99_a, t.p99_b}}) {
+      if (!a || !b || *b - *a <= tolerance.allowed(*a)) continue;
+      out.push_back(fmt::format("{} beats of {} grew from {:g} to {:g} (+{:g}; tolerance {})",
+                                label, t.type, *a, *b, *b - *a, tolerance.describe()));
+    }
+  }
+  return out;
 }
 
 Comparison compare_runs(const json& a, const json& b, std::string label_a, std::string label_b) {

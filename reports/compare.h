@@ -40,6 +40,24 @@ struct Comparison {
   std::vector<AssertionChange> changes;  // assertions whose result differs (or are one-sided)
 };
 
+// How much worse a percentile of beats-to-complete may get from A to B before it counts as a
+// regression: `beats` whole beats, or when `percent` is set, that share of A's value.
+struct Tolerance {
+  double beats = 0;
+  std::optional<double> percent;
+
+  double allowed(double a) const { return percent ? a * *percent / 100.0 : beats; }
+  std::string describe() const;  // "0 beats", "10% of A"
+};
+
+// "2" (beats) or "10%" (of A's value); kInvalidArgument saying what was expected.
+Result<Tolerance> parse_tolerance(const std::string& text);
+
+// What got worse from A to B, one sentence each: an assertion that passed in A and fails in B,
+// and p95 or p99 beats-to-complete of a type measured in both that grew by more than `tolerance`.
+// Assertions or types only one side has are not regressions (compare lists them).
+std::vector<std::string> regressions(const Comparison& c, const Tolerance& tolerance);
+
 Comparison compare_runs(const nlohmann::json& a, const nlohmann::json& b, std::string label_a,
                         std::string label_b);
 std::string comparison_text(const Comparison& c);

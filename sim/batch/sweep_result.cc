@@ -1,6 +1,7 @@
 #include "sim/batch/sweep_result.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 

@@ -1,6 +1,7 @@
 #include "sim/cli/commands.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <chrono>
@@ -228,8 +229,17 @@ int run_command(const RunArgs& args) {
     printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
                                                args.out_dir, args.out_dir));
   }
-  return print_run_result(ex->report, ex->determinism ? &*ex->determinism : nullptr, summary,
+  std::vector<std::string> mismatches = scenario::expectation_mismatches(ex->report);
+  if (args.as_expected) {
+    printing.extra_lines.push_back(
+        mismatches.empty() ? fmt::format("expect    met (the scenario expects {})",
+                                         scenario::verdict_name(sc->expect))
+                           : fmt::format("expect    NOT met: {}", fmt::join(mismatches, "; ")));
+  }
+  code = print_run_result(ex->report, ex->determinism ? &*ex->determinism : nullptr, summary,
                           printing);
+  if (!args.as_expected || (code != kExitPass && code != kExitFail)) return code;
+  return mismatches.empty() ? kExitPass : kExitFail;
 }
 
 int replay_command(const ReplayArgs& args) {

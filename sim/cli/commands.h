@@ -21,6 +21,7 @@ struct RunArgs {
   std::optional<std::string> seed;  // --seed (decimal or 0x hex); else the scenario's
   std::string out_dir;              // --out DIR
   bool check_determinism = false;
+  bool as_expected = false;  // --as-expected: exit 0/1 by the scenario's `expect`, not the verdict
   RunFlags flags;
 };
 
@@ -49,7 +50,13 @@ struct TuneArgs {
 int run_command(const RunArgs& args);
 int tune_command(const TuneArgs& args);
 // backbeat-sim compare A B (sim/cli/compare_command.cc).
-int compare_command(const std::string& a, const std::string& b, bool json);
+struct CompareArgs {
+  std::string a, b;  // run directories or report.json / run.json files
+  bool json = false;
+  bool fail_on_regression = false;  // exit 1 on reports::regressions()
+  std::string tolerance = "0";      // reports::parse_tolerance
+};
+int compare_command(const CompareArgs& args);
 int replay_command(const ReplayArgs& args);
 int validate_command(const std::vector<std::string>& scenarios,
                      const std::vector<std::string>& sets);

@@ -111,6 +111,9 @@ int dispatch(int argc, char** argv) {
   run_cmd->add_flag("--check-determinism", run.check_determinism,
                     "Run twice and compare fingerprints; on a mismatch name the first diverging "
                     "trace record (exit 3)");
+  run_cmd->add_flag("--as-expected", run.as_expected,
+                    "Exit 0 when the run meets the scenario's \"expect\" (verdict, and the failing "
+                    "assertions when named), 1 when not: an expected failure then succeeds");
   add_run_flags(run_cmd, run.flags);
   run_cmd->footer(kExitCodesHelp);
 
@@ -188,18 +191,29 @@ int dispatch(int argc, char** argv) {
       "table still fails an assertion, 2 bad input, 3 internal error, 130 interrupted (a "
       "partial result naming the seeds completed is printed and written).");
 
-  std::string compare_a, compare_b;
-  bool compare_json = false;
+  CompareArgs compare;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Show two runs side by side: per type budgets, percentiles, verdict changes");
-  compare_cmd->add_option("a", compare_a, "Run directory (run --out) or report.json/run.json")
+  compare_cmd->add_option("a", compare.a, "Run directory (run --out) or report.json/run.json")
       ->type_name("A")
       ->required();
-  compare_cmd->add_option("b", compare_b, "Run directory (run --out) or report.json/run.json")
+  compare_cmd->add_option("b", compare.b, "Run directory (run --out) or report.json/run.json")
       ->type_name("B")
       ->required();
-  compare_cmd->add_flag("--json", compare_json, "Print one JSON object on stdout");
-  compare_cmd->footer("Exit codes: 0 compared, 2 an input is not a run directory or summary.");
+  compare_cmd->add_flag("--json", compare.json, "Print one JSON object on stdout");
+  CLI::Option* fail_on_regression = compare_cmd->add_flag(
+      "--fail-on-regression", compare.fail_on_regression,
+      "Exit 1 when B regressed from A: an assertion passed in A and fails in B, or a type's p95 "
+      "or p99 beats-to-complete grew by more than --tolerance");
+  compare_cmd
+      ->add_option("--tolerance", compare.tolerance,
+                   "How much a percentile may grow before it is a regression: beats (2) or a "
+                   "percentage of A's value (10%); default 0")
+      ->type_name("T")
+      ->needs(fail_on_regression);
+  compare_cmd->footer(
+      "Exit codes: 0 compared (with --fail-on-regression: and nothing regressed), 1 B regressed "
+      "(--fail-on-regression), 2 an input is not a run directory or summary, or a bad flag.");
 
   SweepArgs sweep;  // backbeat-sim sweep (sim/cli/sweep_command.cc)
   CLI::App* sweep_cmd = add_sweep_command(app, sweep);
@@ -221,7 +235,7 @@ int dispatch(int argc, char** argv) {
   if (*validate_cmd) return validate_command(to_validate, validate_sets);
   if (*list_cmd) return list_command();
   if (*tune_cmd) return tune_command(tune);
-  if (*compare_cmd) return compare_command(compare_a, compare_b, compare_json);
+  if (*compare_cmd) return compare_command(compare);
   if (*sweep_cmd) return sweep_command(sweep);
   return run_command(run);
 }

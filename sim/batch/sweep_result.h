@@ -71,7 +71,8 @@ inline constexpr std::size_t kSeedsShownPerGroup = 5;
 nlohmann::json sweep_json(const std::vector<ScenarioSweep>& sweeps);
 
 // The grouped text: a header line, the totals, and per group other than the passing seeds of a
-// scenario expected to pass: its count, its signature, its first seeds and their replay commands.
+// scenario expected to pass: its count, its signature, its first seeds and their replay commands
+// (the first seed's only, for a group as expected).
 std::string sweep_text(const ScenarioSweep& sweep);
 
 }  // namespace backbeat::sim::batch

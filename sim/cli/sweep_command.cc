@@ -98,7 +98,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
   cmd->add_option("scenarios", args.targets,
                   "Scenario files, shipped scenarios' names, or folders (every *.json in them "
                   "but schema.json)")
-      ->type_name("SCENARIO...")
+      ->type_name("SCENARIO")
       ->required();
   cmd->add_option("--seeds", args.seeds,
                   "N for seeds 1..N, or A..B for seeds A to B inclusive (at most 10000000)")

@@ -4,33 +4,12 @@
 
 #include <cmath>
 
+#include "sim/batch/junit.h"
+
 namespace backbeat::reports::svg {
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return sim::batch::xml_escape(text);
 }
 
 std::vector<double> ticks(double lo, double hi, int count) {

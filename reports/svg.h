@@ -8,7 +8,8 @@
 
 namespace backbeat::reports::svg {
 
-// Escapes & < > " ' for HTML text and attribute values.
+// Escapes & < > " ' for HTML text and attribute values; the XML rules of sim/batch/junit.h
+// (xml_escape: no control characters, valid UTF-8), so inline SVG stays well-formed too.
 std::string escape(std::string_view text);
 
 // "Nice" tick values covering [lo, hi] (about `count` of them).

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/batch/seed_range.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
@@ -31,6 +32,7 @@ namespace backbeat::sim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using batch::parse_seed;
 using scenario::LoadResult;
 using scenario::Scenario;
 
@@ -43,20 +45,6 @@ std::string echo_path(const std::string& path) {
 
 void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
   for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-}
-
-// "42", "0x2a": a 64-bit seed.
-bool parse_seed(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  if (begin == end) return false;
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return ec == std::errc() && ptr == end;
 }
 
 // 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.

@@ -4,13 +4,13 @@
 // with that table) and check/ (a run of the tuned scenario at its own seed, with its reports).
 #include <fmt/format.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "reports/tuner.h"
+#include "sim/batch/seed_range.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
@@ -27,18 +27,6 @@ namespace backbeat::sim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool parse_u64(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return begin != end && ec == std::errc() && ptr == end;
-}
 
 }  // namespace
 
@@ -74,7 +62,7 @@ int tune_command(const TuneArgs& args) {
   reports::TuneOptions options;
   options.seeds = args.seeds;
   options.first_seed = sc.seed;
-  if (args.first_seed && !parse_u64(*args.first_seed, options.first_seed)) {
+  if (args.first_seed && !batch::parse_seed(*args.first_seed, options.first_seed)) {
     std::fprintf(stderr, "backbeat-sim: --first-seed %s: expected an integer 0..2^64-1\n",
                  scenario::echo_text(*args.first_seed).c_str());
     return kExitBadInput;

@@ -11,20 +11,11 @@
 namespace backbeat::sim::batch {
 namespace {
 
-using backbeat::testing::load_shipped;
 using backbeat::testing::parse_xml;
+using backbeat::testing::sweep_of;
 using backbeat::testing::tight_swarm_sets;
 using backbeat::testing::XmlElement;
 using backbeat::testing::XmlParse;
-
-ScenarioSweep sweep_of(const std::string& name, const std::vector<std::string>& sets,
-                       std::uint64_t last) {
-  scenario::Scenario sc = load_shipped(name, sets);
-  SweepOptions options;
-  options.last_seed = last;
-  options.jobs = 2;
-  return aggregate(sweep_target(sc, name, sets, 1, last), run_seeds(sc, options).records);
-}
 
 TEST(Junit, ReadsBackWithATestsuitePerScenarioAndAFailurePerUnexpectedSeed) {
   std::vector<ScenarioSweep> sweeps = {sweep_of("swarm", tight_swarm_sets(), 8),

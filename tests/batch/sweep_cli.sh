@@ -7,18 +7,7 @@
 set -uo pipefail
 sim=$1 work=$2 scenarios=$3 schema=$4
 rm -rf "$work" && mkdir -p "$work"
-fails=0
-check() {  # check WANT_CODE NAME COMMAND...
-  local want=$1 name=$2; shift 2
-  "$@" >"$work/$name.out" 2>"$work/$name.err"
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL $name: exit $got, expected $want: $*"; head -c 2000 "$work/$name.err"; fails=$((fails + 1))
-  fi
-}
-contains() {  # contains NAME FILE REGEX
-  grep -Eq -e "$3" "$2" || { echo "FAIL $1: $2 does not match /$3/"; head -c 2000 "$2"; fails=$((fails + 1)); }
-}
+. "$(dirname "$0")/cli_checks.sh"
 tight='assertions=[{"kind":"agents_in_sync_within","beats":2},{"kind":"no_claim_lost"},{"kind":"beats_within_budget","percentile":99}]'
 
 check 0 pass "$sim" sweep swarm --seeds 4 -j 2 -q

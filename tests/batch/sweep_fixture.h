@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/batch/sweep.h"
+#include "sim/batch/sweep_result.h"
 #include "sim/scenario/loader.h"
 
 namespace backbeat::testing {
@@ -28,6 +30,18 @@ inline const std::vector<std::string>& tight_swarm_sets() {
       R"(assertions=[{"kind":"agents_in_sync_within","beats":2},{"kind":"no_claim_lost"},)"
       R"({"kind":"beats_within_budget","percentile":99}])"};
   return sets;
+}
+
+// The shipped scenario `name` (with `sets`) swept over seeds 1..last on two jobs.
+inline sim::batch::ScenarioSweep sweep_of(const std::string& name,
+                                          const std::vector<std::string>& sets,
+                                          std::uint64_t last) {
+  sim::scenario::Scenario sc = load_shipped(name, sets);
+  sim::batch::SweepOptions options;
+  options.last_seed = last;
+  options.jobs = 2;
+  return sim::batch::aggregate(sim::batch::sweep_target(sc, name, sets, 1, last),
+                               sim::batch::run_seeds(sc, options).records);
 }
 
 }  // namespace backbeat::testing

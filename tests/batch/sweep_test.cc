@@ -20,6 +20,7 @@ namespace backbeat::sim::batch {
 namespace {
 
 using backbeat::testing::load_shipped;
+using backbeat::testing::sweep_of;
 using backbeat::testing::tight_swarm_sets;
 using nlohmann::json;
 
@@ -153,12 +154,7 @@ TEST(RunSeeds, AStoppedSweepKeepsOnlyFinishedSeedsAndSaysSo) {
 }
 
 TEST(Expectation, ASeedFailingAsTheScenarioNamesIsAsExpected) {
-  scenario::Scenario sc = load_shipped("slow_peers");
-  SweepOptions options;
-  options.first_seed = 1;
-  options.last_seed = 3;
-  ScenarioSweep s =
-      aggregate(sweep_target(sc, "slow_peers", {}, 1, 3), run_seeds(sc, options).records);
+  ScenarioSweep s = sweep_of("slow_peers", {}, 3);
   EXPECT_EQ(s.passed, 0u);
   EXPECT_TRUE(s.all_as_expected());
   ASSERT_EQ(s.groups.size(), 1u);
@@ -167,12 +163,7 @@ TEST(Expectation, ASeedFailingAsTheScenarioNamesIsAsExpected) {
 }
 
 TEST(Expectation, APassWhereAFailureIsExpectedIsNotAsExpected) {
-  scenario::Scenario sc = load_shipped("baseline", {"expect=fail", "duration=5m"});
-  SweepOptions options;
-  options.first_seed = 1;
-  options.last_seed = 2;
-  ScenarioSweep s =
-      aggregate(sweep_target(sc, "baseline", {}, 1, 2), run_seeds(sc, options).records);
+  ScenarioSweep s = sweep_of("baseline", {"expect=fail", "duration=5m"}, 2);
   EXPECT_EQ(s.passed, 2u);
   EXPECT_EQ(s.as_expected, 0u);
   EXPECT_FALSE(s.all_as_expected());
@@ -206,16 +197,7 @@ json load_schema() {
 }
 
 TEST(SweepJson, ValidatesAgainstItsSchemaWhichRefusesBrokenFiles) {
-  scenario::Scenario sc = load_shipped("swarm", tight_swarm_sets());
-  SweepOptions options;
-  options.first_seed = 1;
-  options.last_seed = 6;
-  options.jobs = 2;
-  scenario::Scenario expected_fail = load_shipped("slow_peers");
-  json j = sweep_json({aggregate(sweep_target(sc, "swarm", tight_swarm_sets(), 1, 6),
-                                 run_seeds(sc, options).records),
-                       aggregate(sweep_target(expected_fail, "slow_peers", {}, 1, 6),
-                                 run_seeds(expected_fail, options).records)});
+  json j = sweep_json({sweep_of("swarm", tight_swarm_sets(), 6), sweep_of("slow_peers", {}, 6)});
   const json schema = load_schema();
   for (const std::string& e : backbeat::reports::testing::validate(schema, j)) ADD_FAILURE() << e;
   EXPECT_EQ(j["seeds"], 12);

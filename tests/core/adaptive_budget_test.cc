@@ -14,9 +14,12 @@ RecentBeats window_of(std::initializer_list<std::int64_t> values, std::size_t ca
   return recent;
 }
 
+// The estimator as the tests below reason about it: p95 of the window plus one beat.
 AdaptiveBudgetSettings on() {
   AdaptiveBudgetSettings s;
   s.enabled = true;
+  s.percentile = 95;
+  s.margin_beats = 1;
   return s;
 }
 

@@ -189,6 +189,7 @@ Report build_report(const scenario::RunReport& run) {
     r.bars.push_back(row);
   }
   r.budget_comparison = compare_budgets(sc.world, o.operations);
+  r.analytics = performance_analytics(sc.world, o);
   for (const sim::TempoSample& t : o.tempo) {
     r.tempo.push_back(
         {since_start(o, t.at), t.beat_index, t.advertised_bpm, t.measured_bpm, t.drift_ms});
@@ -288,6 +289,7 @@ json report_json(const Report& r) {
   }
   j["tempo"] = tempo;
   if (r.budget_comparison) j["budget_comparison"] = budget_comparison_json(*r.budget_comparison);
+  j["performance"] = performance_analytics_json(r.analytics);
   return j;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "reports/budget_comparison.h"
+#include "reports/performance_analytics.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
 
@@ -104,6 +105,7 @@ struct Report {
   std::vector<Window> degradations;  // union over agents of their degradation windows
   std::vector<TempoPoint> tempo;
   std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
+  std::vector<TypeAnalytics> analytics;               // per type with completions
 };
 
 // `run` must have scenario and outcome set.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reports/budget_comparison.h"
+#include "reports/performance_analytics.h"
 #include "sim/scenario/loader.h"
 #include "sim/world/world.h"
 
@@ -93,6 +94,63 @@ TEST(AdaptiveBudgetsTest, NoComparisonWithoutAdaptiveBudgets) {
   scenario::Scenario sc = shipped();
   sc.world.adaptive_budgets.enabled = false;
   EXPECT_FALSE(reports::compare_budgets(sc.world, {}).has_value());
+}
+
+// Analytics: an overrun is attributed to the windows that overlapped it on its own agent.
+TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem) {
+  const Duration beat = std::chrono::seconds(10);
+  RunOutcome o;
+  o.sim_time = beat * 100;
+  for (std::int64_t b = 0; b <= 100; ++b) o.tempo.push_back({o.start + beat * b, b, 6, 6, 0});
+  o.agents.resize(3);
+  for (int i = 0; i < 3; ++i) o.agents[static_cast<std::size_t>(i)].index = i;
+  o.agents[0].group = "laggards";
+  o.agents[1].disconnect_windows.push_back({o.start + beat * 11, o.start + beat * 12});
+  o.faults.push_back({"slow_peers", "group:laggards (1 agents)", o.start + beat * 5, o.start});
+  auto op = [&](int agent, std::int64_t start, std::int64_t end) {
+    OperationOutcome x;
+    x.type = "dht_store";
+    x.agent = agent;
+    x.start_beat = start;
+    x.end_beat = end;
+    x.budget_beats = x.static_budget_beats = 4;
+    x.result = OperationOutcome::Result::kCompleted;
+    o.operations.push_back(x);
+  };
+  op(0, 20, 30);  // slow peer
+  op(1, 10, 16);  // disconnected during it
+  op(2, 40, 46);  // nothing overlapped: the tail
+  op(2, 50, 52);  // within budget
+  WorldConfig config;
+  config.budgets["dht_store"] = 4;
+  auto analytics = reports::performance_analytics(config, o);
+  ASSERT_EQ(analytics.size(), 1u);
+  const reports::TypeAnalytics& a = analytics[0];
+  EXPECT_EQ(a.completed, 4u);
+  EXPECT_EQ(a.overruns, 3u);
+  EXPECT_EQ(a.causes.slow_peers, 1u);
+  EXPECT_EQ(a.causes.disconnect, 1u);
+  EXPECT_EQ(a.causes.degradation, 0u);
+  EXPECT_EQ(a.causes.unexplained, 1u);
+  EXPECT_DOUBLE_EQ(a.within_budget, 0.25);
+  EXPECT_EQ(a.table_budget, 4);
+}
+
+TEST(PerformanceAnalyticsTest, ShippedScenarioBlamesTheSlowPeersForMostTableOverruns) {
+  scenario::Scenario sc = shipped();
+  sc.world.adaptive_budgets.enabled = false;  // judged against the table
+  RunOutcome run = run_world(sc.world, kSeeds[0]);
+  std::size_t overruns = 0, slow = 0;
+  for (const reports::TypeAnalytics& a : reports::performance_analytics(sc.world, run)) {
+    overruns += a.overruns;
+    slow += a.causes.slow_peers;
+    EXPECT_GE(
+        a.causes.slow_peers + a.causes.disconnect + a.causes.degradation + a.causes.unexplained,
+        a.overruns)
+        << a.type;
+  }
+  EXPECT_GT(overruns, 0u);
+  EXPECT_GT(slow * 2, overruns);  // the laggards from minute 20 cause most of them
 }
 
 TEST(AdaptiveBudgetsTest, LoaderRefusesBadBudgetSettingsNamingThem) {

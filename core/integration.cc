@@ -78,6 +78,7 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
   operation.start_time = client_->clock().now();
   operation.data = std::move(data);
   auto [it, inserted] = operations_.emplace(operation_id, std::move(operation));
+  budgets_.on_start(operation_id, operation_type, estimated_beats);
   return emit_operation_status(it->second);
 }
 
@@ -101,6 +102,7 @@ Status Integration::complete_p2p_operation(const std::string& operation_id, int 
   operations_.erase(it);
   operation.phase = OperationPhase::kCompleted;
   operation.peer_count = peer_count;
+  budgets_.on_end(operation.id, operation.beats_passed(client_->current_beat()), true);
   return emit_operation_status(operation);
 }
 
@@ -112,6 +114,7 @@ Status Integration::fail_p2p_operation(const std::string& operation_id, const st
   P2POperation operation = std::move(it->second);
   operations_.erase(it);
   operation.phase = OperationPhase::kFailed;
+  budgets_.on_end(operation.id, operation.beats_passed(client_->current_beat()), false);
   logger_.warn(fmt::format("P2P operation {} failed: {}", operation.id, reason));
   StatusClaim claim;
   claim.task_id = operation.id;
@@ -179,7 +182,11 @@ void Integration::on_beat(const BeatFrame& frame) {
   }
   for (const auto& [id, operation] : operations_) {
     // A failed publish is already counted and recorded by the client; keep reporting the rest.
-    (void)emit_operation_status(operation);
+    if (budgets_.take_warning(id, operation.beats_passed(frame.beat_index))) {
+      (void)emit_budget_warning(operation);
+    } else {
+      (void)emit_operation_status(operation);
+    }
   }
   if (frame.beat_index % kHealthClaimEveryBeats == 0) (void)emit_health_status();
 }
@@ -194,6 +201,7 @@ void Integration::on_downbeat(const BeatFrame& frame) {
     return entry.second.phase == OperationPhase::kCompleted ||
            entry.second.phase == OperationPhase::kFailed;
   });
+  budgets_.forget_unless([this](const std::string& id) { return operations_.contains(id); });
   if (logger_.debug_enabled()) {
     logger_.debug(
         fmt::format("🧹 BACKBEAT operations cleanup check - active: {}", operations_.size()));
@@ -214,6 +222,7 @@ IntegrationHealth Integration::get_health() const {
   health.local_degradation = client_->local_degradation();
   health.errors = client_->errors();
   health.node_id = node_id_;
+  health.operation_history = budgets_.to_json();
   return health;
 }
 

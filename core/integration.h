@@ -28,6 +28,7 @@
 #include "core/beat_client.h"
 #include "core/integration_health.h"
 #include "core/logger.h"
+#include "core/operation_budgets.h"
 #include "core/p2p_operation.h"
 
 namespace backbeat {
@@ -73,6 +74,12 @@ class Integration {
   // Runs fn under the client's beat budget when started, plainly otherwise.
   Status execute_with_beat_budget(int beats, const std::function<Status()>& fn);
 
+  // Beyond the seed (core/operation_budgets.h, defined in integration_budgets.cc): budgets per
+  // type (the static table, or adapted from history), budget warnings and the completion history
+  // that get_health reports. Errors: BudgetPolicy::validate's.
+  Status set_budget_policy(BudgetPolicy policy);
+  const OperationBudgets& budgets() const { return budgets_; }
+
   bool started() const { return started_; }
   const std::string& node_id() const { return node_id_; }
   const BackbeatConfig& config() const { return config_; }
@@ -88,6 +95,7 @@ class Integration {
   void on_downbeat(const BeatFrame& frame);
   Status emit_operation_status(const P2POperation& operation);
   Status emit_health_status();
+  Status emit_budget_warning(const P2POperation& operation);
   std::string short_node_id() const;
 
   BackbeatConfig config_;
@@ -98,6 +106,7 @@ class Integration {
   bool callbacks_registered_ = false;
   std::map<std::string, P2POperation> operations_;
   std::uint64_t errors_at_last_health_ = 0;
+  OperationBudgets budgets_;
 };
 
 }  // namespace backbeat

@@ -3,7 +3,7 @@
 namespace backbeat {
 
 nlohmann::ordered_json IntegrationHealth::to_json() const {
-  return {
+  nlohmann::ordered_json out = {
       {"enabled", enabled},
       {"started", started},
       {"connected", connected},
@@ -17,6 +17,8 @@ nlohmann::ordered_json IntegrationHealth::to_json() const {
       {"errors", errors},
       {"node_id", node_id},
   };
+  if (!operation_history.empty()) out["operation_history"] = operation_history;
+  return out;
 }
 
 }  // namespace backbeat

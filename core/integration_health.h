@@ -1,4 +1,5 @@
-// IntegrationHealth: the twelve fields of the seed's GetHealth(), as a struct and as JSON.
+// IntegrationHealth: the twelve fields of the seed's GetHealth(), as a struct and as JSON, plus
+// the per-type completion history (core/operation_budgets.h) once an operation has ended.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,10 @@ struct IntegrationHealth {
   bool local_degradation = false;
   std::vector<std::string> errors;  // recent, oldest first
   std::string node_id;
+  // Beyond the seed: OperationBudgets::to_json() (an object by type; empty: none ended).
+  nlohmann::ordered_json operation_history = nlohmann::ordered_json::object();
 
-  // The seed's JSON keys, in the seed's order.
+  // The seed's JSON keys, in the seed's order, then "operation_history" when not empty.
   nlohmann::ordered_json to_json() const;
 };
 

@@ -39,6 +39,8 @@ std::string report_markdown(const Report& r) {
                    t.budget_beats, t.started, t.completed, opt_text(t.p50), opt_text(t.p95),
                    opt_text(t.p99), opt_text(t.max), t.over_budget, t.verdict);
   }
+  if (r.budget_comparison) md += "\n" + budget_comparison_markdown(*r.budget_comparison);
+  if (!r.analytics.empty()) md += "\n" + performance_analytics_markdown(r.analytics);
   std::size_t passed = 0;
   for (const sim::scenario::AssertionResult& a : r.assertions) passed += a.pass ? 1 : 0;
   fmt::format_to(out, "\n## Assertions: {}/{} pass\n\n", passed, r.assertions.size());

@@ -110,10 +110,17 @@ Report build_report(const scenario::RunReport& run) {
     t.unfinished = s.unfinished;
     t.over_budget = s.over_budget;
     std::vector<std::int64_t> beats;
+    std::int64_t budget_total = 0;
     for (const OperationOutcome& op : o.operations) {
       if (op.type != s.type || op.result != OperationOutcome::Result::kCompleted) continue;
       beats.push_back(op.beats());
       ++t.histogram[op.beats()];
+      t.budget_warnings += op.budget_warned ? 1 : 0;
+      t.false_alarms += op.budget_warned && !op.over_budget() ? 1 : 0;
+      budget_total += op.budget_beats;
+    }
+    if (!beats.empty()) {
+      t.mean_budget = static_cast<double>(budget_total) / static_cast<double>(beats.size());
     }
     std::sort(beats.begin(), beats.end());
     if (!beats.empty()) {
@@ -181,6 +188,8 @@ Report build_report(const scenario::RunReport& run) {
     for (const BarReportIssue& issue : b.report.issues) row.issues += issue.count;
     r.bars.push_back(row);
   }
+  r.budget_comparison = compare_budgets(sc.world, o.operations);
+  r.analytics = performance_analytics(sc.world, o);
   for (const sim::TempoSample& t : o.tempo) {
     r.tempo.push_back(
         {since_start(o, t.at), t.beat_index, t.advertised_bpm, t.measured_bpm, t.drift_ms});
@@ -213,6 +222,9 @@ json report_json(const Report& r) {
                      {"verdict_percentile", t.verdict_percentile},
                      {"verdict_measured", opt(t.verdict_measured)},
                      {"verdict", t.verdict},
+                     {"budget_warnings", t.budget_warnings},
+                     {"false_alarms", t.false_alarms},
+                     {"mean_budget", t.mean_budget},
                      {"histogram", hist}});
   }
   j["types"] = types;
@@ -276,6 +288,8 @@ json report_json(const Report& r) {
                      {"drift_ms", t.drift_ms}});
   }
   j["tempo"] = tempo;
+  if (r.budget_comparison) j["budget_comparison"] = budget_comparison_json(*r.budget_comparison);
+  j["performance"] = performance_analytics_json(r.analytics);
   return j;
 }
 

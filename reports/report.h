@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/budget_comparison.h"
+#include "reports/performance_analytics.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
 
@@ -33,6 +35,10 @@ struct TypeDistribution {
   double verdict_percentile = 95;                  // the percentile the verdict judges
   std::optional<std::int64_t> verdict_measured;    // that percentile's value
   std::string verdict = "none";  // "pass", "fail" (an assertion about this type), "none"
+  // Budget warnings the agents sent for completed operations, and those that were false alarms
+  // (completed within the budget); the mean budget the agents gave completed operations.
+  std::size_t budget_warnings = 0, false_alarms = 0;
+  double mean_budget = 0;
 };
 
 struct AgentHealth {
@@ -98,6 +104,8 @@ struct Report {
   std::vector<Window> disconnects;   // union over agents of their disconnect windows
   std::vector<Window> degradations;  // union over agents of their degradation windows
   std::vector<TempoPoint> tempo;
+  std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
+  std::vector<TypeAnalytics> analytics;               // per type with completions
 };
 
 // `run` must have scenario and outcome set.

@@ -104,6 +104,7 @@ void Workload::arrive(std::size_t i) {
   op.outcome.estimated_beats = spec.estimated_beats;
   auto budget = config_.budgets.find(spec.type);
   op.outcome.budget_beats = budget != config_.budgets.end() ? budget->second : spec.estimated_beats;
+  op.outcome.static_budget_beats = op.outcome.budget_beats;
   double beats = draw_beats(spec.duration, rng_);
   op.fail = spec.failure_probability > 0 && rng_.bernoulli(spec.failure_probability);
   double stretch = host_.slow_factor(agent);
@@ -144,6 +145,7 @@ void Workload::begin(std::size_t index) {
     end(index, OperationOutcome::Result::kLost);
     return;
   }
+  take_agent_budget(op.outcome, *integration);
   op.running = true;
   ++running_;
   running_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
@@ -157,6 +159,14 @@ void Workload::begin(std::size_t index) {
                                  std::llround(static_cast<double>(op.length.count()) * fraction)));
     op.timers[static_cast<std::size_t>(stage)] =
         clock.schedule_at(due, [this, index, stage] { step(index, stage); });
+  }
+}
+
+void Workload::take_agent_budget(OperationOutcome& outcome, const Integration& integration) const {
+  // Only adaptive budgets differ from the table; live agents keep the seed's default policy.
+  if (!config_.adaptive_budgets.enabled) return;
+  if (const OperationBudget* b = integration.budgets().find(outcome.id)) {
+    outcome.budget_beats = b->budget_beats;
   }
 }
 
@@ -174,6 +184,9 @@ void Workload::step(std::size_t index, int stage) {
     return;
   }
   op.outcome.end_beat = integration->beat_client().current_beat();
+  if (const OperationBudget* b = integration->budgets().find(op.outcome.id)) {
+    op.outcome.budget_warned = b->warned;
+  }
   if (op.fail) {
     (void)integration->fail_p2p_operation(op.outcome.id, "simulated failure");
     end(index, OperationOutcome::Result::kFailed);

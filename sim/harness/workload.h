@@ -85,6 +85,8 @@ class Workload {
   void end(std::size_t op_index, OperationOutcome::Result result);
   void release_waiting(int agent, const std::string& finished_type);
   bool agent_runs_type(int agent, const std::string& type) const;
+  // The budget the agent's core gave the operation, when the scenario adapts budgets.
+  void take_agent_budget(OperationOutcome& outcome, const Integration& integration) const;
 
   const WorldConfig& config_;
   WorkloadHost& host_;

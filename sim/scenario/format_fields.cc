@@ -232,6 +232,88 @@ Field beats(std::string name, std::vector<std::string> variants, std::string doc
           .doc = std::move(doc)};
 }
 
+// The agents' budget features beyond the seed (core/operation_budgets.h).
+void add_budget_feature_fields(std::vector<Field>& out) {
+  using A = AdaptiveBudgetSettings;
+  std::vector<Field> f = {
+      {.pointer = "/adaptive_budgets",
+       .type = T::kObject,
+       .doc = "agents derive each type's budget from its recent completions (docs/decisions.md, "
+              "\"Adaptive budgets\")"},
+      {.pointer = "/adaptive_budgets/enabled",
+       .type = T::kBoolean,
+       .default_text = "true",
+       .doc = "false keeps the section but keeps the static budgets"},
+      {.pointer = "/adaptive_budgets/types",
+       .type = T::kArray,
+       .min = 1,
+       .default_text = "every type",
+       .doc = "the workload types that adapt"},
+      {.pointer = "/adaptive_budgets/types/*",
+       .type = T::kString,
+       .doc = "a workload operation type"},
+      {.pointer = "/adaptive_budgets/percentile",
+       .type = T::kNumber,
+       .min = 0,
+       .max = 100,
+       .exclusive_min = true,
+       .default_text = default_of(&A::percentile),
+       .doc = "nearest-rank percentile of the window"},
+      {.pointer = "/adaptive_budgets/window",
+       .type = T::kInteger,
+       .min = 1,
+       .max = 1024,
+       .default_text = default_of(&A::window),
+       .doc = "how many recent completions the percentile ranks"},
+      {.pointer = "/adaptive_budgets/min_samples",
+       .type = T::kInteger,
+       .min = 1,
+       .max = 1024,
+       .default_text = default_of(&A::min_samples),
+       .doc = "completions needed before the budget adapts (at most window)"},
+      {.pointer = "/adaptive_budgets/margin_beats",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 1000,
+       .default_text = default_of(&A::margin_beats),
+       .doc = "beats added to the percentile"},
+      {.pointer = "/adaptive_budgets/floor_share",
+       .type = T::kNumber,
+       .min = 0,
+       .max = 1,
+       .exclusive_min = true,
+       .default_text = default_of(&A::floor_share),
+       .doc = "the budget is at least this share of the static budget"},
+      {.pointer = "/adaptive_budgets/ceiling_share",
+       .type = T::kNumber,
+       .min = 1,
+       .max = 1000,
+       .default_text = default_of(&A::ceiling_share),
+       .doc = "the budget is at most this multiple of the static budget"},
+      {.pointer = "/adaptive_budgets/hysteresis_beats",
+       .type = T::kInteger,
+       .min = 1,
+       .max = 1000,
+       .default_text = default_of(&A::hysteresis_beats),
+       .doc = "a budget shrinks only to an estimate at least this many beats lower"},
+      {.pointer = "/budget_warnings",
+       .type = T::kObject,
+       .doc = "agents send a budget-warning claim when an operation uses a share of its budget"},
+      {.pointer = "/budget_warnings/enabled",
+       .type = T::kBoolean,
+       .default_text = "true",
+       .doc = "false keeps the section but sends no warnings"},
+      {.pointer = "/budget_warnings/share",
+       .type = T::kNumber,
+       .min = 0,
+       .max = 1,
+       .exclusive_min = true,
+       .default_text = default_of(&BudgetWarningSettings::share),
+       .doc = "the share of the budget that triggers the warning"},
+  };
+  out.insert(out.end(), f.begin(), f.end());
+}
+
 std::vector<Field> build_fields() {
   using Sign = DurationSign;
   std::vector<Field> f = {
@@ -619,6 +701,7 @@ std::vector<Field> build_fields() {
        .doc = "the type's budget in beats"},
   };
   f.insert(f.end(), swarm.begin(), swarm.end());
+  add_budget_feature_fields(f);
   add_assertion_fields(f);
   return f;
 }

@@ -499,6 +499,10 @@ class Loader {
     opt(doc, root, "faults", [&](const json& v, const std::string& p) { faults(v, p); });
     opt(doc, root, "swarm", [&](const json& v, const std::string& p) { swarm(v, p); });
     opt(doc, root, "budgets", [&](const json& v, const std::string& p) { budgets(v, p); });
+    opt(doc, root, "adaptive_budgets",
+        [&](const json& v, const std::string& p) { adaptive_budgets(v, p); });
+    opt(doc, root, "budget_warnings",
+        [&](const json& v, const std::string& p) { budget_warnings(v, p); });
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
@@ -1154,6 +1158,46 @@ class Loader {
       int b = 0;
       if (integer(beats, q, field("/budgets/*"), b)) world_->budgets[type] = b;
     }
+  }
+
+  void adaptive_budgets(const json& v, const std::string& p) {
+    AdaptiveBudgetSettings& a = world_->adaptive_budgets;
+    const std::string P = "/adaptive_budgets";
+    if (!object(v, p, keys_of(P))) return;
+    a.enabled = true;
+    std::size_t before = errors_.size();
+    opt(v, p, "enabled", [&](const json& x, const std::string& q) { boolean(x, q, a.enabled); });
+    opt(v, p, "types",
+        [&](const json& x, const std::string& q) { assertion_types(x, q, a.types); });
+    auto num = [&](const char* key, double& out) {
+      opt(v, p, key,
+          [&](const json& x, const std::string& q) { number(x, q, field(P + "/" + key), out); });
+    };
+    auto whole = [&](const char* key, int& out) {
+      opt(v, p, key,
+          [&](const json& x, const std::string& q) { integer(x, q, field(P + "/" + key), out); });
+    };
+    num("percentile", a.percentile);
+    whole("window", a.window);
+    whole("min_samples", a.min_samples);
+    whole("margin_beats", a.margin_beats);
+    num("floor_share", a.floor_share);
+    num("ceiling_share", a.ceiling_share);
+    whole("hysteresis_beats", a.hysteresis_beats);
+    if (errors_.size() == before && a.min_samples > a.window) {
+      error(child(p, "min_samples"),
+            fmt::format("expected at most window ({}); got {}", a.window, a.min_samples));
+    }
+  }
+
+  void budget_warnings(const json& v, const std::string& p) {
+    BudgetWarningSettings& w = world_->budget_warnings;
+    if (!object(v, p, keys_of("/budget_warnings"))) return;
+    w.enabled = true;
+    opt(v, p, "enabled", [&](const json& x, const std::string& q) { boolean(x, q, w.enabled); });
+    opt(v, p, "share", [&](const json& x, const std::string& q) {
+      number(x, q, field("/budget_warnings/share"), w.share);
+    });
   }
 
   // ---------------------------------------------------------------------------------------

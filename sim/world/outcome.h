@@ -30,7 +30,9 @@ struct OperationOutcome {
   std::int64_t start_beat = 0;
   std::int64_t end_beat = 0;  // the agent's beat when it finished (start_beat if never)
   int estimated_beats = 0;
-  int budget_beats = 0;  // from the budget table, else estimated_beats
+  int budget_beats = 0;  // the agent's budget: the table's (else estimated_beats), or adapted
+  int static_budget_beats = 0;  // what the budget table (else estimated_beats) gives
+  bool budget_warned = false;   // the agent sent its budget warning before the end
   Result result = Result::kUnfinished;
   Duration elapsed{};  // virtual time from start to end
 

@@ -32,6 +32,10 @@ void SimAgent::boot() {
   connection_ = &world_.nats.connect(node(), server_, group_.link_latency, group_.link_jitter);
   // The loader validated ids; nothing else can fail here.
   (void)host_.boot(world_.config.cluster.cluster_id, node_id_, *clock_, *connection_);
+  // The scenario's budgets (validated by the loader) for the new core; a restart starts with no
+  // history, as a restarted process would.
+  const WorldConfig& c = world_.config;
+  (void)host_.integration()->set_budget_policy({c.budgets, c.adaptive_budgets, c.budget_warnings});
 }
 
 void SimAgent::crash() {

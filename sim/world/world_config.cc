@@ -94,6 +94,8 @@ std::optional<ConfigProblem> WorldConfig::first_problem() const {
   if (cluster.groups.empty()) return bad("/cluster/groups", "expected at least one group");
   if (cluster.agent_count() < 1) return bad("/cluster/groups", "expected at least one agent");
   if (cluster.nats_servers < 1) return bad("/cluster/nats_servers", "expected at least 1");
+  if (Status s = adaptive_budgets.validate(); !s) return bad("/adaptive_budgets", s.message());
+  if (Status s = budget_warnings.validate(); !s) return bad("/budget_warnings", s.message());
   for (std::size_t i = 0; i < cluster.groups.size(); ++i) {
     const AgentGroup& g = cluster.groups[i];
     std::string path = fmt::format("/cluster/groups/{}", i);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/adaptive_budget.h"
+#include "core/budget_warning.h"
 #include "core/contracts/status_claim.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -200,7 +202,9 @@ struct WorldConfig {
   WorkloadConfig workload;
   std::vector<FaultSpec> faults;
   SwarmConfig swarm;
-  std::map<std::string, int> budgets;  // beats per operation type; missing = estimated_beats
+  std::map<std::string, int> budgets;       // beats per operation type; missing = estimated_beats
+  AdaptiveBudgetSettings adaptive_budgets;  // the agents' budgets from history (off by default)
+  BudgetWarningSettings budget_warnings;    // the agents' budget-warning claims (off by default)
   Duration duration = std::chrono::hours(1);
   bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
 

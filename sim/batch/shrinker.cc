@@ -269,6 +269,7 @@ class Shrinker {
   void fault_details() {
     if (!current_.contains("faults")) return;
     for (std::size_t i = 0; i < current_["faults"].size() && !done(); ++i) {
+      fault_round_times(i);
       fault_duration(i);
       fault_targets(i);
       const FaultKind& kind = fault_kind(current_sc_->world.faults[i].kind);
@@ -278,6 +279,25 @@ class Shrinker {
 
   std::string fault_label(std::size_t i) const {
     return fmt::format("fault {} ({})", i, fault_kind_name(current_sc_->world.faults[i].kind));
+  }
+
+  // Drawn times are nanosecond-exact; whole seconds read better when the failure allows.
+  void fault_round_times(std::size_t i) {
+    using std::chrono::seconds;
+    const FaultSpec& f = current_sc_->world.faults[i];
+    const Duration at = std::chrono::round<seconds>(f.at);
+    const Duration duration =
+        f.duration > Duration::zero()
+            ? std::max<Duration>(std::chrono::round<seconds>(f.duration), seconds(1))
+            : f.duration;
+    if (at == f.at && duration == f.duration) return;
+    json doc = current_;
+    doc["faults"][i]["at"] = scenario::format_duration(at);
+    doc["faults"][i]["duration"] = scenario::format_duration(duration);
+    try_keep("fault details",
+             {{fmt::format("{} at {} for {} (whole seconds)", fault_label(i),
+                           scenario::format_duration(at), scenario::format_duration(duration)),
+               doc}});
   }
 
   void fault_duration(std::size_t i) {

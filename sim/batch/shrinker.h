@@ -6,9 +6,9 @@
 //   1. faults: ddmin over the faults (ddmin.h);
 //   2. duration: the shortest run that still fails, from just after the last fault ends
 //      (bisection, whole seconds): the run ends shortly after the failure shows;
-//   3. each remaining fault: its duration, its targets (ddmin over the agents it hits) and each
-//      parameter it reads (factor, probability, latency, ppm, ...), bisected toward the value
-//      that does nothing (factor 1, probability 0, ...);
+//   3. each remaining fault: its times rounded to whole seconds, its duration, its targets (ddmin
+//      over the agents it hits) and each parameter it reads (factor, probability, latency, ppm,
+//      ...), bisected toward the value that does nothing (factor 1, probability 0, ...);
 //   4. agents: whole groups, then single agents (ddmin), renumbering the agents that stay;
 //   5. workload: operation types (ddmin), then each type's count or rate, halved;
 //   6. the duration once more.

@@ -17,6 +17,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
 #include "sim/kernel/determinism.h"
@@ -42,20 +43,6 @@ std::string echo_path(const std::string& path) {
 
 void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
   for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-}
-
-// "42", "0x2a": a 64-bit seed.
-bool parse_seed(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  if (begin == end) return false;
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return ec == std::errc() && ptr == end;
 }
 
 // 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.
@@ -194,7 +181,7 @@ int run_command(const RunArgs& args) {
   std::optional<Scenario> sc = load(arg, args.flags.sets);
   if (!sc) return kExitBadInput;
   std::uint64_t seed = sc->seed;
-  if (args.seed && !parse_seed(*args.seed, seed)) {
+  if (args.seed && !parse_seed_text(*args.seed, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
@@ -264,7 +251,7 @@ int replay_command(const ReplayArgs& args) {
     return kExitBadInput;
   }
   std::uint64_t seed = 0, expected = 0;
-  if (!parse_seed(*seed_text, seed)) {
+  if (!parse_seed_text(*seed_text, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",

@@ -21,6 +21,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
@@ -32,18 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using scenario::echo_path;
 using scenario::echo_text;
-
-bool parse_u64(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return begin != end && ec == std::errc() && ptr == end;
-}
 
 int bad_input(const std::string& message) {
   std::fprintf(stderr, "backbeat-sim: shrink: %s\n", message.c_str());
@@ -124,7 +113,7 @@ int shrink_command(const ShrinkArgs& args) {
   }
   const scenario::Scenario& sc = *loaded.scenario;
   std::uint64_t seed = sc.seed;
-  if (seed_text && !parse_u64(*seed_text, seed)) {
+  if (seed_text && !parse_seed_text(*seed_text, seed)) {
     return bad_input(fmt::format("--seed {}: expected an integer 0..2^64-1 (decimal or 0x hex)",
                                  echo_text(*seed_text)));
   }

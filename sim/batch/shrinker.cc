@@ -30,11 +30,16 @@ std::optional<Scenario> load(const json& doc) {
   return std::move(*r.scenario);
 }
 
+// How a failure that measured nothing is named: failing "with nothing to measure" (no operation
+// completed, say) is another failure than failing a bound, and a shrink must not slip from one to
+// the other.
+constexpr std::string_view kNothingMeasured = " (nothing measured)";
+
 std::vector<std::string> failing_of(const Scenario& sc, const RunOutcome& outcome) {
   std::vector<std::string> out;
   for (const scenario::AssertionResult& r :
        scenario::evaluate_assertions(sc.assertions, sc.world, outcome)) {
-    if (!r.pass) out.push_back(r.name);
+    if (!r.pass) out.push_back(r.measured ? r.name : r.name + std::string(kNothingMeasured));
   }
   return out;
 }
@@ -569,7 +574,11 @@ Result<ShrinkResult> shrink(const Scenario& sc, std::uint64_t seed, const Shrink
         "the run of {} with seed {} passes every assertion: nothing to shrink", sc.name, seed));
   }
   std::vector<std::string> targets = options.assertions;
-  for (const std::string& want : targets) {
+  for (std::string& want : targets) {
+    if (std::find(failing.begin(), failing.end(), want + std::string(kNothingMeasured)) !=
+        failing.end()) {
+      want += kNothingMeasured;
+    }
     if (std::find(failing.begin(), failing.end(), want) == failing.end()) {
       std::string names;
       for (const std::string& f : failing) names += (names.empty() ? "'" : ", '") + f + "'";

@@ -75,7 +75,9 @@ struct ShrinkResult {
 Result<ShrinkResult> shrink(const scenario::Scenario& sc, std::uint64_t seed,
                             const ShrinkOptions& options);
 
-// The names of the assertion results the run of `sc` with its seed fails.
+// The names of the assertion results the run of `sc` with its seed fails; a result that failed
+// with nothing to measure is named "NAME (nothing measured)", so that a shrink keeps failing the
+// way the input failed.
 std::vector<std::string> failing_assertions(const scenario::Scenario& sc);
 
 }  // namespace backbeat::sim::batch

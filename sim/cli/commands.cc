@@ -183,7 +183,7 @@ int run_command(const RunArgs& args) {
   std::optional<Scenario> sc = load(arg, args.flags.sets);
   if (!sc) return kExitBadInput;
   std::uint64_t seed = sc->seed;
-  if (args.seed && !parse_seed(*args.seed, seed)) {
+  if (args.seed && !batch::parse_seed(*args.seed, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
@@ -262,7 +262,7 @@ int replay_command(const ReplayArgs& args) {
     return kExitBadInput;
   }
   std::uint64_t seed = 0, expected = 0;
-  if (!parse_seed(*seed_text, seed)) {
+  if (!batch::parse_seed(*seed_text, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",

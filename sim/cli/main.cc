@@ -14,6 +14,7 @@
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/shrink_command.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
@@ -218,6 +219,43 @@ int dispatch(int argc, char** argv) {
   SweepArgs sweep;  // backbeat-sim sweep (sim/cli/sweep_command.cc)
   CLI::App* sweep_cmd = add_sweep_command(app, sweep);
 
+  // shrink (issue 14 section 2): a failing run to its minimal failing scenario.
+  ShrinkArgs shrink;
+  CLI::App* shrink_cmd = app.add_subcommand(
+      "shrink", "Reduce a failing run to a minimal scenario that still fails the same assertions");
+  shrink_cmd
+      ->add_option("target", shrink.target, "Run directory (run --out), or a scenario file or name")
+      ->type_name("RUN_DIR|SCENARIO")
+      ->required();
+  shrink_cmd
+      ->add_option("--seed", shrink.seed,
+                   "Seed of the failing run (default: the run directory's, else the scenario's)")
+      ->type_name("N");
+  shrink_cmd
+      ->add_option("--assertion", shrink.assertions,
+                   "Keep failing this assertion (as the report names it; repeatable); default: "
+                   "every assertion the run fails")
+      ->type_name("NAME");
+  shrink_cmd->add_option("--max-runs", shrink.max_runs, "Candidate runs at most (default 2000)")
+      ->type_name("N");
+  shrink_cmd
+      ->add_option("--jobs,-j", shrink.jobs,
+                   "Parallel simulations (default: every hardware thread); the result is the "
+                   "same for any J")
+      ->type_name("J");
+  shrink_cmd
+      ->add_option("--out", shrink.out_dir,
+                   "Write scenario.min.json, scenario.materialised.json, shrink.log and run/ in "
+                   "DIR (default: RUN_DIR/shrink, or shrink-NAME-SEED)")
+      ->type_name("DIR")
+      ->check(output_directory_flag(kShrinkDirectoryFiles));
+  add_set_flag(shrink_cmd, shrink.sets);
+  shrink_cmd->add_flag("-q,--quiet", shrink.quiet, "No progress output");
+  shrink_cmd->footer(
+      "Exit codes: 0 shrunk (scenario.min.json still fails), 2 bad input (including a run that "
+      "does not fail), 3 internal error, 130 interrupted (the smallest failure so far is "
+      "written).");
+
 #ifdef BACKBEAT_WITH_LIVE
   auto live_commands = add_live_commands(app);
 #endif
@@ -237,6 +275,7 @@ int dispatch(int argc, char** argv) {
   if (*tune_cmd) return tune_command(tune);
   if (*compare_cmd) return compare_command(compare);
   if (*sweep_cmd) return sweep_command(sweep);
+  if (*shrink_cmd) return shrink_command(shrink);
   return run_command(run);
 }
 

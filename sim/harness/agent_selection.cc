@@ -16,6 +16,11 @@ std::vector<int> select_agents(const WorldConfig& config, const Selector& select
     case Selector::Kind::kAgentRange:
       for (int i = selector.first; i <= selector.last && i < count; ++i) out.push_back(i);
       break;
+    case Selector::Kind::kAgentList:
+      for (int i : selector.agents) {
+        if (i < count) out.push_back(i);
+      }
+      break;
     case Selector::Kind::kGroup: {
       int index = 0;
       for (const AgentGroup& g : config.cluster.groups) {

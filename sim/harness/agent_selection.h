@@ -1,7 +1,7 @@
-// Agent selection: which agents a scenario selector names (all, agent:N, agents:A-B, group:NAME,
-// random:P%, server:N), the same in both worlds. Agents are numbered in group order, as the
-// scenario lists them; an agent's server is its group's `server`, or its number modulo the
-// cluster's nats_servers.
+// Agent selection: which agents a scenario selector names (all, agent:N, agents:A-B,
+// agents:A-B,N,..., group:NAME, random:P%, server:N), the same in both worlds. Agents are numbered
+// in group order, as the scenario lists them; an agent's server is its group's `server`, or its
+// number modulo the cluster's nats_servers.
 #pragma once
 
 #include <vector>

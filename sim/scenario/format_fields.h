@@ -30,7 +30,7 @@ enum class FieldType {
   kChoice,          // one of `choices` (strings)
   kChoiceOrObject,  // one of `choices`, or an object of the fields at this pointer plus "/key"
   kDuration,        // seconds (a number) or a string with a unit; `sign`
-  kSelector,        // all, agent:N, agents:A-B, group:NAME, random:P%, server:N
+  kSelector,        // all, agent:N, agents:A-B, agents:A-B,N,..., group:NAME, random:P%, server:N
   kBeats,           // a number of beats >= 0 or a duration string (converted at the initial tempo)
   kDistribution,    // kBeats, or an object picked by its "distribution" member
 };

@@ -43,9 +43,11 @@ ojson definitions() {
   d["duration_positive"] = {{"description", "A duration > 0."}, {"anyOf", positive}};
   d["selector"] = {
       {"type", "string"},
-      {"description", "all | agent:N | agents:A-B | group:NAME | random:P% | server:N"},
+      {"description",
+       "all | agent:N | agents:A-B | agents:A-B,N,... | group:NAME | random:P% | server:N"},
       {"pattern",
-       "^(all|agent:[0-9]+|agents:[0-9]+-[0-9]+|group:.+|random:[0-9.]+%|server:[0-9]+)$"}};
+       "^(all|agent:[0-9]+|agents:[0-9]+-[0-9]+|agents:[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)+|"
+       "group:.+|random:[0-9.]+%|server:[0-9]+)$"}};
   d["beats"] = {{"description", "Beats (a number >= 0) or a duration string converted to beats"},
                 {"anyOf", ojson::array({ojson{{"type", "number"}, {"minimum", 0}},
                                         ojson{{"$ref", "#/definitions/duration_non_negative"}}})}};

@@ -311,8 +311,8 @@ class Loader {
   bool selector(const json& v, const std::string& ptr, Selector& out) {
     if (!v.is_string()) {
       error(ptr,
-            "expected a selector string (all, agent:N, agents:A-B, group:NAME, random:P%, "
-            "server:N); got " +
+            "expected a selector string (all, agent:N, agents:A-B, agents:A-B,N,..., group:NAME, "
+            "random:P%, server:N); got " +
                 shown(v));
       return false;
     }
@@ -332,6 +332,13 @@ class Loader {
                                  "0..{}: it would match {}",
                                  v.get<std::string>(), s->last, agents - 1,
                                  s->first >= agents ? "no agent" : "agents that do not exist"));
+          return false;
+        }
+        break;
+      case Selector::Kind::kAgentList:
+        if (s->agents.back() >= agents) {
+          error(ptr, fmt::format("selector '{}' names agent {}, but the cluster has agents 0..{}",
+                                 echo_text(v.get<std::string>()), s->agents.back(), agents - 1));
           return false;
         }
         break;

@@ -8,6 +8,7 @@
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
 #include "sim/world/fault_kinds.h"
+#include "sim/world/fault_plan.h"
 #include "sim/world/pulse.h"
 #include "sim/world/sim_agent.h"
 #include "sim/world/topology.h"
@@ -16,69 +17,22 @@ namespace backbeat::sim {
 FaultInjector::FaultInjector(WorldContext& world, RandomStream rng)
     : world_(world), rng_(rng), kind_fault_(world.trace.kind("fault")) {}
 
-std::vector<FaultSpec> FaultInjector::draw_swarm() {
-  const SwarmConfig& swarm = world_.config.swarm;
-  std::vector<FaultSpec::Kind> kinds = swarm.kinds;
-  if (kinds.empty()) {
-    for (const FaultKind& k : fault_kinds()) {
-      if (k.in_swarm_mix) kinds.push_back(k.kind);
-    }
-  }
-  // Drop kinds this cluster cannot host.
-  std::erase_if(kinds, [&](FaultSpec::Kind k) {
-    const FaultKind& kind = fault_kind(k);
-    return world_.config.pulse.nodes < kind.min_pulse_nodes ||
-           world_.config.cluster.nats_servers < kind.swarm_min_nats_servers;
-  });
-  std::vector<FaultSpec> out;
-  if (kinds.empty()) return out;
-  Duration run = world_.config.duration;
-  Duration beat = beat_duration(world_.config.pulse.tempo_bpm);
-  for (int i = 0; i < swarm.faults; ++i) {
-    FaultSpec f;
-    f.kind = kinds[rng_.uniform_u64(kinds.size())];
-    f.at = rng_.uniform_duration(run / 10, run * 8 / 10);
-    f.duration = rng_.uniform_duration(beat / 2, beat * 4);
-    f.targets.kind = Selector::Kind::kRandomFraction;
-    f.targets.fraction = rng_.uniform(0.05, 0.3);
-    f.factor = rng_.uniform(1.5, 4.0);
-    f.latency = rng_.uniform_duration(Duration{}, std::chrono::milliseconds(200));
-    f.probability = rng_.uniform(0.01, 0.3);
-    f.delay = rng_.uniform_duration(std::chrono::milliseconds(10), std::chrono::seconds(2));
-    f.server = static_cast<int>(
-        rng_.uniform_u64(static_cast<std::uint64_t>(world_.config.cluster.nats_servers)));
-    f.gap = rng_.uniform_duration(-std::chrono::seconds(2), std::chrono::seconds(20));
-    f.ppm = rng_.uniform(-200.0, 200.0);
-    f.offset =
-        rng_.uniform_duration(-std::chrono::milliseconds(100), std::chrono::milliseconds(100));
-    if (f.kind == FaultSpec::Kind::kPartition) {
-      f.targets.fraction = rng_.uniform(0.05, 0.3);
-    }
-    out.push_back(f);
-  }
-  return out;
-}
-
 void FaultInjector::schedule() {
-  std::vector<FaultSpec> specs = world_.config.faults;
-  if (world_.config.swarm.enabled) {
-    std::vector<FaultSpec> drawn = draw_swarm();
-    specs.insert(specs.end(), drawn.begin(), drawn.end());
-  }
+  std::vector<PlannedFault> plan = plan_faults(world_.config, rng_);
   Time epoch = world_.kernel.now();
   Time run_end = epoch + world_.config.duration;
-  for (std::size_t i = 0; i < specs.size(); ++i) {
+  for (std::size_t i = 0; i < plan.size(); ++i) {
     Active a;
-    a.spec = specs[i];
-    a.targets = resolve_targets(a.spec);
+    a.spec = std::move(plan[i].spec);
+    a.targets = std::move(plan[i].targets);
     a.targets_text = targets_text(a.spec, a.targets.size());
     a.start = epoch + a.spec.at;
     a.end =
         a.spec.duration > Duration::zero() ? std::min(a.start + a.spec.duration, run_end) : run_end;
-    world_.derived_options.push_back(fmt::format(
-        "fault[{}] = {} at {:.3f} s for {:.3f} s on {}{}", i, fault_kind_name(a.spec.kind),
-        to_seconds(a.spec.at), to_seconds(a.end - a.start), a.targets_text,
-        i >= world_.config.faults.size() ? " (swarm)" : ""));
+    world_.derived_options.push_back(fmt::format("fault[{}] = {} at {:.3f} s for {:.3f} s on {}{}",
+                                                 i, fault_kind_name(a.spec.kind),
+                                                 to_seconds(a.spec.at), to_seconds(a.end - a.start),
+                                                 a.targets_text, plan[i].drawn ? " (swarm)" : ""));
     faults_.push_back(std::move(a));
   }
   downed_.resize(faults_.size());
@@ -143,33 +97,6 @@ void FaultInjector::start_resync_clocks() {
     owes_resync_[a] = false;
     world_.agents[a]->await_resync();
   }
-}
-
-std::vector<int> FaultInjector::resolve_targets(const FaultSpec& f) {
-  const FaultKind& kind = fault_kind(f.kind);
-  std::vector<int> out;
-  auto add_agents_on = [&](int server) {
-    Selector on_server;
-    on_server.kind = Selector::Kind::kServer;
-    on_server.server = server;
-    std::vector<int> behind = world_.resolve(on_server, rng_);
-    out.insert(out.end(), behind.begin(), behind.end());
-  };
-  if (kind.aim == FaultKind::Aim::kServer) {
-    add_agents_on(f.server);
-  } else if (kind.targets_agents() && !cuts_off_targets_only(f)) {
-    // A partition between servers: cut off are the agents on the side the pulse (server 0) is
-    // not on.
-    const bool pulse_inside = std::find(f.servers.begin(), f.servers.end(), 0) != f.servers.end();
-    for (int s = 0; s < world_.config.cluster.nats_servers; ++s) {
-      const bool inside = std::find(f.servers.begin(), f.servers.end(), s) != f.servers.end();
-      if (inside != pulse_inside) add_agents_on(s);
-    }
-    std::sort(out.begin(), out.end());
-  } else if (kind.targets_agents()) {
-    out = world_.resolve(f.targets, rng_);
-  }
-  return out;
 }
 
 std::string FaultInjector::targets_text(const FaultSpec& f, std::size_t targets) const {

@@ -26,7 +26,7 @@ class FaultInjector {
  public:
   FaultInjector(WorldContext& world, RandomStream rng);
 
-  // Draws the swarm faults (if enabled), resolves every target set and schedules everything.
+  // Plans the faults (fault_plan.h: the swarm's draw, every target set) and schedules them.
   void schedule();
   std::vector<FaultWindow> windows() const;
 
@@ -39,12 +39,10 @@ class FaultInjector {
     Time end{};
     int pulse_node = -1;  // pulse_failover: the leader it failed
   };
-  std::vector<FaultSpec> draw_swarm();
   FaultRun run_of(std::size_t index);
   void begin(std::size_t index);
   void finish(std::size_t index);
-  // Agents `f` cuts off or acts on, and how the report names them.
-  std::vector<int> resolve_targets(const FaultSpec& f);
+  // How the report names the agents `f` cuts off or acts on.
   std::string targets_text(const FaultSpec& f, std::size_t targets) const;
   // Resync bookkeeping (see the header comment).
   bool hears_pulse(int agent) const;

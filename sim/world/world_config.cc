@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -14,6 +15,21 @@ bool parse_int(std::string_view text, int& out) {
   if (text.empty()) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size() && out >= 0;
+}
+
+// "N" or "A-B" (A <= B), appended to `out`.
+bool parse_agent_item(std::string_view text, std::vector<int>& out) {
+  std::size_t dash = text.find('-');
+  int first = 0, last = 0;
+  if (dash == std::string_view::npos) {
+    if (!parse_int(text, first)) return false;
+    last = first;
+  } else if (!parse_int(text.substr(0, dash), first) || !parse_int(text.substr(dash + 1), last) ||
+             last < first || last - first > 1'000'000) {
+    return false;
+  }
+  for (int i = first; i <= last; ++i) out.push_back(i);
+  return true;
 }
 
 }  // namespace
@@ -31,6 +47,18 @@ std::string Selector::to_string() const {
       return fmt::format("random:{:g}%", fraction * 100.0);
     case Kind::kServer:
       return fmt::format("server:{}", server);
+    case Kind::kAgentList: {
+      if (agents.size() == 1) return fmt::format("agent:{}", agents[0]);
+      std::string text = "agents:";
+      for (std::size_t i = 0; i < agents.size();) {
+        std::size_t j = i;
+        while (j + 1 < agents.size() && agents[j + 1] == agents[j] + 1) ++j;
+        if (i > 0) text += ',';
+        text += j == i ? fmt::format("{}", agents[i]) : fmt::format("{}-{}", agents[i], agents[j]);
+        i = j + 1;
+      }
+      return text;
+    }
   }
   return "all";
 }
@@ -39,7 +67,8 @@ Result<Selector> parse_selector(std::string_view text) {
   Selector s;
   auto fail = [&] {
     return Status::invalid_argument(fmt::format(
-        "expected a selector: all, agent:N, agents:A-B, group:NAME, random:P%, server:N; got '{}'",
+        "expected a selector: all, agent:N, agents:A-B, agents:A-B,N,..., group:NAME, random:P%, "
+        "server:N; got '{}'",
         text));
   };
   if (text == "all") return s;
@@ -51,6 +80,15 @@ Result<Selector> parse_selector(std::string_view text) {
     s.kind = Selector::Kind::kAgentRange;
     if (!parse_int(arg, s.first)) return fail();
     s.last = s.first;
+  } else if (kind == "agents" && arg.find(',') != std::string_view::npos) {
+    s.kind = Selector::Kind::kAgentList;
+    for (std::size_t from = 0; from <= arg.size();) {
+      std::size_t comma = std::min(arg.find(',', from), arg.size());
+      if (!parse_agent_item(arg.substr(from, comma - from), s.agents)) return fail();
+      from = comma + 1;
+    }
+    std::sort(s.agents.begin(), s.agents.end());
+    if (std::adjacent_find(s.agents.begin(), s.agents.end()) != s.agents.end()) return fail();
   } else if (kind == "agents") {
     s.kind = Selector::Kind::kAgentRange;
     std::size_t dash = arg.find('-');

@@ -21,16 +21,18 @@ namespace backbeat::sim {
 
 // ---------------------------------------------------------------------------------------------
 // Selectors name a set of agents (or a server) that a fault or a group applies to.
-// Text forms: "all", "agent:7", "agents:0-9" (inclusive), "group:NAME", "random:25%" (a subset
+// Text forms: "all", "agent:7", "agents:0-9" (inclusive), "agents:0-3,7,12" (a list of agents and
+// ranges: how a materialised scenario names a drawn subset), "group:NAME", "random:25%" (a subset
 // drawn from the faults stream), "server:1" (every agent connected to server 1).
 struct Selector {
-  enum class Kind { kAll, kAgentRange, kGroup, kRandomFraction, kServer };
+  enum class Kind { kAll, kAgentRange, kGroup, kRandomFraction, kServer, kAgentList };
   Kind kind = Kind::kAll;
   int first = 0;  // kAgentRange: inclusive bounds
   int last = 0;
-  std::string group;      // kGroup
-  double fraction = 0.0;  // kRandomFraction, 0..1
-  int server = 0;         // kServer
+  std::vector<int> agents;  // kAgentList: ascending, no repeats
+  std::string group;        // kGroup
+  double fraction = 0.0;    // kRandomFraction, 0..1
+  int server = 0;           // kServer
 
   std::string to_string() const;
 };

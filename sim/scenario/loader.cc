@@ -4,16 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 #include <type_traits>
 #include <variant>
 
+#include "sim/scenario/bounded_file.h"
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
@@ -57,7 +55,12 @@ class Loader {
         positions_(std::move(positions)),
         overrides_(std::move(overrides)) {}
 
-  std::vector<Diagnostic>& errors() { return errors_; }
+  // The first kMaxDiagnostics problems in report order (see keep()); found() counts them all.
+  std::vector<Diagnostic> take_errors() {
+    trim();
+    return std::move(errors_);
+  }
+  std::size_t found() const { return found_; }
 
   enum class At { kValue, kKey };
 
@@ -69,7 +72,7 @@ class Loader {
     for (const Override& o : overrides_) {
       if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
         d.location = "--set " + echo_override(o.text);
-        errors_.push_back(std::move(d));
+        keep(std::move(d));
         return;
       }
     }
@@ -79,7 +82,25 @@ class Loader {
     d.location = fmt::format("{}:{}:{}", source_, p.line, p.column);
     d.line = p.line;
     d.column = p.column;
+    keep(std::move(d));
+  }
+
+  // Keeps the first kMaxDiagnostics problems in report order: --set overrides (line 0) first,
+  // then text order, ties in the order found. Trimming in batches keeps it linear in the
+  // number of problems, with memory bounded whatever that number is.
+  void keep(Diagnostic d) {
+    ++found_;
     errors_.push_back(std::move(d));
+    if (errors_.size() >= 2 * kMaxDiagnostics) trim();
+  }
+
+  void trim() {
+    std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    if (errors_.size() > kMaxDiagnostics) {
+      errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(kMaxDiagnostics), errors_.end());
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -225,6 +246,15 @@ class Loader {
 
   bool choice(const json& v, const std::string& ptr, const Field& f, std::string& out) {
     return choice(v, ptr, f.choices, out);
+  }
+
+  // Whether the array `v` (anything else passes) has at most its row's cap of entries; checked
+  // before any entry is read, so a million-entry list costs one message, not a million.
+  bool within_cap(const json& v, const std::string& ptr, const Field& f) {
+    if (!v.is_array() || static_cast<double>(v.size()) <= f.max) return true;
+    error(ptr, fmt::format("too many entries: {}; at most {:g} are allowed here ({})", v.size(),
+                           f.max, f.doc));
+    return false;
   }
 
   // Reports a missing required member at the object, with the field's doc.
@@ -423,6 +453,7 @@ class Loader {
     if (!given || !choice(*given, child(p, "verdict"), {"pass", "fail"}, verdict)) return;
     sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
     opt(v, p, "failing", [&](const json& x, const std::string& q) {
+      if (!within_cap(x, q, field("/expect/failing"))) return;
       if (!x.is_array() || (x.empty() && sc.expect == Verdict::kFail)) {
         error(q, "expected a non-empty array of the names of the assertions that fail; got " +
                      shown(x));
@@ -502,7 +533,7 @@ class Loader {
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
-    if (errors_.empty()) {
+    if (found_ == 0) {
       if (std::optional<ConfigProblem> problem = sc.world.first_problem()) {
         error(problem->pointer, problem->message);
       }
@@ -585,6 +616,7 @@ class Loader {
       error(p, "expected a non-empty array of groups; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/cluster/groups"))) return;
     c.groups.clear();
     std::set<std::string> names;
     std::int64_t total = 0;
@@ -651,6 +683,7 @@ class Loader {
       error(p, "expected an array of links between NATS servers; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/cluster/links"))) return;
     std::set<std::pair<int, int>> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
       const json& l = v[i];
@@ -749,6 +782,7 @@ class Loader {
       error(p, "expected an array of {\"at\": ..., \"tempo_bpm\": ...}; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/pulse/tempo_changes"))) return;
     Duration previous = Duration(-1);
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string q = child(p, std::to_string(i));
@@ -792,6 +826,7 @@ class Loader {
       error(q, "expected an array of operation workloads; got " + shown(*ops));
       return;
     }
+    if (!within_cap(*ops, q, field("/workload/operations"))) return;
     // Types first, so depends_on can refer forwards.
     for (const json& op : *ops) {
       if (op.is_object() && op.contains("type") && op["type"].is_string()) {
@@ -800,6 +835,13 @@ class Loader {
     }
     for (std::size_t i = 0; i < ops->size(); ++i) operation((*ops)[i], child(q, std::to_string(i)));
     dependency_cycles(q);
+    // Every counted operation is planned up front: the per-type cap holds for their sum too.
+    std::int64_t total = 0;
+    for (const OperationWorkload& op : w.operations) total += op.count;
+    if (const double most = field("/workload/operations/*/count").max; total > most) {
+      error(q, fmt::format("too many operations: the counts add up to {}; at most {:g} in total",
+                           total, most));
+    }
   }
 
   void operation(const json& v, const std::string& p) {
@@ -968,6 +1010,7 @@ class Loader {
       error(p, "expected an array of faults; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/faults"))) return;
     for (std::size_t i = 0; i < v.size(); ++i) fault(v[i], child(p, std::to_string(i)));
   }
 
@@ -1091,6 +1134,7 @@ class Loader {
             "expected a non-empty array of server indexes (one side of the cut); got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/faults/*/servers", "partition"))) return;
     std::set<int> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
       int s = 0;
@@ -1118,6 +1162,7 @@ class Loader {
         error(q, "expected an array of fault kinds; got " + shown(x));
         return;
       }
+      if (!within_cap(x, q, field("/swarm/kinds"))) return;
       std::set<std::string> seen;
       for (std::size_t i = 0; i < x.size(); ++i) {
         std::string name;
@@ -1162,6 +1207,7 @@ class Loader {
       error(p, "expected an array of assertions; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/assertions"))) return;
     for (std::size_t i = 0; i < v.size(); ++i) {
       AssertionSpec spec;
       if (assertion(v[i], child(p, std::to_string(i)), spec)) out.push_back(spec);
@@ -1173,6 +1219,7 @@ class Loader {
       error(q, "expected a non-empty array of operation types; got " + shown(x));
       return;
     }
+    if (!within_cap(x, q, field("/assertions/*/types", "beats_within_budget"))) return;
     for (std::size_t i = 0; i < x.size(); ++i) {
       std::string t;
       std::string r = child(q, std::to_string(i));
@@ -1200,7 +1247,7 @@ class Loader {
     }
     a.kind = *parse_assertion_kind(name);
     object(v, p, keys_of(A, name), "assertion " + name, keys_of(A));
-    std::size_t before = errors_.size();
+    std::size_t before = found_;
     for (const std::string& key : keys_of(A, name)) {
       const Field& f = field(A + "/" + key, name);
       const json* x = member(v, key.c_str());
@@ -1232,13 +1279,14 @@ class Loader {
       }
     }
     key_rules(v, A, p, name);
-    return errors_.size() == before;
+    return found_ == before;
   }
 
   std::string source_;
   JsonPositions positions_;
   std::vector<Override> overrides_;
   std::vector<Diagnostic> errors_;
+  std::size_t found_ = 0;
   WorldConfig* world_ = nullptr;
   double tempo_ = 2.0;              // initial tempo: converts beats in durations
   std::vector<std::string> types_;  // workload operation types, in order
@@ -1327,14 +1375,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
   scenario.name = stem_of(source_name);
   scenario.source = source_name;
   loader.load(doc, scenario);
-  // Overrides' problems first, then the file's in text order.
-  std::stable_sort(loader.errors().begin(), loader.errors().end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-                   });
+  // Overrides' problems first, then the file's in text order; the first kMaxDiagnostics kept.
+  const std::size_t found = override_errors.size() + loader.found();
   result.errors = std::move(override_errors);
-  for (Diagnostic& d : loader.errors()) result.errors.push_back(std::move(d));
-  if (result.errors.empty()) {
+  for (Diagnostic& d : loader.take_errors()) result.errors.push_back(std::move(d));
+  if (result.errors.size() > kMaxDiagnostics) result.errors.resize(kMaxDiagnostics);
+  result.unshown = found - result.errors.size();
+  if (found == 0) {
     scenario.document = std::move(doc);
     result.scenario = std::move(scenario);
   }
@@ -1342,26 +1389,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  // (An ifstream opens a directory and reads it as empty text: "not valid JSON" would mislead.)
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+  Result<std::string> text = read_bounded_file(path, kMaxScenarioFileBytes, "scenario file");
+  if (!text.is_ok()) {
     LoadResult result;
-    result.errors.push_back({path, "", "cannot open the scenario file: it is a directory"});
+    result.errors.push_back({path, "", text.status().message()});
     return result;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    LoadResult result;
-    result.errors.push_back({path, "", "cannot open the scenario file (does it exist?)"});
-    return result;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadResult result;
-    result.errors.push_back({path, "", "cannot read the scenario file"});
-    return result;
-  }
-  return load_scenario_text(text.str(), path, overrides);
+  return load_scenario_text(*text, path, overrides);
 }
 
 }  // namespace backbeat::sim::scenario

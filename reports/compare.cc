@@ -71,8 +71,8 @@ Result<json> load_run_summary(const std::string& path) {
   }
   for (const fs::path& p : candidates) {
     if (!fs::exists(p, ec)) continue;
-    Result<std::string> text =
-        sim::scenario::read_bounded_file(p.string(), sim::scenario::kMaxRunFileBytes, "run summary");
+    Result<std::string> text = sim::scenario::read_bounded_file(
+        p.string(), sim::scenario::kMaxRunFileBytes, "run summary");
     if (!text.is_ok()) {
       return Status::invalid_argument(fmt::format("{}: {}", p.string(), text.status().message()));
     }

@@ -1,7 +1,8 @@
 // backbeat-sim: run, replay, validate and list BACKBEAT cluster scenarios.
 // Argument parsing is CLI11's; every CLI11 error becomes exit code 2 (bad input).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>

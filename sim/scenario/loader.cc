@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "core/subject.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
@@ -839,7 +840,7 @@ class Loader {
     std::int64_t total = 0;
     for (const OperationWorkload& op : w.operations) total += op.count;
     if (const double most = field("/workload/operations/*/count").max; total > most) {
-      error(q, fmt::format("too many operations: the counts add up to {}; at most {:g} in total",
+      error(q, fmt::format("too many operations: the counts add up to {}; at most {:.0f} in total",
                            total, most));
     }
   }
@@ -1119,12 +1120,24 @@ class Loader {
           } else if constexpr (std::is_same_v<T, std::string>) {
             if (string(x, q, out) && out.empty()) {
               error(q, fmt::format("expected a non-empty string: {}", param.doc));
+            } else if (!out.empty() && param.name == "subject") {
+              subject_pattern(out, q);
             }
           } else {
             partition_servers(x, q, out);
           }
         },
         param.member);
+  }
+
+  // A NATS subject pattern, checked by the rules the wire uses (core/subject.h): a pattern
+  // NATS would read otherwise ("a.>.b" as "a.>") or that matches nothing ("a b") is refused.
+  void subject_pattern(const std::string& pattern, const std::string& ptr) {
+    std::string problem = subject_problem(pattern, /*allow_wildcards=*/true);
+    if (problem.empty()) return;
+    error(ptr, fmt::format("expected a NATS subject pattern (tokens separated by '.', '*' and '>' "
+                           "only as whole tokens, '>' only last); \"{}\" {}",
+                           echo_text(pattern), problem));
   }
 
   void partition_servers(const json& v, const std::string& p, std::vector<int>& out) {

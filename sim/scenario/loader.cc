@@ -39,6 +39,10 @@ std::string shown(const json& v) {
   return fmt::format("{} ({})", text, v.type_name());
 }
 
+// The largest run: agents times beats (at the highest tempo the run reaches). About an hour of
+// CPU at ~200k agent-beats a second; thousands_of_agents is 120000.
+constexpr double kMaxAgentBeats = 1e9;
+
 bool valid_identifier(const std::string& s, bool allow_upper) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -534,11 +538,29 @@ class Loader {
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
+    if (found_ == 0) run_size();
     if (found_ == 0) {
       if (std::optional<ConfigProblem> problem = sc.world.first_problem()) {
         error(problem->pointer, problem->message);
       }
     }
+  }
+
+  // The run's work grows with agents times beats; each is capped alone, and so is their product,
+  // so that a typo ("1000h" for 100000 agents) is refused, not simulated for a day.
+  void run_size() {
+    const PulseConfig& pc = world_->pulse;
+    double bpm = pc.tempo_bpm;
+    for (const TempoChange& change : pc.tempo_changes) bpm = std::max(bpm, change.tempo_bpm);
+    const double beats = std::ceil(to_seconds(world_->duration) * bpm / 60.0);
+    const double agents = world_->cluster.agent_count();
+    if (agents * beats <= kMaxAgentBeats) return;
+    error("/duration",
+          fmt::format("the run is too large: {:.0f} agents x {:.0f} beats ({} at up to {:g} BPM) "
+                      "= {:.3g} agent-beats; at most {:.0g} (shorten the duration, or use fewer "
+                      "agents or a lower tempo)",
+                      agents, beats, format_duration(world_->duration), bpm, agents * beats,
+                      kMaxAgentBeats));
   }
 
  private:

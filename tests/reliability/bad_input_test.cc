@@ -784,6 +784,12 @@ std::vector<BoundsCase> bounds_cases() {
        v + "\"cluster\": {\"groups\": [{\"count\": 60000}, {\"count\": 60000}]}}",
        run,
        {"/cluster/groups: expected at most 100000 agents in total; got 120000"}},
+      {"cap_run_agent_beats",
+       I::kFile,
+       "{\"version\": 1, \"duration\": \"1000h\", \"cluster\": {\"agents\": 100000}}",
+       run,
+       {"{IN}:1:28: /duration: the run is too large: 100000 agents x 120000 beats",
+        "at most 1e+09"}},
       // --- capped diagnostics: the first 50 in file order, then a count of the rest.
       {"diag_60000_unknown_keys",
        I::kFile,

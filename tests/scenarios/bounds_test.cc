@@ -234,6 +234,24 @@ TEST(CountCaps, OperationCountsAreCappedInTotalAsPerType) {
             "too many operations: the counts add up to 15000000; at most 10000000 in total");
 }
 
+TEST(CountCaps, TheRunsAgentsTimesBeatsAreCappedAtTheHighestTempo) {
+  const std::string base = "{\"version\": 1, \"duration\": \"1000h\", \"cluster\": {\"agents\": ";
+  LoadResult big = load_scenario_text(base + "100000}}", "x.json");
+  const Diagnostic* d = at(big, "/duration");
+  ASSERT_NE(d, nullptr) << format_diagnostics(big.errors);
+  EXPECT_EQ(d->message,
+            "the run is too large: 100000 agents x 120000 beats (1000h at up to 2 BPM) = "
+            "1.2e+10 agent-beats; at most 1e+09 (shorten the duration, or use fewer agents or a "
+            "lower tempo)");
+  EXPECT_EQ(d->location, "x.json:1:28");
+  EXPECT_TRUE(load_scenario_text(base + "8000}}", "x.json").ok());  // 9.6e8
+  // A tempo change counts at its tempo for the whole run.
+  LoadResult faster = load_scenario_text(
+      base + "8000}, \"pulse\": {\"tempo_changes\": [{\"at\": \"1h\", \"tempo_bpm\": 4}]}}",
+      "x.json");
+  ASSERT_NE(at(faster, "/duration"), nullptr) << format_diagnostics(faster.errors);
+}
+
 TEST(CountCaps, EveryShippedScenarioIsWithinTheCaps) {
   for (const auto& e : fs::directory_iterator(BACKBEAT_SCENARIOS_SOURCE_DIR)) {
     if (e.path().extension() != ".json" || e.path().filename() == "schema.json") continue;

@@ -3,10 +3,13 @@
 namespace backbeat {
 namespace {
 
-// NATS forbids whitespace in subjects; control characters would reach logs and terminals.
-bool is_token_char(char c) {
+// NATS forbids whitespace in subjects ('\0' included). Patterns are written by people (scenario
+// files, flags): control characters there are mistakes that would reach logs and terminals. A
+// subject off the wire may carry them (the observer escapes them when it prints).
+bool is_token_char(char c, bool pattern) {
   unsigned char u = static_cast<unsigned char>(c);
-  return c != '.' && u > 0x20 && u != 0x7f;
+  if (c == '.' || c == ' ' || c == '\0' || (u >= '\t' && u <= '\r')) return false;
+  return !pattern || (u >= 0x20 && u != 0x7f);
 }
 
 Status validate(std::string_view text, bool allow_wildcards, const char* what) {
@@ -27,13 +30,14 @@ std::string subject_problem(std::string_view text, bool allow_wildcards) {
         text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (token.empty()) return "has an empty token";
     for (char c : token) {
-      if (!is_token_char(c)) return "contains whitespace or a control character";
+      if (!is_token_char(c, allow_wildcards)) {
+        return "contains whitespace or a control character";
+      }
     }
     bool wildcard = token == "*" || token == ">";
     if (wildcard && !allow_wildcards) return "contains a wildcard";
-    if (!wildcard && token.find_first_of("*>") != std::string_view::npos) {
-      return allow_wildcards ? "has '*' or '>' inside a token (a wildcard is a whole token)"
-                             : "contains a wildcard character";
+    if (allow_wildcards && !wildcard && token.find_first_of("*>") != std::string_view::npos) {
+      return "has '*' or '>' inside a token (a wildcard is a whole token)";
     }
     if (token == ">" && dot != std::string_view::npos) return "has '>' before its last token";
     if (dot == std::string_view::npos) return "";

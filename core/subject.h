@@ -1,9 +1,10 @@
 // NATS subject names and wildcard patterns.
 //
-// A subject is a dot-separated list of non-empty tokens without whitespace or control
-// characters. A pattern may use `*` (exactly one token) and `>` (one or more trailing tokens,
-// last token only), each only as a whole token ("a.b*" and "a.>.b" are refused: NATS would not
-// read them as the author meant). The same rules hold on the wire and in scenario files.
+// A subject is a dot-separated list of non-empty tokens without whitespace (NATS's rule; it may
+// carry other control characters, as hostile traffic does). A pattern may use `*` (exactly one
+// token) and `>` (one or more trailing tokens, last token only), each only as a whole token
+// ("a.b*" and "a.>.b" are refused: NATS would not read them as the author meant), and no control
+// characters. The same rules hold for subscriptions on the wire and filters in scenario files.
 #pragma once
 
 #include <string>

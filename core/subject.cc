@@ -1,48 +1,49 @@
 #include "core/subject.h"
 
-#include <cctype>
-
 namespace backbeat {
 namespace {
 
-bool is_token_char(char c) {
-  // NATS forbids whitespace in subjects; '.' separates tokens.
-  return c != '.' && !std::isspace(static_cast<unsigned char>(c)) && c != '\0';
+// NATS forbids whitespace in subjects ('\0' included). Patterns are written by people (scenario
+// files, flags): control characters there are mistakes that would reach logs and terminals. A
+// subject off the wire may carry them (the observer escapes them when it prints).
+bool is_token_char(char c, bool pattern) {
+  unsigned char u = static_cast<unsigned char>(c);
+  if (c == '.' || c == ' ' || c == '\0' || (u >= '\t' && u <= '\r')) return false;
+  return !pattern || (u >= 0x20 && u != 0x7f);
 }
 
 Status validate(std::string_view text, bool allow_wildcards, const char* what) {
-  if (text.empty()) return Status::invalid_argument(std::string(what) + " is empty");
+  std::string problem = subject_problem(text, allow_wildcards);
+  if (problem.empty()) return Status::ok();
+  if (text.empty()) return Status::invalid_argument(std::string(what) + " " + problem);
+  return Status::invalid_argument(std::string(what) + " '" + std::string(text) + "' " + problem);
+}
+
+}  // namespace
+
+std::string subject_problem(std::string_view text, bool allow_wildcards) {
+  if (text.empty()) return "is empty";
   std::size_t start = 0;
   while (true) {
     std::size_t dot = text.find('.', start);
     std::string_view token =
         text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (token.empty()) {
-      return Status::invalid_argument(std::string(what) + " '" + std::string(text) +
-                                      "' has an empty token");
-    }
+    if (token.empty()) return "has an empty token";
     for (char c : token) {
-      if (!is_token_char(c)) {
-        return Status::invalid_argument(std::string(what) + " '" + std::string(text) +
-                                        "' contains whitespace or a control character");
+      if (!is_token_char(c, allow_wildcards)) {
+        return "contains whitespace or a control character";
       }
     }
     bool wildcard = token == "*" || token == ">";
-    if (wildcard && !allow_wildcards) {
-      return Status::invalid_argument(std::string(what) + " '" + std::string(text) +
-                                      "' contains a wildcard");
+    if (wildcard && !allow_wildcards) return "contains a wildcard";
+    if (allow_wildcards && !wildcard && token.find_first_of("*>") != std::string_view::npos) {
+      return "has '*' or '>' inside a token (a wildcard is a whole token)";
     }
-    if (token == ">" && dot != std::string_view::npos) {
-      return Status::invalid_argument(std::string(what) + " '" + std::string(text) +
-                                      "' has '>' before its last token");
-    }
-    if (dot == std::string_view::npos) break;
+    if (token == ">" && dot != std::string_view::npos) return "has '>' before its last token";
+    if (dot == std::string_view::npos) return "";
     start = dot + 1;
   }
-  return Status::ok();
 }
-
-}  // namespace
 
 Status validate_subject(std::string_view subject) {
   return validate(subject, false, "subject");

@@ -4,10 +4,11 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <tuple>
+
+#include "sim/scenario/bounded_file.h"
 
 namespace backbeat::reports {
 
@@ -72,8 +73,12 @@ Result<json> load_run_summary(const std::string& path) {
   }
   for (const fs::path& p : candidates) {
     if (!fs::exists(p, ec)) continue;
-    std::ifstream in(p);
-    json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    Result<std::string> text = sim::scenario::read_bounded_file(
+        p.string(), sim::scenario::kMaxRunFileBytes, "run summary");
+    if (!text.is_ok()) {
+      return Status::invalid_argument(fmt::format("{}: {}", p.string(), text.status().message()));
+    }
+    json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (j.is_object() && j.contains("summary") && is_summary(j["summary"])) return j["summary"];
     if (is_summary(j)) return j;
     return Status::invalid_argument(

@@ -23,6 +23,7 @@
 #include "sim/cli/trace_sinks.h"
 #include "sim/kernel/determinism.h"
 #include "sim/kernel/jsonl_trace_writer.h"
+#include "sim/scenario/bounded_file.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -43,8 +44,8 @@ std::string echo_path(const std::string& path) {
   return scenario::echo_path(path);
 }
 
-void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
-  for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+void print_diagnostics(const LoadResult& loaded) {
+  std::fputs(loaded.problems_text().c_str(), stderr);
 }
 
 // 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.
@@ -155,11 +156,11 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
 std::optional<Scenario> load(const std::string& arg, const std::vector<std::string>& sets) {
   LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    print_diagnostics(loaded.errors);
+    print_diagnostics(loaded);
     std::fprintf(stderr,
                  "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the "
                  "format\n",
-                 loaded.errors.size(), echo_path(arg).c_str());
+                 loaded.problem_count(), echo_path(arg).c_str());
     return std::nullopt;
   }
   return std::move(*loaded.scenario);
@@ -240,8 +241,17 @@ int replay_command(const ReplayArgs& args) {
     // the fingerprint to reproduce (flags given on the command line win).
     fs::path dir(args.target);
     scenario_arg = (dir / "scenario.json").string();
-    std::ifstream in(dir / "run.json");
-    nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const std::string run_file = (dir / "run.json").string();
+    Result<std::string> run_text =
+        scenario::read_bounded_file(run_file, scenario::kMaxRunFileBytes, "run file");
+    if (!run_text.is_ok() && fs::exists(run_file, ec)) {
+      std::fprintf(stderr, "backbeat-sim: %s: %s\n", echo_path(run_file).c_str(),
+                   run_text.status().message().c_str());
+      return kExitBadInput;
+    }
+    nlohmann::json run = run_text.is_ok()
+                             ? nlohmann::json::parse(*run_text, nullptr, /*allow_exceptions=*/false)
+                             : nlohmann::json(nlohmann::json::value_t::discarded);
     if (run.is_discarded() || !run.is_object() || !run.contains("seed") ||
         !run["seed"].is_number_unsigned() || !run.contains("fingerprint") ||
         !run["fingerprint"].is_string()) {
@@ -310,8 +320,8 @@ int validate_command(const std::vector<std::string>& scenarios,
                   loaded.scenario->name.c_str(), scenario::verdict_name(loaded.scenario->expect));
     } else {
       ++bad;
-      print_diagnostics(loaded.errors);
-      std::printf("invalid   %s: %zu problem(s)\n", echo_path(arg).c_str(), loaded.errors.size());
+      print_diagnostics(loaded);
+      std::printf("invalid   %s: %zu problem(s)\n", echo_path(arg).c_str(), loaded.problem_count());
     }
   }
   return bad == 0 ? kExitPass : kExitBadInput;

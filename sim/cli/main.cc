@@ -1,5 +1,7 @@
 // backbeat-sim: run, replay, validate and list BACKBEAT cluster scenarios.
 // Argument parsing is CLI11's; every CLI11 error becomes exit code 2 (bad input).
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cstdio>
@@ -15,6 +17,8 @@
 #include "sim/cli/set_flag.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/cli/shrink_command.h"
+#include "sim/scenario/bounded_file.h"
+#include "sim/scenario/diagnostic.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
@@ -80,6 +84,15 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags) {
   cmd->add_flag("-q,--quiet", flags.quiet, "Print one summary line; no progress");
 }
 
+// Documented in scenarios/README.md ("Limits"); the loader names each limit it enforces.
+std::string scenario_limits_help() {
+  return fmt::format(
+      "Limits: a scenario file is at most {}; counts (faults, groups, agents, ...) have caps "
+      "and validation prints at most the first {} problems (scenarios/README.md, \"Limits\").",
+      backbeat::sim::scenario::byte_size_text(backbeat::sim::scenario::kMaxScenarioFileBytes),
+      backbeat::sim::scenario::kMaxDiagnostics);
+}
+
 int dispatch(int argc, char** argv) {
   CLI::App app{
       "backbeat-sim: a deterministic simulator for CHORUS agents on BACKBEAT.\n"
@@ -88,7 +101,8 @@ int dispatch(int argc, char** argv) {
       "backbeat-sim"};
   app.footer(std::string(kExitCodesHelp) +
              "\nWithout a subcommand, runs the default scenario (as `run`). Shipped scenarios: " +
-             scenarios_dir() + " (override with env BACKBEAT_SCENARIOS_DIR).");
+             scenarios_dir() + " (override with env BACKBEAT_SCENARIOS_DIR).\n" +
+             scenario_limits_help());
   app.require_subcommand(0, 1);
 
   RunArgs run;
@@ -149,7 +163,8 @@ int dispatch(int argc, char** argv) {
       ->type_name("SCENARIO...")
       ->required();
   add_set_flag(validate_cmd, validate_sets);
-  validate_cmd->footer("Exit codes: 0 every file is valid, 2 a file has problems.");
+  validate_cmd->footer("Exit codes: 0 every file is valid, 2 a file has problems.\n" +
+                       scenario_limits_help());
 
   CLI::App* list_cmd =
       app.add_subcommand("list", "List the shipped scenarios with one-line descriptions");

@@ -6,6 +6,7 @@
 // as "/").
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,20 @@ struct Diagnostic {
   }
 };
 
-// One diagnostic per line.
-inline std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics) {
+// The most diagnostics one load keeps and prints: the first ones in text order (--set
+// overrides first). The rest are only counted, so a file with a million mistakes costs kilobytes
+// of output, not hundreds of megabytes.
+inline constexpr std::size_t kMaxDiagnostics = 50;
+
+// One diagnostic per line; then, when `unshown` > 0, "and K more problems not shown".
+inline std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics,
+                                      std::size_t unshown = 0) {
   std::string out;
   for (const Diagnostic& d : diagnostics) out += d.to_string() + "\n";
+  if (unshown > 0) {
+    out += "and " + std::to_string(unshown) + " more problem" + (unshown == 1 ? "" : "s") +
+           " not shown (the first " + std::to_string(diagnostics.size()) + " are above)\n";
+  }
   return out;
 }
 

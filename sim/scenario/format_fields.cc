@@ -19,6 +19,10 @@ using T = FieldType;
 constexpr double kMaxAgents = 100000;
 constexpr double kMaxServers = 64;
 constexpr double kMaxPulseNodes = 16;
+// Caps on lists whose entries cost memory or time (the loader checks them before reading any
+// entry): far above any real scenario, low enough that loading stays instant.
+constexpr double kMaxListEntries = 1000;
+constexpr double kMaxServerLinks = kMaxServers * (kMaxServers - 1) / 2;  // one per pair
 
 // A default as the reference shows it, read from the config struct's own initialiser.
 template <typename S, typename V>
@@ -73,7 +77,11 @@ std::vector<std::string> fault_kind_names() {
 // The fields of faults: the common ones, then each parameter of the kind table, belonging to
 // the kinds that have it.
 void add_fault_fields(std::vector<Field>& out) {
-  out.push_back({.pointer = "/faults", .type = T::kArray, .doc = "the fault timeline"});
+  out.push_back({.pointer = "/faults",
+                 .type = T::kArray,
+                 .min = 0,
+                 .max = kMaxListEntries,
+                 .doc = "the fault timeline"});
   out.push_back({.pointer = "/faults/*",
                  .type = T::kObject,
                  .discriminator = "kind",
@@ -105,8 +113,8 @@ void add_fault_fields(std::vector<Field>& out) {
       if (k.has_param(param.name)) f.variants.emplace_back(k.name);
     }
     if (f.type == T::kArray) {
-      f.min = 1;  // item count
-      f.max = std::numeric_limits<double>::infinity();
+      f.min = 1;  // item count: one side of a cut, never every server
+      f.max = kMaxServers - 1;
       out.push_back(f);
       out.push_back({.pointer = f.pointer + "/*",
                      .type = T::kInteger,
@@ -121,7 +129,11 @@ void add_fault_fields(std::vector<Field>& out) {
 
 void add_assertion_fields(std::vector<Field>& out) {
   using V = std::vector<std::string>;
-  out.push_back({.pointer = "/assertions", .type = T::kArray, .doc = "what decides the verdict"});
+  out.push_back({.pointer = "/assertions",
+                 .type = T::kArray,
+                 .min = 0,
+                 .max = kMaxListEntries,
+                 .doc = "what decides the verdict"});
   out.push_back({.pointer = "/assertions/*",
                  .type = T::kObject,
                  .discriminator = "kind",
@@ -139,6 +151,7 @@ void add_assertion_fields(std::vector<Field>& out) {
   out.push_back({.pointer = "/assertions/*/types",
                  .type = T::kArray,
                  .min = 1,
+                 .max = kMaxListEntries,
                  .variants = with_types,
                  .default_text = "every type",
                  .doc = "the workload types it judges"});
@@ -350,6 +363,8 @@ std::vector<Field> build_fields() {
        .doc = "the verdict CI expects"},
       {.pointer = "/expect/failing",
        .type = T::kArray,
+       .min = 0,
+       .max = kMaxListEntries,
        .doc = "exactly the assertions that fail (by name); empty or absent for \"pass\""},
       {.pointer = "/expect/failing/*",
        .type = T::kString,
@@ -380,6 +395,7 @@ std::vector<Field> build_fields() {
       {.pointer = "/cluster/groups",
        .type = T::kArray,
        .min = 1,
+       .max = kMaxListEntries,
        .doc = "groups of agents, numbered in file order"},
       {.pointer = "/cluster/groups/*", .type = T::kObject, .doc = "one group of agents"},
       {.pointer = "/cluster/groups/*/name",
@@ -437,6 +453,8 @@ std::vector<Field> build_fields() {
        .doc = "NATS servers in the cluster"},
       {.pointer = "/cluster/links",
        .type = T::kArray,
+       .min = 0,
+       .max = kMaxServerLinks,
        .default_text = "a full mesh of default routes",
        .doc = "routes between NATS servers"},
       {.pointer = "/cluster/links/*", .type = T::kObject, .doc = "one route"},
@@ -570,6 +588,8 @@ std::vector<Field> build_fields() {
        .doc = "bounded uniform jitter per beat, +-jitter"},
       {.pointer = "/pulse/tempo_changes",
        .type = T::kArray,
+       .min = 0,
+       .max = kMaxListEntries,
        .doc = "tempo changes in increasing order of at, reached in steps of <= 10% per beat"},
       {.pointer = "/pulse/tempo_changes/*", .type = T::kObject, .doc = "one tempo change"},
       {.pointer = "/pulse/tempo_changes/*/at",
@@ -588,7 +608,11 @@ std::vector<Field> build_fields() {
        .type = T::kDuration,
        .default_text = default_of(&WorkloadConfig::start_after),
        .doc = "lets agents find the beat first"},
-      {.pointer = "/workload/operations", .type = T::kArray, .doc = "operation workloads"},
+      {.pointer = "/workload/operations",
+       .type = T::kArray,
+       .min = 0,
+       .max = kMaxListEntries,
+       .doc = "operation workloads"},
       {.pointer = "/workload/operations/*",
        .type = T::kObject,
        .doc = "operations of one type: count or rate_per_beat"},
@@ -684,6 +708,8 @@ std::vector<Field> build_fields() {
        .doc = "how many faults to draw over the run"},
       {.pointer = "/swarm/kinds",
        .type = T::kArray,
+       .min = 0,
+       .max = static_cast<double>(fault_kinds().size()),
        .default_text = "the default mix",
        .doc = "the kinds to draw from, each once"},
       {.pointer = "/swarm/kinds/*",
@@ -759,7 +785,9 @@ std::string range_text(const Field& f) {
   bool has_max = f.max != std::numeric_limits<double>::infinity();
   if (f.type == T::kArray) {
     if (has_min && has_max && f.min == f.max) return fmt::format("{:g} items", f.min);
+    if (has_min && f.min > 0 && has_max) return fmt::format("{:g}..{:g} items", f.min, f.max);
     if (has_min && f.min > 0) return fmt::format(">= {:g} items", f.min);
+    if (has_max) return fmt::format("<= {:g} items", f.max);
     return "";
   }
   if (f.type == T::kDuration) {

@@ -4,16 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 #include <type_traits>
 #include <variant>
 
+#include "core/subject.h"
+#include "sim/scenario/bounded_file.h"
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
@@ -40,6 +39,10 @@ std::string shown(const json& v) {
   return fmt::format("{} ({})", text, v.type_name());
 }
 
+// The largest run: agents times beats (at the highest tempo the run reaches). About an hour of
+// CPU at ~200k agent-beats a second; thousands_of_agents is 120000.
+constexpr double kMaxAgentBeats = 1e9;
+
 bool valid_identifier(const std::string& s, bool allow_upper) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -57,7 +60,12 @@ class Loader {
         positions_(std::move(positions)),
         overrides_(std::move(overrides)) {}
 
-  std::vector<Diagnostic>& errors() { return errors_; }
+  // The first kMaxDiagnostics problems in report order (see keep()); found() counts them all.
+  std::vector<Diagnostic> take_errors() {
+    trim();
+    return std::move(errors_);
+  }
+  std::size_t found() const { return found_; }
 
   enum class At { kValue, kKey };
 
@@ -69,7 +77,7 @@ class Loader {
     for (const Override& o : overrides_) {
       if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
         d.location = "--set " + echo_override(o.text);
-        errors_.push_back(std::move(d));
+        keep(std::move(d));
         return;
       }
     }
@@ -79,7 +87,25 @@ class Loader {
     d.location = fmt::format("{}:{}:{}", source_, p.line, p.column);
     d.line = p.line;
     d.column = p.column;
+    keep(std::move(d));
+  }
+
+  // Keeps the first kMaxDiagnostics problems in report order: --set overrides (line 0) first,
+  // then text order, ties in the order found. Trimming in batches keeps it linear in the
+  // number of problems, with memory bounded whatever that number is.
+  void keep(Diagnostic d) {
+    ++found_;
     errors_.push_back(std::move(d));
+    if (errors_.size() >= 2 * kMaxDiagnostics) trim();
+  }
+
+  void trim() {
+    std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    if (errors_.size() > kMaxDiagnostics) {
+      errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(kMaxDiagnostics), errors_.end());
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -225,6 +251,15 @@ class Loader {
 
   bool choice(const json& v, const std::string& ptr, const Field& f, std::string& out) {
     return choice(v, ptr, f.choices, out);
+  }
+
+  // Whether the array `v` (anything else passes) has at most its row's cap of entries; checked
+  // before any entry is read, so a million-entry list costs one message, not a million.
+  bool within_cap(const json& v, const std::string& ptr, const Field& f) {
+    if (!v.is_array() || static_cast<double>(v.size()) <= f.max) return true;
+    error(ptr, fmt::format("too many entries: {}; at most {:g} are allowed here ({})", v.size(),
+                           f.max, f.doc));
+    return false;
   }
 
   // Reports a missing required member at the object, with the field's doc.
@@ -430,6 +465,7 @@ class Loader {
     if (!given || !choice(*given, child(p, "verdict"), {"pass", "fail"}, verdict)) return;
     sc.expect = verdict == "pass" ? Verdict::kPass : Verdict::kFail;
     opt(v, p, "failing", [&](const json& x, const std::string& q) {
+      if (!within_cap(x, q, field("/expect/failing"))) return;
       if (!x.is_array() || (x.empty() && sc.expect == Verdict::kFail)) {
         error(q, "expected a non-empty array of the names of the assertions that fail; got " +
                      shown(x));
@@ -513,11 +549,29 @@ class Loader {
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
-    if (errors_.empty()) {
+    if (found_ == 0) run_size();
+    if (found_ == 0) {
       if (std::optional<ConfigProblem> problem = sc.world.first_problem()) {
         error(problem->pointer, problem->message);
       }
     }
+  }
+
+  // The run's work grows with agents times beats; each is capped alone, and so is their product,
+  // so that a typo ("1000h" for 100000 agents) is refused, not simulated for a day.
+  void run_size() {
+    const PulseConfig& pc = world_->pulse;
+    double bpm = pc.tempo_bpm;
+    for (const TempoChange& change : pc.tempo_changes) bpm = std::max(bpm, change.tempo_bpm);
+    const double beats = std::ceil(to_seconds(world_->duration) * bpm / 60.0);
+    const double agents = world_->cluster.agent_count();
+    if (agents * beats <= kMaxAgentBeats) return;
+    error("/duration",
+          fmt::format("the run is too large: {:.0f} agents x {:.0f} beats ({} at up to {:g} BPM) "
+                      "= {:.3g} agent-beats; at most {:.0g} (shorten the duration, or use fewer "
+                      "agents or a lower tempo)",
+                      agents, beats, format_duration(world_->duration), bpm, agents * beats,
+                      kMaxAgentBeats));
   }
 
  private:
@@ -596,6 +650,7 @@ class Loader {
       error(p, "expected a non-empty array of groups; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/cluster/groups"))) return;
     c.groups.clear();
     std::set<std::string> names;
     std::int64_t total = 0;
@@ -662,6 +717,7 @@ class Loader {
       error(p, "expected an array of links between NATS servers; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/cluster/links"))) return;
     std::set<std::pair<int, int>> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
       const json& l = v[i];
@@ -760,6 +816,7 @@ class Loader {
       error(p, "expected an array of {\"at\": ..., \"tempo_bpm\": ...}; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/pulse/tempo_changes"))) return;
     Duration previous = Duration(-1);
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string q = child(p, std::to_string(i));
@@ -803,6 +860,7 @@ class Loader {
       error(q, "expected an array of operation workloads; got " + shown(*ops));
       return;
     }
+    if (!within_cap(*ops, q, field("/workload/operations"))) return;
     // Types first, so depends_on can refer forwards.
     for (const json& op : *ops) {
       if (op.is_object() && op.contains("type") && op["type"].is_string()) {
@@ -811,6 +869,13 @@ class Loader {
     }
     for (std::size_t i = 0; i < ops->size(); ++i) operation((*ops)[i], child(q, std::to_string(i)));
     dependency_cycles(q);
+    // Every counted operation is planned up front: the per-type cap holds for their sum too.
+    std::int64_t total = 0;
+    for (const OperationWorkload& op : w.operations) total += op.count;
+    if (const double most = field("/workload/operations/*/count").max; total > most) {
+      error(q, fmt::format("too many operations: the counts add up to {}; at most {:.0f} in total",
+                           total, most));
+    }
   }
 
   void operation(const json& v, const std::string& p) {
@@ -979,6 +1044,7 @@ class Loader {
       error(p, "expected an array of faults; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/faults"))) return;
     for (std::size_t i = 0; i < v.size(); ++i) fault(v[i], child(p, std::to_string(i)));
   }
 
@@ -1087,12 +1153,24 @@ class Loader {
           } else if constexpr (std::is_same_v<T, std::string>) {
             if (string(x, q, out) && out.empty()) {
               error(q, fmt::format("expected a non-empty string: {}", param.doc));
+            } else if (!out.empty() && param.name == "subject") {
+              subject_pattern(out, q);
             }
           } else {
             partition_servers(x, q, out);
           }
         },
         param.member);
+  }
+
+  // A NATS subject pattern, checked by the rules the wire uses (core/subject.h): a pattern
+  // NATS would read otherwise ("a.>.b" as "a.>") or that matches nothing ("a b") is refused.
+  void subject_pattern(const std::string& pattern, const std::string& ptr) {
+    std::string problem = subject_problem(pattern, /*allow_wildcards=*/true);
+    if (problem.empty()) return;
+    error(ptr, fmt::format("expected a NATS subject pattern (tokens separated by '.', '*' and '>' "
+                           "only as whole tokens, '>' only last); \"{}\" {}",
+                           echo_text(pattern), problem));
   }
 
   void partition_servers(const json& v, const std::string& p, std::vector<int>& out) {
@@ -1102,6 +1180,7 @@ class Loader {
             "expected a non-empty array of server indexes (one side of the cut); got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/faults/*/servers", "partition"))) return;
     std::set<int> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
       int s = 0;
@@ -1129,6 +1208,7 @@ class Loader {
         error(q, "expected an array of fault kinds; got " + shown(x));
         return;
       }
+      if (!within_cap(x, q, field("/swarm/kinds"))) return;
       std::set<std::string> seen;
       for (std::size_t i = 0; i < x.size(); ++i) {
         std::string name;
@@ -1213,6 +1293,7 @@ class Loader {
       error(p, "expected an array of assertions; got " + shown(v));
       return;
     }
+    if (!within_cap(v, p, field("/assertions"))) return;
     for (std::size_t i = 0; i < v.size(); ++i) {
       AssertionSpec spec;
       if (assertion(v[i], child(p, std::to_string(i)), spec)) out.push_back(spec);
@@ -1224,6 +1305,7 @@ class Loader {
       error(q, "expected a non-empty array of operation types; got " + shown(x));
       return;
     }
+    if (!within_cap(x, q, field("/assertions/*/types", "beats_within_budget"))) return;
     for (std::size_t i = 0; i < x.size(); ++i) {
       std::string t;
       std::string r = child(q, std::to_string(i));
@@ -1251,7 +1333,7 @@ class Loader {
     }
     a.kind = *parse_assertion_kind(name);
     object(v, p, keys_of(A, name), "assertion " + name, keys_of(A));
-    std::size_t before = errors_.size();
+    std::size_t before = found_;
     for (const std::string& key : keys_of(A, name)) {
       const Field& f = field(A + "/" + key, name);
       const json* x = member(v, key.c_str());
@@ -1283,13 +1365,14 @@ class Loader {
       }
     }
     key_rules(v, A, p, name);
-    return errors_.size() == before;
+    return found_ == before;
   }
 
   std::string source_;
   JsonPositions positions_;
   std::vector<Override> overrides_;
   std::vector<Diagnostic> errors_;
+  std::size_t found_ = 0;
   WorldConfig* world_ = nullptr;
   double tempo_ = 2.0;              // initial tempo: converts beats in durations
   std::vector<std::string> types_;  // workload operation types, in order
@@ -1378,14 +1461,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
   scenario.name = stem_of(source_name);
   scenario.source = source_name;
   loader.load(doc, scenario);
-  // Overrides' problems first, then the file's in text order.
-  std::stable_sort(loader.errors().begin(), loader.errors().end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-                   });
+  // Overrides' problems first, then the file's in text order; the first kMaxDiagnostics kept.
+  const std::size_t found = override_errors.size() + loader.found();
   result.errors = std::move(override_errors);
-  for (Diagnostic& d : loader.errors()) result.errors.push_back(std::move(d));
-  if (result.errors.empty()) {
+  for (Diagnostic& d : loader.take_errors()) result.errors.push_back(std::move(d));
+  if (result.errors.size() > kMaxDiagnostics) result.errors.resize(kMaxDiagnostics);
+  result.unshown = found - result.errors.size();
+  if (found == 0) {
     scenario.document = std::move(doc);
     result.scenario = std::move(scenario);
   }
@@ -1393,26 +1475,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  // (An ifstream opens a directory and reads it as empty text: "not valid JSON" would mislead.)
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+  Result<std::string> text = read_bounded_file(path, kMaxScenarioFileBytes, "scenario file");
+  if (!text.is_ok()) {
     LoadResult result;
-    result.errors.push_back({path, "", "cannot open the scenario file: it is a directory"});
+    result.errors.push_back({path, "", text.status().message()});
     return result;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    LoadResult result;
-    result.errors.push_back({path, "", "cannot open the scenario file (does it exist?)"});
-    return result;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadResult result;
-    result.errors.push_back({path, "", "cannot read the scenario file"});
-    return result;
-  }
-  return load_scenario_text(text.str(), path, overrides);
+  return load_scenario_text(*text, path, overrides);
 }
 
 }  // namespace backbeat::sim::scenario

@@ -4,8 +4,11 @@
 // checked against the format table (format_fields.h), cross-references are resolved (selectors
 // must match at least one agent or server, depends_on and budgets must name workload types,
 // faults must lie inside the run), and WorldConfig::first_problem() is the last guard. All
-// problems are collected, not only the first, each as a Diagnostic
-// "file:line:column: /json/pointer: what was expected".
+// problems are found, not only the first, each as a Diagnostic
+// "file:line:column: /json/pointer: what was expected"; the first kMaxDiagnostics are kept.
+//
+// Bounded: a file is at most kMaxScenarioFileBytes (bounded_file.h), and every list that costs
+// memory or time has a cap in the format table (format_fields.h), checked before its entries.
 #pragma once
 
 #include <optional>
@@ -20,9 +23,13 @@ namespace backbeat::sim::scenario {
 
 struct LoadResult {
   std::optional<Scenario> scenario;  // present iff `errors` is empty
-  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> errors;    // the first kMaxDiagnostics problems (diagnostic.h)
+  std::size_t unshown = 0;           // problems found beyond those, counted only
 
   bool ok() const { return scenario.has_value(); }
+  std::size_t problem_count() const { return errors.size() + unshown; }
+  // Every kept problem, one a line, then "and K more problems not shown" if any were dropped.
+  std::string problems_text() const { return format_diagnostics(errors, unshown); }
 };
 
 // Reads and loads `path`, applying `overrides` ("PATH=VALUE", see overrides.h) before checking.

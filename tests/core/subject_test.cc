@@ -40,6 +40,24 @@ TEST(SubjectTest, ValidationRejectsMalformedSubjectsAndPatterns) {
   EXPECT_FALSE(validate_subject_pattern("a..*").is_ok());
 }
 
+// The rules scenario files share with subscriptions (issue 13): wildcards only as whole tokens,
+// no control characters in a pattern; a subject off the wire keeps NATS's rule (no whitespace).
+// subject_problem says what is wrong without quoting the text.
+TEST(SubjectTest, PatternWildcardsAreWholeTokensAndPatternsHaveNoControlCharacters) {
+  EXPECT_FALSE(validate_subject_pattern("backbeat.stat*").is_ok());
+  EXPECT_FALSE(validate_subject_pattern("backbeat.a>").is_ok());
+  EXPECT_FALSE(validate_subject_pattern("backbeat.\x01").is_ok());
+  EXPECT_FALSE(validate_subject_pattern("backbeat.\x7f").is_ok());
+  EXPECT_FALSE(validate_subject_pattern("backbeat.a\tb").is_ok());
+  EXPECT_TRUE(validate_subject("backbeat.\x1b[2Jgotcha").is_ok());  // hostile, but NATS allows it
+  EXPECT_FALSE(validate_subject("backbeat.a\tb").is_ok());
+  EXPECT_TRUE(validate_subject("backbeat.status.dev.chorus:agent-1").is_ok());
+  EXPECT_EQ(subject_problem("backbeat.>.status", true), "has '>' before its last token");
+  EXPECT_EQ(subject_problem("a b", true), "contains whitespace or a control character");
+  EXPECT_EQ(subject_problem("a.*", false), "contains a wildcard");
+  EXPECT_EQ(subject_problem("a.*.>", true), "");
+}
+
 TEST(SubjectTest, SchemeBuildsTheContractSubjects) {
   SubjectScheme scheme;
   EXPECT_EQ(scheme.beat_frames("dev"), "backbeat.beat.dev");

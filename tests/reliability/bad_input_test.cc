@@ -10,9 +10,14 @@
 // report exactly one non-conforming message naming the subject and the field.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/backbeat_config.h"
@@ -688,9 +694,293 @@ INSTANTIATE_TEST_SUITE_P(BadInput, EnvMatrix, ::testing::ValuesIn(env_cases()),
                            return info.param.name;
                          });
 
+// ---------------------------------------------------------------------------------------------
+// Bounded input and NATS subjects (issue 13, sections 2 and 3): the size limit on every file the
+// command reads (scenario, run.json, report.json) whatever it is (regular file, device, FIFO fed
+// endlessly), each count cap, capped diagnostics, and malformed fault subjects. Every row
+// asserts exit 2 well within a time bound, the message naming the thing and where, output of at
+// most a few KiB, no partial file, and pre-existing files (a file in --out, a --trace target)
+// intact.
+
+struct BoundsCase {
+  enum class Input { kFile, kEndlessFifo, kSparse, kRunDirWithHugeRunJson, kHugeReport };
+  std::string name;
+  Input input;
+  std::string text;                 // kFile: the file's content
+  std::vector<std::string> args;    // {IN} {OUT} {TRACE} {TMP} substituted
+  std::vector<std::string> expect;  // substrings of stderr+stdout ({IN} {TMP} substituted)
+};
+void PrintTo(const BoundsCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// "[ITEM,ITEM,...]" with `n` items.
+std::string items(std::size_t n, const std::string& item) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < n; ++i) out += (i ? "," : "") + item;
+  return out + "]";
+}
+
+std::vector<BoundsCase> bounds_cases() {
+  using I = BoundsCase::Input;
+  const std::vector<std::string> run = {"run", "{IN}", "--out", "{OUT}", "--trace", "{TRACE}"};
+  const std::string v = "{\"version\": 1, \"duration\": \"1h\", ";
+  const std::string limit =
+      ": /: the scenario file is larger than the limit of 1 MiB (1048576 bytes)";
+  const std::string loss = "{\"kind\": \"message_loss\", \"at\": \"1m\", \"probability\": 0.1, ";
+  std::string keys = "{\"version\": 1";
+  for (int i = 0; i < 60000; ++i) keys += ",\n \"bad" + std::to_string(i) + "\": 0";
+  keys += "}";
+  std::string ops;
+  for (int i = 0; i < 3; ++i) {
+    ops += std::string(i ? "," : "") + "{\"type\": \"t" + std::to_string(i) +
+           "\", \"count\": 5000000}";
+  }
+  return {
+      // --- size limit: at most 1 MiB + 1 byte is read, whatever the file is.
+      {"size_dev_zero_run",
+       I::kFile,
+       "",
+       {"run", "/dev/zero", "--out", "{OUT}", "--trace", "{TRACE}"},
+       {"/dev/zero" + limit}},
+      {"size_dev_zero_validate", I::kFile, "", {"validate", "/dev/zero"}, {"/dev/zero" + limit}},
+      {"size_endless_fifo_validate", I::kEndlessFifo, "", {"validate", "{IN}"}, {"{IN}" + limit}},
+      {"size_endless_fifo_run", I::kEndlessFifo, "", run, {"{IN}" + limit}},
+      {"size_sparse_terabyte", I::kSparse, "", run, {"{IN}" + limit}},
+      {"size_one_byte_over",
+       I::kFile,
+       "{\"version\": 1}" + std::string((std::size_t{1} << 20) - 13, ' '),
+       run,
+       {"{IN}" + limit}},
+      {"size_million_faults",
+       I::kFile,
+       v + "\"faults\": " + items(1000000, "{}") + "}",
+       run,
+       {"{IN}" + limit}},
+      {"size_replay_run_json",
+       I::kRunDirWithHugeRunJson,
+       "",
+       {"replay", "{TMP}/saved"},
+       {"{TMP}/saved/run.json: the run file is larger than the limit of 64 MiB (67108864 bytes)"}},
+      {"size_compare_report_json",
+       I::kHugeReport,
+       "",
+       {"compare", "{TMP}/saved", "{TMP}/saved"},
+       {"{TMP}/saved/report.json: the run summary is larger than the limit of 64 MiB"}},
+      // --- count caps: checked before any entry, one message naming field, count and cap.
+      {"cap_faults",
+       I::kFile,
+       v + "\"faults\": " + items(1001, "{}") + "}",
+       run,
+       {"{IN}:1:44: /faults: too many entries: 1001; at most 1000 are allowed here"}},
+      {"cap_groups",
+       I::kFile,
+       v + "\"cluster\": {\"groups\": " + items(1001, "{\"count\": 1}") + "}}",
+       {"validate", "{IN}"},
+       {"{IN}:1:56: /cluster/groups: too many entries: 1001; at most 1000"}},
+      {"cap_links",
+       I::kFile,
+       v + "\"cluster\": {\"nats_servers\": 3, \"links\": " + items(2017, "{}") + "}}",
+       {"validate", "{IN}"},
+       {"/cluster/links: too many entries: 2017; at most 2016"}},
+      {"cap_tempo_changes",
+       I::kFile,
+       v + "\"pulse\": {\"tempo_changes\": " + items(1001, "{}") + "}}",
+       {"validate", "{IN}"},
+       {"/pulse/tempo_changes: too many entries: 1001; at most 1000"}},
+      {"cap_operations",
+       I::kFile,
+       v + "\"workload\": {\"operations\": " + items(1001, "{\"type\": \"t\"}") + "}}",
+       run,
+       {"/workload/operations: too many entries: 1001; at most 1000"}},
+      {"cap_operation_total",
+       I::kFile,
+       v + "\"workload\": {\"operations\": [" + ops + "]}}",
+       run,
+       {"/workload/operations: too many operations: the counts add up to 15000000; at most "
+        "10000000 in total"}},
+      {"cap_assertions",
+       I::kFile,
+       v + "\"assertions\": " + items(1001, "{}") + "}",
+       {"validate", "{IN}"},
+       {"/assertions: too many entries: 1001; at most 1000"}},
+      {"cap_swarm_kinds",
+       I::kFile,
+       v + "\"swarm\": {\"kinds\": " + items(13, "\"pulse_outage\"") + "}}",
+       {"validate", "{IN}"},
+       {"/swarm/kinds: too many entries: 13; at most 12"}},
+      {"cap_swarm_faults",
+       I::kFile,
+       v + "\"swarm\": {\"faults\": 1001}}",
+       run,
+       {"{IN}:1:54: /swarm/faults: expected an integer in 0..1000; got 1001"}},
+      {"cap_agents_total",
+       I::kFile,
+       v + "\"cluster\": {\"groups\": [{\"count\": 60000}, {\"count\": 60000}]}}",
+       run,
+       {"/cluster/groups: expected at most 100000 agents in total; got 120000"}},
+      {"cap_run_agent_beats",
+       I::kFile,
+       "{\"version\": 1, \"duration\": \"1000h\", \"cluster\": {\"agents\": 100000}}",
+       run,
+       {"{IN}:1:28: /duration: the run is too large: 100000 agents x 120000 beats",
+        "at most 1e+09"}},
+      // --- capped diagnostics: the first 50 in file order, then a count of the rest.
+      {"diag_60000_unknown_keys",
+       I::kFile,
+       keys,
+       {"validate", "{IN}"},
+       {"{IN}:2:2: /bad0: unknown key 'bad0'", "/bad49: unknown key",
+        "and 59950 more problems not shown (the first 50 are above)", "60000 problem(s)"}},
+      {"diag_1000_bad_faults_run",
+       I::kFile,
+       v + "\"faults\": " + items(1000, "{\"kind\": \"nats_disconnect\", \"x\": 1}") + "}",
+       run,
+       {"/faults/0: missing required key 'at'", "and 1950 more problems not shown",
+        "backbeat-sim: 2000 problem(s) in"}},
+      // --- fault subjects: the rules of the wire, at the field's JSON path.
+      {"subject_gt_not_last",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"backbeat.>.status\"}]}",
+       run,
+       {"{IN}:1:113: /faults/0/subject: expected a NATS subject pattern",
+        "\"backbeat.>.status\" has '>' before its last token"}},
+      {"subject_space",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"backbeat.status x\"}]}",
+       {"validate", "{IN}"},
+       {"/faults/0/subject:", "contains whitespace or a control character"}},
+      {"subject_empty_token",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"backbeat..status\"}]}",
+       run,
+       {"/faults/0/subject:", "\"backbeat..status\" has an empty token"}},
+      {"subject_wildcard_inside_token",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"backbeat.stat*\"}]}",
+       run,
+       {"/faults/0/subject:", "has '*' or '>' inside a token"}},
+      {"subject_escape_sequence",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"a.\\u001b[2J\"}]}",
+       {"validate", "{IN}"},
+       {"/faults/0/subject:", "\"a.\\x1b[2J\" contains whitespace or a control character"}},
+      {"subject_from_set",
+       I::kFile,
+       v + "\"faults\": [" + loss + "\"subject\": \"a.b\"}]}",
+       {"run", "{IN}", "--set", "faults.0.subject=a.>.b", "--out", "{OUT}"},
+       {"--set faults.0.subject=a.>.b: /faults/0/subject: expected a NATS subject pattern"}},
+  };
+}
+
+class BoundsMatrix : public ::testing::TestWithParam<BoundsCase> {};
+
+// Feeds `path` (a FIFO) without end until the reader goes away or `stop` is set.
+void feed_endlessly(const fs::path& path, const std::atomic<bool>& stop) {
+  int fd = -1;
+  while (!stop && fd < 0) {  // nonblocking: no reader yet is ENXIO, not a hang
+    fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd < 0) ::usleep(1000);
+  }
+  const std::string chunk(4096, ' ');
+  while (!stop && fd >= 0) {
+    ssize_t n = ::write(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EAGAIN) {
+      ::usleep(100);
+    } else if (n < 0) {
+      break;  // EPIPE: the reader closed it
+    }
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+void make_sparse(const fs::path& path, std::uintmax_t size) {
+  std::ofstream(path, std::ios::binary) << "";
+  fs::resize_file(path, size);
+}
+
+TEST_P(BoundsMatrix, RefusedQuicklyNamedBoundedOutputNothingTouched) {
+  using I = BoundsCase::Input;
+  const BoundsCase& c = GetParam();
+  const fs::path tmp =
+      fs::temp_directory_path() / ("backbeat-bounds-" + c.name + "-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp / "out");
+  { std::ofstream(tmp / "out" / "mine.txt") << "keep\n"; }
+  { std::ofstream(tmp / "keep.trace") << "keep\n"; }
+  const fs::path in = tmp / "in.json";
+  std::atomic<bool> stop{false};
+  std::thread feeder;
+  switch (c.input) {
+    case I::kFile:
+      std::ofstream(in, std::ios::binary) << c.text;
+      break;
+    case I::kEndlessFifo:
+      ASSERT_EQ(::mkfifo(in.c_str(), 0600), 0);
+      std::signal(SIGPIPE, SIG_IGN);
+      feeder = std::thread(feed_endlessly, in, std::cref(stop));
+      break;
+    case I::kSparse:
+      make_sparse(in, std::uintmax_t{1} << 40);
+      break;
+    case I::kRunDirWithHugeRunJson:
+    case I::kHugeReport:
+      fs::create_directories(tmp / "saved");
+      std::ofstream(tmp / "saved" / "scenario.json") << "{\"version\": 1}";
+      make_sparse(tmp / "saved" / (c.input == I::kHugeReport ? "report.json" : "run.json"),
+                  std::uintmax_t{1} << 40);
+      break;
+  }
+  auto subst = [&](std::string s) {
+    replace_all(s, "{IN}", in.string());
+    replace_all(s, "{OUT}", (tmp / "out").string());
+    replace_all(s, "{TRACE}", (tmp / "keep.trace").string());
+    replace_all(s, "{TMP}", tmp.string());
+    return s;
+  };
+  std::vector<std::string> args{kSim};
+  for (const std::string& a : c.args) args.push_back(subst(a));
+
+  const auto start = std::chrono::steady_clock::now();
+  Spawned r = spawn(args, tmp);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stop = true;
+  if (feeder.joinable()) feeder.join();
+
+  std::string all = r.err + r.out;
+  EXPECT_EQ(r.exit_code, 2) << all.substr(0, 2000);
+  for (const std::string& e : c.expect) {
+    EXPECT_NE(all.find(subst(e)), std::string::npos)
+        << "expected the message to contain: " << subst(e) << "\ngot:\n"
+        << all.substr(0, 2000);
+  }
+  EXPECT_EQ(all.find("internal error"), std::string::npos) << all.substr(0, 2000);
+  // Refused before any work: well under a second alone; the bound leaves room for a loaded
+  // machine (the unbounded reader took minutes on /dev/zero and never ended on a FIFO).
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_LT(all.size(), 16u * 1024u) << "diagnostics must be capped";
+  EXPECT_EQ(all.find('\x1b'), std::string::npos) << "a control character was echoed raw";
+  EXPECT_TRUE(leftovers(tmp).empty()) << "partial files left: " << leftovers(tmp).front();
+  std::vector<std::string> in_out;
+  for (const auto& e : fs::directory_iterator(tmp / "out")) {
+    in_out.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(in_out, std::vector<std::string>{"mine.txt"}) << "--out gained files";
+  EXPECT_EQ(read_file(tmp / "out" / "mine.txt"), "keep\n");
+  EXPECT_EQ(read_file(tmp / "keep.trace"), "keep\n") << "the --trace target was touched";
+  fs::remove_all(tmp);
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, BoundsMatrix, ::testing::ValuesIn(bounds_cases()),
+                         [](const ::testing::TestParamInfo<BoundsCase>& info) {
+                           return info.param.name;
+                         });
+
 // The matrix is at least 40 rows whatever is built.
 TEST(BadInputMatrix, HasAtLeastFortyRows) {
   EXPECT_GE(cli_cases().size() + wire_cases().size() + env_cases().size(), 40u);
+  EXPECT_GE(bounds_cases().size(), 25u);
 }
 
 }  // namespace

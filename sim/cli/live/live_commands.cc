@@ -289,8 +289,8 @@ int live_command(const LiveArgs& args) {
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(),
+    std::fputs(loaded.problems_text().c_str(), stderr);
+    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.problem_count(),
                  scenario::echo_path(arg).c_str());
     return kExitBadInput;
   }

@@ -24,7 +24,9 @@ constexpr std::size_t kAgentLanes = 5;
 std::vector<std::string> lanes_of(const sim::TimelineWindow& w) {
   std::vector<std::string> pulse, servers, agents;
   bool faults = false;
-  for (const TimelineEntry& e : w.entries) {
+  std::vector<TimelineEntry> all = w.open_at_start;
+  all.insert(all.end(), w.entries.begin(), w.entries.end());
+  for (const TimelineEntry& e : all) {
     auto add = [&](std::vector<std::string>& lane) {
       if (std::find(lane.begin(), lane.end(), e.node) == lane.end()) lane.push_back(e.node);
     };
@@ -157,13 +159,17 @@ std::string swimlane_section(const Report& r) {
           "<title>{}</title></rect>\n",
           kind.css, x0, y, x1 - x0, lane_h - 4, escape(what));
     };
-    for (const TimelineEntry& e : w.entries) {
+    std::vector<const TimelineEntry*> entries;
+    for (const TimelineEntry& e : w.open_at_start) entries.push_back(&e);
+    for (const TimelineEntry& e : w.entries) entries.push_back(&e);
+    for (const TimelineEntry* entry : entries) {
+      const TimelineEntry& e = *entry;
       if (e.event != kind.open && e.event != kind.close) continue;
       const int lane = lane_of(e);
       if (lane < 0) continue;
       const std::pair<int, std::string> key{
           lane, kind.open == TimelineEvent::kFaultBegin ? e.detail : std::string()};
-      const double t = to_seconds(e.at);
+      const double t = std::max(to_seconds(e.at), t0);
       if (e.event == kind.open) {
         open.emplace(key, t);
       } else {

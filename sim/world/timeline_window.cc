@@ -4,6 +4,29 @@
 #include <cmath>
 
 namespace backbeat::sim {
+namespace {
+
+// The event that closes a span `event` opens, if it opens one.
+std::optional<TimelineEvent> closer_of(TimelineEvent event) {
+  switch (event) {
+    case TimelineEvent::kFaultBegin:
+      return TimelineEvent::kFaultEnd;
+    case TimelineEvent::kDisconnect:
+      return TimelineEvent::kReconnect;
+    case TimelineEvent::kDegradationEntered:
+      return TimelineEvent::kDegradationLeft;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Whether `close` ends the span `open` began: same node, and for faults the same fault.
+bool closes(const TimelineEntry& open, const TimelineEntry& close) {
+  return closer_of(open.event) == close.event && open.node == close.node &&
+         (open.event != TimelineEvent::kFaultBegin || open.detail == close.detail);
+}
+
+}  // namespace
 
 TimelineWindowSink::TimelineWindowSink(double before_beats, double after_beats,
                                        std::size_t max_entries)
@@ -22,6 +45,11 @@ void TimelineWindowSink::on_entry(const TimelineEntry& entry) {
       entries_.push_back(entry);
     }
     return;
+  }
+  if (closer_of(entry.event)) {
+    open_.push_back(entry);
+  } else {
+    std::erase_if(open_, [&](const TimelineEntry& o) { return closes(o, entry); });
   }
   entries_.push_back(entry);
   while (!entries_.empty() && entries_.front().at < entry.at - before_) entries_.pop_front();
@@ -44,6 +72,11 @@ std::optional<TimelineWindow> TimelineWindowSink::window() const {
   w.to = first_failure_->at + after_;
   w.entries.assign(entries_.begin(), entries_.end());
   w.truncated = truncated_;
+  for (const TimelineEntry& o : open_) {
+    if (o.at < w.from || (!w.entries.empty() && o.at < w.entries.front().at)) {
+      w.open_at_start.push_back(o);
+    }
+  }
   return w;
 }
 

@@ -5,7 +5,8 @@
 // (is_failure_signal: a budget overrun, a failed or lost operation, a dropped claim, a
 // degradation, a crash). The window keeps `before` beats of entries ahead of it and `after` beats
 // behind it, at most `max_entries` (the oldest go first). A run without such an entry keeps no
-// window.
+// window. Spans still open when the window opens (a fault, a disconnect, a degradation) are kept
+// too, so the window shows what was going on when it starts.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +22,10 @@ struct TimelineWindow {
   Duration from{}, to{};               // the window, since the start of the run
   TimelineEntry first_failure;         // the first failing observation
   std::vector<TimelineEntry> entries;  // in the window, in order (first_failure among them)
-  bool truncated = false;              // the entry cap dropped some before the failure
+  // Faults, disconnects and degradations that began before the window and were still going
+  // when it opened (their opening entries, in order).
+  std::vector<TimelineEntry> open_at_start;
+  bool truncated = false;  // the entry cap dropped some before the failure
 };
 
 class TimelineWindowSink final : public TimelineSink {
@@ -40,6 +44,7 @@ class TimelineWindowSink final : public TimelineSink {
   std::size_t max_entries_;
   Duration before_{}, after_{};
   std::deque<TimelineEntry> entries_;
+  std::vector<TimelineEntry> open_;  // spans opened and not yet closed, until the failure
   std::optional<TimelineEntry> first_failure_;
   bool truncated_ = false;
 };

@@ -285,6 +285,27 @@ TEST(TimelineTest, WindowHoldsTheFirstFailingObservationAndItsSurroundings) {
   EXPECT_EQ(w->entries.size(), inside);
 }
 
+TEST(TimelineTest, WindowKeepsSpansStillOpenWhenItStarts) {
+  TimelineWindowSink window(8, 4);
+  window.on_start(1, 2.0);  // 8 beats = 240 s before the failure
+  TimelineEntry fault = entry(10, "faults", TimelineRole::kWorld, TimelineEvent::kFaultBegin);
+  fault.detail = "fault[0] slow_peers";
+  window.on_entry(fault);
+  window.on_entry(entry(20, "chorus:agent-1", TimelineRole::kAgent, TimelineEvent::kDisconnect));
+  window.on_entry(entry(30, "chorus:agent-1", TimelineRole::kAgent, TimelineEvent::kReconnect));
+  window.on_entry(entry(40, "chorus:agent-2", TimelineRole::kAgent, TimelineEvent::kDisconnect));
+  window.on_entry(
+      entry(1000, "chorus:agent-2", TimelineRole::kAgent, TimelineEvent::kBudgetOverrun));
+  const std::optional<TimelineWindow> w = window.window();
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->from, seconds(760));
+  ASSERT_EQ(w->entries.size(), 1u);
+  // The fault and agent-2's disconnect; not agent-1's, which closed before the window.
+  ASSERT_EQ(w->open_at_start.size(), 2u);
+  EXPECT_EQ(w->open_at_start[0].event, TimelineEvent::kFaultBegin);
+  EXPECT_EQ(w->open_at_start[1].node, "chorus:agent-2");
+}
+
 TEST(TimelineTest, APassingQuietRunKeepsNoWindow) {
   WorldConfig config;
   config.cluster.groups[0].count = 3;

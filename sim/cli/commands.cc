@@ -160,11 +160,6 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     code = kExitBadInput;
     return nullptr;
   }
-  TimelineOutputs timeline;
-  if (!open_timeline_outputs(flags, out_dir, timeline)) {
-    code = kExitBadInput;
-    return nullptr;
-  }
   std::unique_ptr<JsonlTraceWriter> trace;
   if (names_standard_output(flags.trace_file)) {
     if (flags.json) {
@@ -189,6 +184,12 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
       return nullptr;
     }
     trace = std::move(*opened);
+  }
+  // After the trace, so a trace that cannot be opened leaves no timeline behind.
+  TimelineOutputs timeline;
+  if (!open_timeline_outputs(flags, out_dir, timeline)) {
+    code = kExitBadInput;
+    return nullptr;
   }
   install_interrupt_handler();
   const bool show_progress = !flags.quiet && !flags.json;

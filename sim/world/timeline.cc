@@ -19,6 +19,15 @@ constexpr std::array<const char*, kTimelineEventCount> kEventNames = {
 
 constexpr std::array<const char*, 5> kRoleNames = {"agent", "pulse", "server", "reverb", "world"};
 
+// The enum value whose name (its index in `names`) is `name`.
+template <typename Enum, std::size_t N>
+std::optional<Enum> from_name(const std::array<const char*, N>& names, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (name == names[i]) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* timeline_event_name(TimelineEvent event) {
@@ -26,10 +35,7 @@ const char* timeline_event_name(TimelineEvent event) {
 }
 
 std::optional<TimelineEvent> timeline_event_from_name(std::string_view name) {
-  for (std::size_t i = 0; i < kEventNames.size(); ++i) {
-    if (name == kEventNames[i]) return static_cast<TimelineEvent>(i);
-  }
-  return std::nullopt;
+  return from_name<TimelineEvent>(kEventNames, name);
 }
 
 bool is_failure_signal(TimelineEvent event) {
@@ -51,10 +57,7 @@ const char* timeline_role_name(TimelineRole role) {
 }
 
 std::optional<TimelineRole> timeline_role_from_name(std::string_view name) {
-  for (std::size_t i = 0; i < kRoleNames.size(); ++i) {
-    if (name == kRoleNames[i]) return static_cast<TimelineRole>(i);
-  }
-  return std::nullopt;
+  return from_name<TimelineRole>(kRoleNames, name);
 }
 
 Timeline::Timeline(Kernel& kernel, TimelineSink& sink) : kernel_(kernel), sink_(sink) {}

@@ -15,7 +15,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-constexpr const char* kRowFormat = "{:>10} {:>6}  {:<18} {:<20} {:<30} {:>6}  {}";
+constexpr const char* kRowFormat = "{:>10} {:>6}  {:<16} {:<19} {:<44} {:>6}  {}";
 
 }  // namespace
 

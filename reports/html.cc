@@ -56,6 +56,8 @@ svg .bar{fill:var(--accent);opacity:.75}svg .bar.issue{fill:var(--warn);opacity:
 svg .ontime{fill:none;stroke:var(--accent2);stroke-width:1.5}
 svg .m-delivered{fill:var(--accent)}svg .m-published{fill:var(--accent2)}
 svg .m-refused{fill:var(--warn)}svg .m-dropped{fill:var(--fail)}
+svg .lane{fill:none;stroke:var(--grid)}svg .m-op{fill:var(--muted)}svg .m-fail{fill:var(--fail)}
+svg .first{stroke:var(--fail);stroke-width:1.5;stroke-dasharray:4 3}
 .legend{display:flex;flex-wrap:wrap;gap:12px;color:var(--muted);font-size:12px;margin:4px 0 0}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:13px}
@@ -367,6 +369,7 @@ std::string report_html(const Report& r) {
                    t.over_budget, escape(t.verdict), escape(t.verdict));
   }
   h += "</tbody></table></div>\n";
+  h += swimlane_section(r);
 
   std::vector<Shading> shadings = {{&r.faults, "w-fault", "fault"},
                                    {&r.disconnects, "w-disconnect", "disconnect"},

@@ -98,6 +98,7 @@ Report build_report(const scenario::RunReport& run) {
   r.sim_time_s = to_seconds(o.sim_time);
   r.agent_count = o.agents.size();
   r.assertions = run.results;
+  if (run.timeline_window != nullptr) r.timeline_window = *run.timeline_window;
 
   for (const scenario::TypeSummary& s : scenario::summarize_types(sc.world, o)) {
     TypeDistribution t;

@@ -19,6 +19,7 @@
 #include "reports/performance_analytics.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
+#include "sim/world/timeline_window.h"
 
 namespace backbeat::reports {
 
@@ -106,6 +107,8 @@ struct Report {
   std::vector<TempoPoint> tempo;
   std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
   std::vector<TypeAnalytics> analytics;               // per type with completions
+  // The timeline around the first failing observation, when the run recorded one (run --out).
+  std::optional<sim::TimelineWindow> timeline_window;
 };
 
 // `run` must have scenario and outcome set.
@@ -127,5 +130,8 @@ nlohmann::json report_json(const Report& report);
 std::string report_markdown(const Report& report);
 // report.html: one self-contained page (inline CSS, SVG and a small script; no network).
 std::string report_html(const Report& report);
+// report.html's swimlanes (reports/swimlane.cc): the pulse, the servers, the faults and the first
+// agents that failed, over the report's timeline window; empty without one.
+std::string swimlane_section(const Report& report);
 
 }  // namespace backbeat::reports

@@ -27,6 +27,8 @@
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
+#include "sim/world/timeline_jsonl.h"
+#include "sim/world/timeline_window.h"
 #include "sim/world/world.h"
 
 namespace backbeat::sim::cli {
@@ -62,6 +64,7 @@ struct Executed {
   RunOutcome outcome;
   scenario::RunReport report;
   std::optional<DeterminismResult> determinism;
+  std::optional<TimelineWindow> timeline_window;  // report.timeline_window points here
 
   Executed() = default;
   Executed(const Executed&) = delete;
@@ -71,7 +74,8 @@ struct Executed {
 // Runs `sc` twice through check_determinism(); `first` receives the first run's outcome (the one
 // that also streams to `trace`).
 DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink* trace,
-                              bool show_progress, std::optional<RunOutcome>& first) {
+                              TimelineSink* timeline, bool show_progress,
+                              std::optional<RunOutcome>& first) {
   int run = 0;
   SimulationFn simulate = [&](TraceRecorder& recorder) {
     ++run;
@@ -82,6 +86,7 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
     ProgressLine progress(fmt::format("{} (determinism run {})", sc.name, run), show_progress);
     RunOptions options;
     options.trace_sink = &tee;
+    if (run == 1) options.timeline_sink = timeline;
     options.progress = [&](double f) { return progress.update(f); };
     RunOutcome outcome = run_world(sc.world, seed, options);
     progress.finish();
@@ -90,10 +95,61 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
   return check_determinism(simulate);
 }
 
-// Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. On a
-// problem that prevents a result, prints it and sets `code`.
+// The timeline sinks of one run: --timeline FILE, DIR/timeline.jsonl and the report's window
+// for --out DIR. Empty (and free) when neither flag is given.
+struct TimelineOutputs {
+  std::vector<std::pair<std::string, std::unique_ptr<TimelineJsonlWriter>>> writers;  // flag, sink
+  std::unique_ptr<TimelineWindowSink> window;
+  TimelineTee tee;
+
+  TimelineSink* sink() { return tee.empty() ? nullptr : &tee; }
+};
+
+// Opens the timeline outputs `flags` and `out_dir` ask for; prints and returns false on failure.
+bool open_timeline_outputs(const RunFlags& flags, const std::string& out_dir,
+                           TimelineOutputs& outputs) {
+  auto add = [&](const std::string& flag, const std::string& path) {
+    if (names_standard_output(path)) {
+      outputs.writers.emplace_back(flag, TimelineJsonlWriter::to_stream(stdout));
+    } else {
+      Result<std::string> target = resolve_output_file(path);
+      auto opened = target ? TimelineJsonlWriter::open(*target)
+                           : Result<std::unique_ptr<TimelineJsonlWriter>>(target.status());
+      if (!opened.is_ok()) {
+        std::fprintf(stderr, "backbeat-sim: %s %s: %s\n", flag.c_str(), echo_path(path).c_str(),
+                     opened.status().message().c_str());
+        return false;
+      }
+      outputs.writers.emplace_back(flag, std::move(*opened));
+    }
+    outputs.tee.add(outputs.writers.back().second.get());
+    return true;
+  };
+  if (!flags.timeline_file.empty() && !add("--timeline", flags.timeline_file)) return false;
+  if (!out_dir.empty()) {
+    if (!add("--out", (fs::path(out_dir) / "timeline.jsonl").string())) return false;
+    outputs.window = std::make_unique<TimelineWindowSink>();
+    outputs.tee.add(outputs.window.get());
+  }
+  return true;
+}
+
+// Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. With
+// `out_dir`, the timeline goes to DIR/timeline.jsonl and its window to the report. On a problem
+// that prevents a result, prints it and sets `code`.
 std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const RunFlags& flags,
-                                  bool check_determinism, int& code) {
+                                  bool check_determinism, int& code,
+                                  const std::string& out_dir = {}) {
+  const bool trace_to_stdout = names_standard_output(flags.trace_file);
+  const bool timeline_to_stdout = names_standard_output(flags.timeline_file);
+  if (timeline_to_stdout && (flags.json || trace_to_stdout)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: --timeline %s: %s prints on standard output too; send the "
+                 "timeline to a file\n",
+                 echo_path(flags.timeline_file).c_str(), flags.json ? "--json" : "--trace -");
+    code = kExitBadInput;
+    return nullptr;
+  }
   std::unique_ptr<JsonlTraceWriter> trace;
   if (names_standard_output(flags.trace_file)) {
     if (flags.json) {
@@ -119,6 +175,12 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     }
     trace = std::move(*opened);
   }
+  // After the trace, so a trace that cannot be opened leaves no timeline behind.
+  TimelineOutputs timeline;
+  if (!open_timeline_outputs(flags, out_dir, timeline)) {
+    code = kExitBadInput;
+    return nullptr;
+  }
   install_interrupt_handler();
   const bool show_progress = !flags.quiet && !flags.json;
   auto ex = std::make_unique<Executed>();
@@ -127,12 +189,13 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     ProgressLine progress(sc.name, show_progress);
     RunOptions options;
     options.trace_sink = trace.get();
+    options.timeline_sink = timeline.sink();
     options.progress = [&](double f) { return progress.update(f); };
     ex->outcome = run_world(sc.world, seed, options);
     progress.finish();
   } else {
     std::optional<RunOutcome> first;
-    ex->determinism = run_checked(sc, seed, trace.get(), show_progress, first);
+    ex->determinism = run_checked(sc, seed, trace.get(), timeline.sink(), show_progress, first);
     ex->outcome = std::move(*first);
   }
   ex->report.wall_time_s = seconds_since(wall_start);
@@ -144,6 +207,18 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
       code = kExitInternal;
       return nullptr;
     }
+  }
+  for (auto& [flag, writer] : timeline.writers) {
+    Status closed = writer->close();
+    if (!closed.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: %s: %s\n", flag.c_str(), closed.message().c_str());
+      code = kExitInternal;
+      return nullptr;
+    }
+  }
+  if (timeline.window) {
+    ex->timeline_window = timeline.window->window();
+    if (ex->timeline_window) ex->report.timeline_window = &*ex->timeline_window;
   }
   ex->report.scenario = &sc;
   ex->report.outcome = &ex->outcome;
@@ -199,7 +274,8 @@ int run_command(const RunArgs& args) {
     }
   }
   int code = kExitInternal;
-  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, args.check_determinism, code);
+  std::unique_ptr<Executed> ex =
+      execute(*sc, seed, args.flags, args.check_determinism, code, args.out_dir);
   if (!ex) return code;
   nlohmann::json summary = summary_of(*ex);
   if (!args.out_dir.empty()) {
@@ -213,7 +289,8 @@ int run_command(const RunArgs& args) {
   ResultPrinting printing;
   printing.json = args.flags.json;
   printing.quiet = args.flags.quiet;
-  printing.text_to_stderr = names_standard_output(args.flags.trace_file);
+  printing.text_to_stderr = names_standard_output(args.flags.trace_file) ||
+                            names_standard_output(args.flags.timeline_file);
   if (!args.out_dir.empty()) {
     printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
                                                args.out_dir, args.out_dir));
@@ -298,7 +375,8 @@ int replay_command(const ReplayArgs& args) {
   ResultPrinting printing;
   printing.json = args.flags.json;
   printing.quiet = args.flags.quiet;
-  printing.text_to_stderr = names_standard_output(args.flags.trace_file);
+  printing.text_to_stderr = names_standard_output(args.flags.trace_file) ||
+                            names_standard_output(args.flags.timeline_file);
   printing.extra_lines.push_back(line);
   int verdict_code = print_run_result(ex->report, nullptr, summary, printing);
   if (verdict_code == kExitInterrupted || verdict_code == kExitInternal) return verdict_code;

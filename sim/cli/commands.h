@@ -12,6 +12,7 @@ namespace backbeat::sim::cli {
 struct RunFlags {
   std::vector<std::string> sets;  // --set PATH=VALUE, in order
   std::string trace_file;         // --trace FILE: JSON Lines of the ordered trace
+  std::string timeline_file;      // --timeline FILE: JSON Lines of the timeline
   bool json = false;              // --json: one JSON object on stdout, nothing else there
   bool quiet = false;             // --quiet: one summary line, no progress
 };
@@ -61,5 +62,14 @@ int replay_command(const ReplayArgs& args);
 int validate_command(const std::vector<std::string>& scenarios,
                      const std::vector<std::string>& sets);
 int list_command();
+
+// backbeat-sim timeline (sim/cli/timeline_command.cc).
+struct TimelineArgs {
+  std::string source;               // a timeline.jsonl or a run directory holding one
+  std::vector<std::string> agents;  // --agent: node names or agent indices
+  std::optional<std::string> from, to;
+  std::vector<std::string> kinds;  // event names or groups ("frame")
+};
+int timeline_command(const TimelineArgs& args);
 
 }  // namespace backbeat::sim::cli

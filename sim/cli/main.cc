@@ -78,6 +78,12 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags) {
                   "standard output (the text summary then goes to standard error)")
       ->type_name("FILE")
       ->check(output_file_flag());
+  cmd->add_option("--timeline", flags.timeline_file,
+                  "Write the run's timeline to FILE as JSON Lines (frames, claims, faults, "
+                  "disconnects, degradations, operations; read it with `backbeat-sim timeline`); "
+                  "- for standard output. `run --out DIR` always writes DIR/timeline.jsonl")
+      ->type_name("FILE")
+      ->check(output_file_flag());
   cmd->add_flag("--json", flags.json,
                 "Print one JSON object on stdout (seed, fingerprint, verdict, assertions, "
                 "per-type percentiles, ...) and nothing else there");
@@ -271,6 +277,36 @@ int dispatch(int argc, char** argv) {
       "does not fail), 3 internal error, 130 interrupted (the smallest failure so far is "
       "written).");
 
+  // timeline (sim/cli/timeline_command.cc)
+  TimelineArgs timeline;
+  CLI::App* timeline_cmd = app.add_subcommand(
+      "timeline", "Print a run's timeline (run --timeline FILE, or run --out DIR) as text");
+  timeline_cmd
+      ->add_option("source", timeline.source,
+                   "A timeline file, or a run directory holding timeline.jsonl")
+      ->type_name("RUN_DIR|FILE")
+      ->required();
+  timeline_cmd
+      ->add_option("--agent", timeline.agents,
+                   "Only entries on this node: an agent id (chorus:agent-3), an agent index (3), "
+                   "or any node name (pulse-0, nats-1, reverb, faults); repeatable")
+      ->type_name("ID");
+  timeline_cmd
+      ->add_option("--from", timeline.from,
+                   "Only entries at or after T since the start (scenario syntax: 90s, 2m, "
+                   "12 beats)")
+      ->type_name("T");
+  timeline_cmd->add_option("--to", timeline.to, "Only entries at or before T since the start")
+      ->type_name("T");
+  timeline_cmd
+      ->add_option("--kind", timeline.kinds,
+                   "Only these events: a name (frame.dropped, budget.overrun) or a group (frame, "
+                   "claim, fault, link, degradation, resync, budget, op, agent); repeatable")
+      ->type_name("K");
+  timeline_cmd->footer(
+      "Exit codes: 0 printed, 2 bad input (no timeline there, a malformed line, a bad filter "
+      "value).");
+
 #ifdef BACKBEAT_WITH_LIVE
   auto live_commands = add_live_commands(app);
 #endif
@@ -291,6 +327,7 @@ int dispatch(int argc, char** argv) {
   if (*compare_cmd) return compare_command(compare);
   if (*sweep_cmd) return sweep_command(sweep);
   if (*shrink_cmd) return shrink_command(shrink);
+  if (*timeline_cmd) return timeline_command(timeline);
   return run_command(run);
 }
 

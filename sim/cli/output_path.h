@@ -42,8 +42,10 @@ Status check_output_directory_path(const std::string& dir, std::span<const std::
 Result<std::string> resolve_output_file(const std::string& path);
 
 // The files `run --out DIR` (and `live --out DIR`) writes into DIR.
-inline constexpr std::array<std::string_view, 6> kRunDirectoryFiles = {
-    "scenario.json", "seed", "report.json", "report.md", "report.html", "run.json"};
+// (timeline.jsonl: `run --out` only, sim/world/timeline_jsonl.h.)
+inline constexpr std::array<std::string_view, 7> kRunDirectoryFiles = {
+    "scenario.json", "seed",     "report.json",   "report.md",
+    "report.html",   "run.json", "timeline.jsonl"};
 // The files `tune --out DIR` writes into DIR, besides DIR/check, a run directory.
 inline constexpr std::array<std::string_view, 4> kTuneDirectoryFiles = {
     "budgets.json", "scenario.tuned.json", "tune.txt", "tune.json"};

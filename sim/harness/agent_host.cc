@@ -102,6 +102,7 @@ void AgentHost::on_beat(const BeatFrame& frame) {
   const Duration took = run_clock_.now() - *awaiting_resync_since_;
   if (!outcome_.longest_resync || took > *outcome_.longest_resync) outcome_.longest_resync = took;
   awaiting_resync_since_.reset();
+  if (resync_listener_) resync_listener_(took);
 }
 
 void AgentHost::on_sync_change(bool degraded) {

@@ -53,6 +53,11 @@ class AgentHost {
     sync_listener_ = std::move(listener);
   }
 
+  // Called when a resync completes, with how long it took (the simulator's timeline shows it).
+  void set_resync_listener(std::function<void(Duration took)> listener) {
+    resync_listener_ = std::move(listener);
+  }
+
   // Null while down.
   Integration* integration() { return integration_.get(); }
   bool running() const { return integration_ != nullptr; }
@@ -74,6 +79,7 @@ class AgentHost {
   Transport* transport_ = nullptr;
   Transport::ListenerId listener_ = 0;
   std::function<void(bool)> sync_listener_;
+  std::function<void(Duration)> resync_listener_;
   AgentOutcome outcome_;
   bool judged_ = false;
   std::optional<Time> degraded_since_;

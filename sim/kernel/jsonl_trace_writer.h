@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "sim/kernel/jsonl_file.h"
 #include "sim/kernel/trace.h"
 
 namespace backbeat::sim {
@@ -38,11 +39,9 @@ class JsonlTraceWriter final : public TraceSink {
   Status close();
 
  private:
-  JsonlTraceWriter(std::string path, std::FILE* file);
+  explicit JsonlTraceWriter(std::unique_ptr<JsonlFile> file);
 
-  std::string path_;  // empty when streaming to a stream the writer does not own
-  std::FILE* file_;
-  bool failed_ = false;
+  std::unique_ptr<JsonlFile> file_;
   std::string line_;  // reused line buffer
 };
 

@@ -17,6 +17,7 @@
 #include "sim/scenario/assertion.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/outcome.h"
+#include "sim/world/timeline_window.h"
 
 namespace backbeat::sim::scenario {
 
@@ -26,6 +27,8 @@ struct RunReport {
   std::vector<AssertionResult> results;
   double wall_time_s = 0;    // measured by the caller; never inside the simulation
   bool interrupted = false;  // stopped early (Ctrl-C): the verdict covers a partial run
+  // The timeline around the first failing observation, when the run kept one (report.html).
+  const TimelineWindow* timeline_window = nullptr;
 
   bool passed() const;
 };

@@ -11,6 +11,7 @@
 #include "sim/world/fault_plan.h"
 #include "sim/world/pulse.h"
 #include "sim/world/sim_agent.h"
+#include "sim/world/timeline.h"
 #include "sim/world/topology.h"
 
 namespace backbeat::sim {
@@ -62,12 +63,25 @@ FaultRun FaultInjector::run_of(std::size_t i) {
 
 void FaultInjector::begin(std::size_t i) {
   world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 1));
+  if (world_.timeline != nullptr) note(i, TimelineEvent::kFaultBegin);
   FaultRun run = run_of(i);
   fault_kind(run.spec.kind).begin(run);
 }
 
+void FaultInjector::note(std::size_t i, TimelineEvent event) {
+  const Active& a = faults_[i];
+  const FaultKind& kind = fault_kind(a.spec.kind);
+  const std::string what = fmt::format("fault[{}] {}", i, kind.name);
+  if (kind.aim == FaultKind::Aim::kServer) {
+    world_.timeline->on_server(a.spec.server, event, a.targets_text, what);
+  } else {
+    world_.timeline->on_world(event, a.targets_text, what);
+  }
+}
+
 void FaultInjector::finish(std::size_t i) {
   world_.trace.record(world_.kernel.now(), kNoNode, kind_fault_, digest_combine(i, 2));
+  if (world_.timeline != nullptr) note(i, TimelineEvent::kFaultEnd);
   FaultRun run = run_of(i);
   const FaultKind& kind = fault_kind(run.spec.kind);
   kind.end(run);

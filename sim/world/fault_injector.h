@@ -18,6 +18,7 @@
 #include "sim/world/forger.h"
 #include "sim/world/outcome.h"
 #include "sim/world/sim_nats.h"
+#include "sim/world/timeline.h"
 #include "sim/world/world_context.h"
 
 namespace backbeat::sim {
@@ -42,6 +43,8 @@ class FaultInjector {
   FaultRun run_of(std::size_t index);
   void begin(std::size_t index);
   void finish(std::size_t index);
+  // Fault `index` beginning or ending, on the timeline (only when one is recorded).
+  void note(std::size_t index, TimelineEvent event);
   // How the report names the agents `f` cuts off or acts on.
   std::string targets_text(const FaultSpec& f, std::size_t targets) const;
   // Resync bookkeeping (see the header comment).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/kernel/hash.h"
+#include "sim/world/timeline.h"
 
 namespace backbeat::sim {
 
@@ -23,6 +24,16 @@ SimAgent::SimAgent(WorldContext& world, int index, const AgentGroup& group, int 
   host_.set_sync_listener([this](bool degraded) {
     world_.trace.record(world_.kernel.now(), node(), kind_sync_,
                         fnv1a64(degraded ? "degraded" : "resynced"));
+    if (world_.timeline != nullptr) {
+      world_.timeline->on_node(
+          node(), degraded ? TimelineEvent::kDegradationEntered : TimelineEvent::kDegradationLeft);
+    }
+  });
+  host_.set_resync_listener([this](Duration took) {
+    if (world_.timeline != nullptr) {
+      world_.timeline->on_node(node(), TimelineEvent::kResync, {}, 0,
+                               fmt::format("back on the beat after {:.3f} s", to_seconds(took)));
+    }
   });
 }
 
@@ -44,6 +55,7 @@ void SimAgent::crash() {
   world_.nats.drop_connection(*connection_);
   connection_ = nullptr;
   world_.trace.record(world_.kernel.now(), node(), kind_sync_, fnv1a64("crash"));
+  if (world_.timeline != nullptr) world_.timeline->on_node(node(), TimelineEvent::kAgentCrashed);
 }
 
 }  // namespace backbeat::sim

@@ -1,10 +1,13 @@
 #include "sim/world/sim_nats.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/invariant.h"
 #include "core/subject.h"
 #include "sim/kernel/hash.h"
+#include "sim/world/timeline.h"
 
 namespace backbeat::sim {
 
@@ -124,7 +127,8 @@ void SimNats::drop_connection(SimConnection& connection) {
   std::vector<Transport::SubscriptionId> subs = connection.subscriptions_;
   for (auto id : subs) connection.unsubscribe(id);
   for (std::size_t i = 0; i < connection.buffer_.size(); ++i) {
-    drop(message_kind_of(connection.buffer_[i].first), "owner_crashed", connection.node_, 0);
+    drop(message_kind_of(connection.buffer_[i].first), "owner_crashed", connection.node_, 0,
+         connection.buffer_[i].first);
   }
   connection.buffer_.clear();
   connection.buffered_bytes_ = 0;
@@ -166,9 +170,24 @@ void SimNats::set_state(SimConnection& c, SimConnection::State state) {
   connected_[c.index_] = state == SimConnection::State::kConnected ? 1 : 0;
 }
 
-void SimNats::drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id) {
+void SimNats::drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id,
+                   std::string_view subject) {
   ++account(kind).dropped[reason];
   trace_.record(kernel_.now(), node, kind_drop_, digest_combine(fnv1a64(reason), message_id));
+  if (timeline_ != nullptr) note_message(2, kind, node, subject, 0, reason);
+}
+
+void SimNats::note_message(int step, MessageKind kind, NodeId node, std::string_view subject,
+                           std::size_t size, std::string_view detail) {
+  static constexpr TimelineEvent kFrame[3] = {
+      TimelineEvent::kFramePublished, TimelineEvent::kFrameDelivered, TimelineEvent::kFrameDropped};
+  static constexpr TimelineEvent kClaim[3] = {
+      TimelineEvent::kClaimPublished, TimelineEvent::kClaimReceived, TimelineEvent::kClaimDropped};
+  const TimelineEvent* events = kind == MessageKind::kBeatFrame     ? kFrame
+                                : kind == MessageKind::kStatusClaim ? kClaim
+                                                                    : nullptr;
+  if (events == nullptr) return;  // bar reports and the rest stay off the timeline
+  timeline_->on_node(node, events[step], subject, size, detail);
 }
 
 Status SimNats::publish(SimConnection& from, std::string_view subject, std::string_view payload) {
@@ -182,7 +201,8 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
       if (Status s = validate_subject(subject); !s) return s;
       ++account(kind).published;
       trace_.record(kernel_.now(), from.node_, kind_publish_, digest_bytes(payload));
-      drop(kind, "detection_window", from.node_, 0);
+      if (timeline_ != nullptr) note_message(0, kind, from.node_, subject, payload.size(), {});
+      drop(kind, "detection_window", from.node_, 0, subject);
       return Status::ok();
     case SimConnection::State::kDisconnected: {
       if (Status s = validate_subject(subject); !s) return s;
@@ -193,6 +213,9 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
       }
       ++account(kind).published;
       trace_.record(kernel_.now(), from.node_, kind_publish_, digest_bytes(payload));
+      if (timeline_ != nullptr) {
+        note_message(0, kind, from.node_, subject, payload.size(), "buffered while disconnected");
+      }
       from.buffer_.emplace_back(std::string(subject), std::string(payload));
       from.buffered_bytes_ += size;
       BACKBEAT_ASSERT(from.buffered_bytes_ <= behaviour_.reconnect_buffer_bytes,
@@ -209,6 +232,7 @@ Status SimNats::publish(SimConnection& from, std::string_view subject, std::stri
   }
   ++account(kind).published;
   trace_.record(kernel_.now(), from.node_, kind_publish_, digest_bytes(payload));
+  if (timeline_ != nullptr) note_message(0, kind, from.node_, subject, payload.size(), {});
   std::uint32_t message = new_message(subject, payload, from.node_, kind);
   route(from, message);
   release_message(message);
@@ -245,12 +269,12 @@ void SimNats::deliver_to(SimConnection& from, std::uint32_t message, std::uint32
   SimConnection& to = *sub.connection;
   SimMessage& m = messages_[message];
   if (to.state_ != SimConnection::State::kConnected) {
-    drop(m.kind, "subscriber_disconnected", to.node_, m.id);
+    drop(m.kind, "subscriber_disconnected", to.node_, m.id, m.subject);
     return;
   }
   const std::optional<RoutePath>& path = topology_.route(from.server_, to.server_);
   if (!path) {
-    drop(m.kind, "partition", to.node_, m.id);
+    drop(m.kind, "partition", to.node_, m.id, m.subject);
     return;
   }
   double loss = path->loss;
@@ -274,7 +298,7 @@ void SimNats::deliver_to(SimConnection& from, std::uint32_t message, std::uint32
     }
   }
   if (loss > 0 && rng_.bernoulli(loss)) {
-    drop(m.kind, "loss", to.node_, m.id);
+    drop(m.kind, "loss", to.node_, m.id, m.subject);
     return;
   }
   Duration jitter_bound = from.link_jitter_ + path->jitter + to.link_jitter_;
@@ -295,7 +319,7 @@ void SimNats::deliver_to(SimConnection& from, std::uint32_t message, std::uint32
   int copies = duplicate ? 2 : 1;
   for (int c = 0; c < copies; ++c) {
     if (sub.pending >= static_cast<std::uint32_t>(behaviour_.pending_limit)) {
-      drop(m.kind, "slow_consumer", to.node_, m.id);
+      drop(m.kind, "slow_consumer", to.node_, m.id, m.subject);
       continue;
     }
     ++sub.pending;
@@ -326,14 +350,17 @@ void SimNats::on_delivery(void* self_ptr, std::uint64_t delivery) {
                   "a scheduled delivery counts in scheduled_ (in_flight)");
   --self->scheduled_[static_cast<int>(m.kind)];
   if (!sub.live) {
-    self->drop(m.kind, "unsubscribed", sub.node, m.id);
+    self->drop(m.kind, "unsubscribed", sub.node, m.id, m.subject);
   } else if (self->connected_[sub.connection_index] == 0) {
-    self->drop(m.kind, "subscriber_disconnected", sub.node, m.id);
+    self->drop(m.kind, "subscriber_disconnected", sub.node, m.id, m.subject);
   } else {
     ++self->account(m.kind).delivered;
     if (self->trace_deliveries_) {
       self->trace_.record(self->kernel_.now(), sub.node, self->kind_deliver_,
                           digest_combine(m.id, d.subscription));
+    }
+    if (self->timeline_ != nullptr) {
+      self->note_message(1, m.kind, sub.node, m.subject, m.payload.size(), {});
     }
     // Copy the handler: it may unsubscribe (and so destroy) itself.
     Transport::MessageHandler handler = sub.handler;
@@ -378,6 +405,7 @@ void SimNats::on_detected(SimConnection& c) {
   set_state(c, SimConnection::State::kDisconnected);
   c.failed_attempts_ = 0;
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("disconnected"));
+  if (timeline_ != nullptr) timeline_->on_node(c.node_, TimelineEvent::kDisconnect);
   c.reconnect_event_ =
       kernel_.schedule_after(behaviour_.reconnect_wait, [this, &c] { on_reconnect_attempt(c); });
   c.notify(ConnectionEvent::kDisconnected);
@@ -403,12 +431,13 @@ void SimNats::on_reconnect_attempt(SimConnection& c) {
     if (behaviour_.max_reconnect_attempts >= 0 &&
         c.failed_attempts_ >= behaviour_.max_reconnect_attempts) {
       for (const auto& [subject, payload] : c.buffer_) {
-        drop(message_kind_of(subject), "buffer_discarded", c.node_, 0);
+        drop(message_kind_of(subject), "buffer_discarded", c.node_, 0, subject);
       }
       c.buffer_.clear();
       c.buffered_bytes_ = 0;
       set_state(c, SimConnection::State::kClosed);
       trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("closed"));
+      if (timeline_ != nullptr) timeline_->on_node(c.node_, TimelineEvent::kConnectionClosed);
       c.notify(ConnectionEvent::kClosed);
       return;
     }
@@ -419,6 +448,10 @@ void SimNats::on_reconnect_attempt(SimConnection& c) {
   // Subscriptions are live again before the buffered publishes go out, in order.
   set_state(c, SimConnection::State::kConnected);
   trace_.record(kernel_.now(), c.node_, kind_conn_, fnv1a64("reconnected"));
+  if (timeline_ != nullptr) {
+    timeline_->on_node(c.node_, TimelineEvent::kReconnect, {}, 0,
+                       fmt::format("on nats-{}", c.server_));
+  }
   std::deque<std::pair<std::string, std::string>> buffered;
   buffered.swap(c.buffer_);
   c.buffered_bytes_ = 0;

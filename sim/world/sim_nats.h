@@ -38,6 +38,7 @@
 namespace backbeat::sim {
 
 class SimNats;
+class Timeline;
 
 // Message kinds for accounting, from the subject's second token (docs/contracts.md, "Decision
 // (subjects)").
@@ -126,6 +127,8 @@ class SimNats {
   // reconnect buffers: what the end of a run catches in flight.
   std::uint64_t in_flight(MessageKind kind) const;
   const NatsBehaviour& behaviour() const { return behaviour_; }
+  // Frames and claims, connection losses and reconnects go to `timeline` too (null: nowhere).
+  void set_timeline(Timeline* timeline) { timeline_ = timeline; }
 
  private:
   friend class SimConnection;
@@ -162,7 +165,11 @@ class SimNats {
   static void on_delivery(void* self, std::uint64_t delivery);
   // Every state change goes through here, to keep connected_ in step.
   void set_state(SimConnection& connection, SimConnection::State state);
-  void drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id);
+  void drop(MessageKind kind, const char* reason, NodeId node, std::uint64_t message_id,
+            std::string_view subject);
+  // A frame's or a claim's step (0 published, 1 delivered, 2 dropped) on the timeline.
+  void note_message(int step, MessageKind kind, NodeId node, std::string_view subject,
+                    std::size_t size, std::string_view detail);
   std::uint32_t new_message(std::string_view subject, std::string_view payload, NodeId publisher,
                             MessageKind kind);
   void release_message(std::uint32_t message);
@@ -181,6 +188,7 @@ class SimNats {
   RandomStream rng_;
   bool trace_deliveries_;
   KindId kind_publish_, kind_deliver_, kind_drop_, kind_conn_;
+  Timeline* timeline_ = nullptr;
 
   std::vector<std::unique_ptr<SimConnection>> connections_;
   // Per connection (by index): 1 while kConnected. Dense, so the check on every delivery stays

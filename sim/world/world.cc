@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "sim/harness/agent_selection.h"
 #include "sim/harness/workload.h"
@@ -35,15 +36,37 @@ class SimWorkloadHost final : public WorkloadHost {
   void on_operation_started(const OperationOutcome& op) override {
     world_.trace.record(world_.kernel.now(), agent_at(op.agent).node(), kind_op_,
                         digest_combine(fnv1a64(op.id), 0));
+    if (world_.timeline != nullptr) {
+      world_.timeline->on_node(agent_at(op.agent).node(), TimelineEvent::kOperationStarted, op.id,
+                               0, fmt::format("{} at beat {}", op.type, op.start_beat));
+    }
   }
   void on_operation_ended(const OperationOutcome& op) override {
     world_.trace.record(
         world_.kernel.now(), agent_at(op.agent).node(), kind_op_,
         digest_combine(fnv1a64(op.id), (static_cast<std::uint64_t>(op.result) << 32) |
                                            static_cast<std::uint32_t>(op.beats())));
+    if (world_.timeline != nullptr) note_end(op);
   }
 
  private:
+  void note_end(const OperationOutcome& op) {
+    // The workload ends operations completed, failed or lost (unfinished ones never end).
+    const TimelineEvent event =
+        op.result == OperationOutcome::Result::kCompleted ? TimelineEvent::kOperationCompleted
+        : op.result == OperationOutcome::Result::kFailed  ? TimelineEvent::kOperationFailed
+                                                          : TimelineEvent::kOperationLost;
+    const NodeId node = agent_at(op.agent).node();
+    world_.timeline->on_node(
+        node, event, op.id, 0,
+        fmt::format("{} after {} beats (budget {})", op.type, op.beats(), op.budget_beats));
+    if (op.over_budget()) {
+      world_.timeline->on_node(
+          node, TimelineEvent::kBudgetOverrun, op.id, 0,
+          fmt::format("{} took {} beats, budget {}", op.type, op.beats(), op.budget_beats));
+    }
+  }
+
   SimAgent& agent_at(int agent) { return *world_.agents[static_cast<std::size_t>(agent)]; }
 
   WorldContext& world_;
@@ -92,8 +115,14 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   SimNats nats(kernel, trace, topology, cluster.nats, seeds.stream("network"),
                config.record_deliveries_in_trace);
   KernelClock run_clock(kernel);
-  WorldContext world{config, kernel,  run_clock, trace, seeds, topology,
-                     nats,   nullptr, nullptr,   {},    {}};
+  std::optional<Timeline> timeline;
+  if (options.timeline_sink != nullptr) {
+    timeline.emplace(kernel, *options.timeline_sink);
+    nats.set_timeline(&*timeline);
+  }
+  WorldContext world{config,   kernel, run_clock, trace,   seeds,
+                     topology, nats,   nullptr,   nullptr, timeline ? &*timeline : nullptr,
+                     {},       {}};
   world.derived_options.push_back(fmt::format("seed = {}", seed));
   world.derived_options.push_back(fmt::format("agents = {} in {} group(s) on {} NATS server(s)",
                                               cluster.agent_count(), cluster.groups.size(),
@@ -131,6 +160,7 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
   }
   Pulse pulse(kernel, trace, config.pulse, cluster.cluster_id, pulse_nodes, pulse_rng);
   world.pulse = &pulse;
+  if (timeline) timeline->set_pulse(&pulse);
 
   NodeClock reverb_clock(kernel);
   NodeId reverb_node = static_cast<NodeId>(agent_count + config.pulse.nodes);
@@ -148,6 +178,21 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
       trace.set_node_name(static_cast<NodeId>(agent_count + p), fmt::format("pulse-{}", p));
     }
     trace.set_node_name(reverb_node, "reverb");
+  }
+  if (timeline) {
+    for (int i = 0; i < agent_count; ++i) {
+      timeline->name_node(static_cast<NodeId>(i),
+                          world.agents[static_cast<std::size_t>(i)]->agent_id(),
+                          TimelineRole::kAgent);
+    }
+    for (int p = 0; p < config.pulse.nodes; ++p) {
+      timeline->name_node(static_cast<NodeId>(agent_count + p), fmt::format("pulse-{}", p),
+                          TimelineRole::kPulse);
+    }
+    timeline->name_node(reverb_node, "reverb", TimelineRole::kReverb);
+    // The forged_frames fault's node (sim/world/fault_kinds.cc), should one appear.
+    timeline->name_node(reverb_node + 1, "forger", TimelineRole::kWorld);
+    timeline->start(seed, config.pulse.tempo_bpm);
   }
 
   // Agents boot over the first second, in a seeded order, like processes coming up.

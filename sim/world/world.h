@@ -12,12 +12,16 @@
 
 #include "sim/kernel/trace.h"
 #include "sim/world/outcome.h"
+#include "sim/world/timeline.h"
 #include "sim/world/world_config.h"
 
 namespace backbeat::sim {
 
 struct RunOptions {
   TraceSink* trace_sink = nullptr;  // optional: receives every trace record (e.g. JSONL writer)
+  // Optional: receives the run's timeline (sim/world/timeline.h); without one the world's parts
+  // skip every timeline hook on a null check.
+  TimelineSink* timeline_sink = nullptr;
   // Called now and then with the fraction of virtual time done (0..1); return false to stop
   // early (the outcome then covers the time simulated so far).
   std::function<bool(double fraction)> progress;

@@ -18,6 +18,7 @@ class Topology;
 class Pulse;
 class SimAgent;
 class Workload;
+class Timeline;
 
 struct WorldContext {
   const WorldConfig& config;
@@ -29,6 +30,7 @@ struct WorldContext {
   SimNats& nats;
   Pulse* pulse = nullptr;
   Workload* workload = nullptr;
+  Timeline* timeline = nullptr;  // null unless the run records a timeline (sim/world/timeline.h)
   std::vector<std::unique_ptr<SimAgent>> agents;
   std::vector<std::string> derived_options;
 

@@ -57,7 +57,10 @@ TEST(LiveCli, RunAndLiveWriteTheSameOutLayoutAndCompareTakesThePair) {
             0);
   const std::set<std::string> expected = {"report.html", "report.json",   "report.md",
                                           "run.json",    "scenario.json", "seed"};
-  EXPECT_EQ(files_in(work / "sim"), expected);
+  // The simulator's folder also holds the run's timeline (live mode records none).
+  std::set<std::string> expected_sim = expected;
+  expected_sim.insert("timeline.jsonl");
+  EXPECT_EQ(files_in(work / "sim"), expected_sim);
   EXPECT_EQ(files_in(work / "live"), expected);
   const nlohmann::json live_run = nlohmann::json::parse(read(work / "live" / "run.json"));
   EXPECT_EQ(live_run.value("mode", ""), "live");

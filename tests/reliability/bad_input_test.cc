@@ -83,6 +83,11 @@ void PrintTo(const CliCase& c, std::ostream* os) {
 
 // A short run, for rows whose run must fail on its output path rather than on the scenario.
 const char* const kQuick = "--set=duration=5m";
+// A timeline file's header and one entry (sim/world/timeline_jsonl.h), for the timeline rows.
+const char* const kTimelineHeader =
+    "{\"format\":\"backbeat.timeline.v1\",\"seed\":1,\"tempo_bpm\":2}\n";
+const char* const kTimelineEntry =
+    "{\"t_ns\":1,\"beat\":0,\"role\":\"agent\",\"node\":\"chorus:agent-0\",\"event\":\"resync\"}\n";
 
 std::vector<CliCase> cli_cases() {
   const std::string header = "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n";
@@ -270,6 +275,71 @@ std::vector<CliCase> cli_cases() {
        {"compare", "{TMP}/nothing", "{TMP}/nothing"},
        2,
        {"{TMP}/nothing: no report.json or run.json"}},
+
+      // --- timeline (issue 14 section 3): run --timeline and the timeline command's input.
+      {"flag_run_timeline_is_a_directory",
+       {"run", "baseline", kQuick, "--timeline", "{TMP}"},
+       2,
+       {"--timeline", "{TMP}"}},
+      {"flag_run_timeline_stdout_with_json",
+       {"run", "baseline", kQuick, "--json", "--timeline", "-", "--out", "{OUT}"},
+       2,
+       {"--timeline -: --json prints on standard output too"}},
+      {"timeline_missing",
+       {"timeline", "{TMP}/nowhere"},
+       2,
+       {"{TMP}/nowhere: not a timeline file"}},
+      {"timeline_blank_first_line",
+       {"timeline", "{FILE}"},
+       2,
+       {"scenario.json:1: not valid JSON"},
+       "\n"},
+      {"timeline_first_line_not_header",
+       {"timeline", "{FILE}"},
+       2,
+       {"scenario.json:1: expected the header"},
+       "{\"t_ns\":1,\"beat\":0,\"role\":\"agent\",\"node\":\"a\",\"event\":\"resync\"}\n"},
+      {"timeline_malformed_line",
+       {"timeline", "{FILE}"},
+       2,
+       {"scenario.json:3: missing \"beat\""},
+       std::string(kTimelineHeader) + kTimelineEntry + "{\"t_ns\":1}\n"},
+      {"timeline_unknown_event",
+       {"timeline", "{FILE}"},
+       2,
+       {"scenario.json:2: unknown \"event\" \"nope\""},
+       std::string(kTimelineHeader) +
+           "{\"t_ns\":1,\"beat\":0,\"role\":\"agent\",\"node\":\"a\",\"event\":\"nope\"}\n"},
+      {"timeline_line_too_long",
+       {"timeline", "{FILE}"},
+       2,
+       {"scenario.json:2: line longer than 65536 bytes"},
+       std::string(kTimelineHeader) + std::string(70000, 'x') + "\n"},
+      {"timeline_bad_kind",
+       {"timeline", "{FILE}", "--kind", "frams"},
+       2,
+       {"--kind frams: not an event kind", "frame.dropped"},
+       std::string(kTimelineHeader) + kTimelineEntry},
+      {"timeline_bad_from",
+       {"timeline", "{FILE}", "--from", "5x"},
+       2,
+       {"--from 5x: unknown duration unit"},
+       std::string(kTimelineHeader) + kTimelineEntry},
+      {"timeline_negative_to",
+       {"timeline", "{FILE}", "--to", "-5s"},
+       2,
+       {"--to -5s: a time since the start of the run cannot be negative"},
+       std::string(kTimelineHeader) + kTimelineEntry},
+      {"timeline_to_before_from",
+       {"timeline", "{FILE}", "--from", "2 beats", "--to", "30s"},
+       2,
+       {"--to 30s: before --from 2 beats"},
+       std::string(kTimelineHeader) + kTimelineEntry},
+      {"timeline_unknown_agent",
+       {"timeline", "{FILE}", "--agent", "nobody"},
+       2,
+       {"--agent nobody: no such node"},
+       std::string(kTimelineHeader) + kTimelineEntry},
 
       // --- process environment.
       {"env_scenarios_dir_nowhere_list",

@@ -166,11 +166,7 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
 std::optional<Scenario> load(const std::string& arg, const std::vector<std::string>& sets) {
   LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    print_diagnostics(loaded.errors);
-    std::fprintf(stderr,
-                 "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the "
-                 "format\n",
-                 loaded.errors.size(), echo_path(arg).c_str());
+    print_load_problems(loaded, arg);
     return std::nullopt;
   }
   return std::move(*loaded.scenario);

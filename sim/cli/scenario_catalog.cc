@@ -1,6 +1,7 @@
 #include "sim/cli/scenario_catalog.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -56,6 +57,19 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
   scenario::LoadResult result;
   result.errors.push_back(std::move(missing));
   return result;
+}
+
+void print_load_problems(const scenario::LoadResult& loaded, const std::string& arg) {
+  bool only_overrides = true;
+  for (const scenario::Diagnostic& d : loaded.errors) {
+    std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    only_overrides = only_overrides && d.location.starts_with("--set ");
+  }
+  const std::string where = only_overrides ? "the --set overrides of " + scenario::echo_path(arg)
+                                           : scenario::echo_path(arg);
+  std::fprintf(stderr,
+               "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the format\n",
+               loaded.errors.size(), where.c_str());
 }
 
 std::string default_scenario() {

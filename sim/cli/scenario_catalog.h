@@ -24,6 +24,10 @@ std::string resolve_scenario(const std::string& arg);
 scenario::LoadResult load_scenario_argument(const std::string& arg,
                                             const std::vector<std::string>& sets);
 
+// Prints why `arg` did not load: every diagnostic, then "backbeat-sim: N problem(s) in ARG"
+// (or "in the --set overrides" when every problem is one of theirs: the file is not to blame).
+void print_load_problems(const scenario::LoadResult& loaded, const std::string& arg);
+
 // The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
 std::string default_scenario();
 

@@ -78,11 +78,7 @@ int tune_command(const TuneArgs& args) {
   std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, args.sets);
   if (!loaded.ok()) {
-    for (const scenario::Diagnostic& d : loaded.errors) {
-      std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    }
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(),
-                 scenario::echo_path(arg).c_str());
+    print_load_problems(loaded, arg);
     return kExitBadInput;
   }
   const scenario::Scenario& sc = *loaded.scenario;

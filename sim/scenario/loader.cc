@@ -65,9 +65,11 @@ class Loader {
     Diagnostic d;
     d.pointer = pointer;
     d.message = std::move(message);
-    // A value that came from --set is reported against the override, not the file.
-    for (const Override& o : overrides_) {
-      if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
+    // A value that came from --set is reported against the override, not the file: the last
+    // override that supplied it (a later --set of the same path replaced the earlier one).
+    for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
+      const Override& o = *it;
+      if (pointer == o.origin || pointer.starts_with(o.origin + "/")) {
         d.location = "--set " + echo_override(o.text);
         errors_.push_back(std::move(d));
         return;

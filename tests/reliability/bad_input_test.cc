@@ -658,5 +658,48 @@ TEST(BadInputMatrix, HasAtLeastFortyRows) {
   EXPECT_GE(cli_cases().size() + wire_cases().size() + env_cases().size(), 40u);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Messages name what the user wrote (issue 13 section 4) and the newcomer's first hour (section
+// 5): a --set problem names that --set flag, never the scenario file; a corrupt run directory is
+// named as such; a short fingerprint is refused. Same CliMatrix checks as above.
+namespace messages_rows {
+
+std::vector<CliCase> cases() {
+  return {
+      // --- --set: the flag that supplied the value, the last one when several set it.
+      {"set_second_of_two_is_named",
+       {"run", "baseline", "--out", "{OUT}", "--set", "pulse.tempo_bpm=abc", "--set",
+        "pulse.tempo_bpm=-3"},
+       2,
+       {"--set pulse.tempo_bpm=-3: /pulse/tempo_bpm: expected a number", "got -3",
+        "problem(s) in the --set overrides of baseline"}},
+      {"set_index_into_missing_list",
+       {"run", "baseline", "--out", "{OUT}", "--set", "faults.5.x=1"},
+       2,
+       {"--set faults.5.x=1: /faults/5/x: 'faults' is not in the scenario, so it has no element "
+        "5"}},
+      {"set_negative_index",
+       {"validate", "baseline", "--set", "workload.operations.-1.count=1"},
+       2,
+       {"--set workload.operations.-1.count=1:", "index -1 is negative"}},
+      {"set_negative_index_into_missing_list",
+       {"run", "baseline", "--out", "{OUT}", "--set", "duration=5m", "--set",
+        "cluster.groups.-2.name=x"},
+       2,
+       {"--set cluster.groups.-2.name=x:", "'cluster.groups' is not in the scenario"}},
+      {"set_object_where_list_expected_blames_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "faults.x=1"},
+       2,
+       {"--set faults.x=1: /faults: expected an array of faults"}},
+  };
+}
+
+}  // namespace messages_rows
+
+INSTANTIATE_TEST_SUITE_P(Messages, CliMatrix, ::testing::ValuesIn(messages_rows::cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
 }  // namespace
 }  // namespace backbeat

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,7 +15,9 @@
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/run_driver.h"
+#include "sim/cli/saved_run.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
 #include "sim/kernel/determinism.h"
@@ -42,29 +43,6 @@ std::string echo_path(const std::string& path) {
 
 void print_diagnostics(const std::vector<scenario::Diagnostic>& errors) {
   for (const scenario::Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-}
-
-// "42", "0x2a": a 64-bit seed.
-bool parse_seed(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  if (begin == end) return false;
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return ec == std::errc() && ptr == end;
-}
-
-// 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.
-bool parse_fingerprint(const std::string& text, std::uint64_t& out) {
-  std::string t = text;
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t = t.substr(2);
-  if (t.empty() || t.size() > 16) return false;
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), out, 16);
-  return ec == std::errc() && ptr == t.data() + t.size();
 }
 
 // One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
@@ -100,10 +78,13 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
   return check_determinism(simulate);
 }
 
-// Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. On a
+// Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. With
+// `stop_after_s`, stops where an interrupted run stopped: at the first progress point that covers
+// that much virtual time (the point the interrupted run reached, whatever the slicing). On a
 // problem that prevents a result, prints it and sets `code`.
 std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const RunFlags& flags,
-                                  bool check_determinism, int& code) {
+                                  bool check_determinism, int& code,
+                                  std::optional<double> stop_after_s = std::nullopt) {
   std::unique_ptr<JsonlTraceWriter> trace;
   if (names_standard_output(flags.trace_file)) {
     if (flags.json) {
@@ -137,7 +118,12 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     ProgressLine progress(sc.name, show_progress);
     RunOptions options;
     options.trace_sink = trace.get();
-    options.progress = [&](double f) { return progress.update(f); };
+    const double duration_s = to_seconds(sc.world.duration);
+    options.progress = [&](double f) {
+      // 1 µs of slack: sim_time_s was saved as a double.
+      if (stop_after_s && f * duration_s >= *stop_after_s - 1e-6) return false;
+      return progress.update(f);
+    };
     ex->outcome = run_world(sc.world, seed, options);
     progress.finish();
   } else {
@@ -233,49 +219,45 @@ int replay_command(const ReplayArgs& args) {
   std::optional<std::string> seed_text = args.seed;
   std::optional<std::string> expect_text = args.expect_fingerprint;
   std::string scenario_arg = args.target;
+  std::optional<SavedRun> saved;
   if (fs::is_directory(args.target, ec)) {
     // A saved run directory: scenario.json is the effective scenario, run.json has the seed and
     // the fingerprint to reproduce (flags given on the command line win).
-    fs::path dir(args.target);
-    scenario_arg = (dir / "scenario.json").string();
-    std::ifstream in(dir / "run.json");
-    nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (run.is_discarded() || !run.is_object() || !run.contains("seed") ||
-        !run["seed"].is_number_unsigned() || !run.contains("fingerprint") ||
-        !run["fingerprint"].is_string()) {
-      std::fprintf(stderr,
-                   "backbeat-sim: %s: not a run directory: expected run.json with "
-                   "\"seed\" and \"fingerprint\" (written by run --out)\n",
-                   echo_path(args.target).c_str());
+    Result<SavedRun> read = read_saved_run(args.target);
+    if (!read.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: replay: %s\n", read.status().message().c_str());
       return kExitBadInput;
     }
-    if (!seed_text) seed_text = std::to_string(run["seed"].get<std::uint64_t>());
-    if (!expect_text) expect_text = run["fingerprint"].get<std::string>();
+    saved = std::move(*read);
+    scenario_arg = saved->scenario_file;
   }
-  if (!seed_text || !expect_text) {
+  if (!saved && (!seed_text || !expect_text)) {
     std::fprintf(stderr,
                  "backbeat-sim: replay %s: needs --seed N and --expect-fingerprint HEX "
                  "(or a run directory written by run --out)\n",
                  echo_path(args.target).c_str());
     return kExitBadInput;
   }
-  std::uint64_t seed = 0, expected = 0;
-  if (!parse_seed(*seed_text, seed)) {
+  std::uint64_t seed = saved ? saved->seed : 0, expected = saved ? saved->fingerprint : 0;
+  if (seed_text && !parse_seed(*seed_text, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
                  echo(*seed_text).c_str());
     return kExitBadInput;
   }
-  if (!parse_fingerprint(*expect_text, expected)) {
-    std::fprintf(stderr, "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits\n",
-                 echo(*expect_text).c_str());
+  if (expect_text && !parse_fingerprint(*expect_text, expected)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits (as run prints "
+                 "it), got %zu characters\n",
+                 echo(*expect_text).c_str(), expect_text->size());
     return kExitBadInput;
   }
   std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
   if (!sc) return kExitBadInput;
   int code = kExitInternal;
-  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code);
+  const std::optional<double> stop_after_s = saved ? saved->interrupted_after_s : std::nullopt;
+  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code, stop_after_s);
   if (!ex) return code;
   nlohmann::json summary = summary_of(*ex);
   bool match = ex->outcome.fingerprint == expected;
@@ -287,6 +269,11 @@ int replay_command(const ReplayArgs& args) {
   printing.json = args.flags.json;
   printing.quiet = args.flags.quiet;
   printing.text_to_stderr = names_standard_output(args.flags.trace_file);
+  if (stop_after_s) {
+    printing.extra_lines.push_back(fmt::format(
+        "replay    the saved run was interrupted: replayed its first {:.0f} s of {:.0f} s",
+        to_seconds(ex->outcome.sim_time), to_seconds(sc->world.duration)));
+  }
   printing.extra_lines.push_back(line);
   int verdict_code = print_run_result(ex->report, nullptr, summary, printing);
   if (verdict_code == kExitInterrupted || verdict_code == kExitInternal) return verdict_code;

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +19,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -29,18 +29,6 @@ namespace backbeat::sim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool parse_u64(const std::string& text, std::uint64_t& out) {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    begin += 2;
-    base = 16;
-  }
-  auto [ptr, ec] = std::from_chars(begin, end, out, base);
-  return begin != end && ec == std::errc() && ptr == end;
-}
 
 // Serialises progress output from the worker threads: a self-overwriting line with an ETA on a
 // terminal, a plain line per ~10% otherwise.
@@ -102,7 +90,7 @@ int tune_command(const TuneArgs& args) {
   reports::TuneOptions options;
   options.seeds = args.seeds;
   options.first_seed = sc.seed;
-  if (args.first_seed && !parse_u64(*args.first_seed, options.first_seed)) {
+  if (args.first_seed && !parse_seed(*args.first_seed, options.first_seed)) {
     std::fprintf(stderr, "backbeat-sim: --first-seed %s: expected an integer 0..2^64-1\n",
                  scenario::echo_text(*args.first_seed).c_str());
     return kExitBadInput;

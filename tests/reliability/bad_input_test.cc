@@ -691,6 +691,20 @@ std::vector<CliCase> cases() {
        {"run", "baseline", "--out", "{OUT}", "--set", "faults.x=1"},
        2,
        {"--set faults.x=1: /faults: expected an array of faults"}},
+      // --- fingerprints: exactly 16 hex digits, never zero-padded.
+      {"fingerprint_15_digits",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "ae7d90d3c9dcbb9"},
+       2,
+       {"--expect-fingerprint ae7d90d3c9dcbb9: expected 16 hex digits", "got 15 characters"}},
+      {"fingerprint_short_with_0x",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "0x2a", "--trace",
+        "{TMP}/trace.jsonl"},
+       2,
+       {"--expect-fingerprint 0x2a: expected 16 hex digits"}},
+      {"fingerprint_17_digits",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "0ae7d90d3c9dcbb90"},
+       2,
+       {"--expect-fingerprint 0ae7d90d3c9dcbb90: expected 16 hex digits"}},
   };
 }
 
@@ -698,6 +712,86 @@ std::vector<CliCase> cases() {
 
 INSTANTIATE_TEST_SUITE_P(Messages, CliMatrix, ::testing::ValuesIn(messages_rows::cases()),
                          [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
+// A run directory (run --out) with one file corrupted: replay names that file and what is wrong
+// in it, never a flag the user did not give, and writes nothing.
+struct SavedRunCase {
+  std::string name;
+  std::string file;                    // in the run directory
+  std::optional<std::string> content;  // nullopt: removed
+  std::vector<std::string> expect;     // {DIR} is the run directory
+};
+void PrintTo(const SavedRunCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+std::vector<SavedRunCase> saved_run_cases() {
+  return {
+      {"run_json_truncated", "run.json", "{\"seed\": 42, \"finger", {"{DIR}/run.json: corrupt"}},
+      {"run_json_empty", "run.json", "", {"{DIR}/run.json: corrupt: not a JSON object"}},
+      {"run_json_missing", "run.json", std::nullopt, {"{DIR}/run.json: no such file"}},
+      {"run_json_seed_text",
+       "run.json",
+       "{\"seed\": \"forty-two\", \"fingerprint\": \"0ae7d90d3c9dcbb9\"}",
+       {"{DIR}/run.json: /seed: expected the run's seed", "got \"forty-two\""}},
+      {"run_json_fingerprint_short",
+       "run.json",
+       "{\"seed\": 42, \"fingerprint\": \"ae7d9\"}",
+       {"{DIR}/run.json: /fingerprint: expected 16 hex digits; got \"ae7d9\""}},
+      {"run_json_interrupted_without_time",
+       "run.json",
+       "{\"seed\": 42, \"fingerprint\": \"0ae7d90d3c9dcbb9\", \"interrupted\": true}",
+       {"{DIR}/run.json: /sim_time_s: an interrupted run must say"}},
+      {"seed_file_garbage", "seed", "forty-two\n", {"{DIR}/seed: corrupt", "\"forty-two\""}},
+      {"seed_file_disagrees", "seed", "43\n", {"{DIR}/seed: says seed 43 but run.json says 42"}},
+  };
+}
+
+class SavedRunMatrix : public ::testing::TestWithParam<SavedRunCase> {};
+
+TEST_P(SavedRunMatrix, ReplayNamesTheCorruptFileNotAFlag) {
+  const SavedRunCase& c = GetParam();
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("backbeat-savedrun-" + c.name + "-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  const fs::path dir = tmp / "run";
+  Spawned made = spawn(
+      {kSim, "run", "baseline", "--quiet", "--set", "duration=5m", "--out", dir.string()}, tmp);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  if (c.content) {
+    std::ofstream(dir / c.file, std::ios::binary | std::ios::trunc) << *c.content;
+  } else {
+    fs::remove(dir / c.file);
+  }
+  std::vector<std::string> before;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    before.push_back(e.path().filename().string());
+  }
+  Spawned r = spawn({kSim, "replay", dir.string(), "--trace", (tmp / "trace.jsonl").string()}, tmp);
+  std::string all = r.err + r.out;
+  EXPECT_EQ(r.exit_code, 2) << all;
+  for (std::string e : c.expect) {
+    replace_all(e, "{DIR}", dir.string());
+    EXPECT_NE(all.find(e), std::string::npos) << "expected: " << e << "\ngot:\n" << all;
+  }
+  // Not blamed on a flag the user never gave.
+  EXPECT_EQ(all.find("--seed"), std::string::npos) << all;
+  EXPECT_EQ(all.find("--expect-fingerprint"), std::string::npos) << all;
+  EXPECT_FALSE(fs::exists(tmp / "trace.jsonl")) << "the replay ran anyway";
+  EXPECT_TRUE(leftovers(tmp).empty());
+  std::vector<std::string> after;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    after.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(before, after) << "replay changed the run directory";
+  fs::remove_all(tmp);
+}
+
+INSTANTIATE_TEST_SUITE_P(Messages, SavedRunMatrix, ::testing::ValuesIn(saved_run_cases()),
+                         [](const ::testing::TestParamInfo<SavedRunCase>& info) {
                            return info.param.name;
                          });
 

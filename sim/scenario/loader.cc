@@ -653,6 +653,10 @@ class Loader {
       error(p, "expected an array of links between NATS servers; got " + shown(v));
       return;
     }
+    if (v.empty()) {  // not read as "the default": [] says "no routes", which is not that
+      error(p, "an empty list is refused: leave \"links\" out for a full mesh of default routes");
+      return;
+    }
     std::set<std::pair<int, int>> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
       const json& l = v[i];
@@ -1118,6 +1122,12 @@ class Loader {
     opt(v, p, "kinds", [&](const json& x, const std::string& q) {
       if (!x.is_array()) {
         error(q, "expected an array of fault kinds; got " + shown(x));
+        return;
+      }
+      if (x.empty()) {  // not read as "the default mix": [] says "no kinds", which is not that
+        error(q,
+              "an empty list is refused: leave \"kinds\" out for the default mix, or set "
+              "\"faults\": 0 to draw none");
         return;
       }
       std::set<std::string> seen;

@@ -691,6 +691,28 @@ std::vector<CliCase> cases() {
        {"run", "baseline", "--out", "{OUT}", "--set", "faults.x=1"},
        2,
        {"--set faults.x=1: /faults: expected an array of faults"}},
+      // --- an explicit empty list where leaving it out means "all": refused, never "all".
+      {"empty_swarm_kinds_in_file",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:6:22: /swarm/kinds: an empty list is refused", "leave \"kinds\" out"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n  \"cluster\": "
+       "{\"id\": \"c\", \"agents\": 2},\n  \"swarm\": {\"kinds\": []}\n}\n"},
+      {"empty_swarm_kinds_by_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "swarm.kinds=[]"},
+       2,
+       {"--set swarm.kinds=[]: /swarm/kinds: an empty list is refused"}},
+      {"empty_links_in_file",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:5:67: /cluster/links: an empty list is refused",
+        "leave \"links\" out for a full mesh"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n  \"cluster\": "
+       "{\"id\": \"c\", \"agents\": 2, \"nats_servers\": 2, \"links\": []}\n}\n"},
+      {"empty_links_by_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "cluster.links=[]"},
+       2,
+       {"--set cluster.links=[]: /cluster/links: an empty list is refused"}},
       // --- fingerprints: exactly 16 hex digits, never zero-padded.
       {"fingerprint_15_digits",
        {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "ae7d90d3c9dcbb9"},

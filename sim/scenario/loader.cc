@@ -787,8 +787,12 @@ class Loader {
     opt(v, p, "start_after", [&](const json& x, const std::string& q) {
       if (duration(x, q, field("/workload/start_after"), w.start_after) &&
           w.start_after >= world_->duration) {
-        error(q, fmt::format("the workload would start at {}, after the run ends ({})",
-                             format_duration(w.start_after), format_duration(world_->duration)));
+        // Often a short run at a slow tempo ("2 beats" at 2 BPM is a minute): say what fits it.
+        error(q, fmt::format("the workload would start at {} ({} at {:g} BPM), after the run ends "
+                             "({}); lengthen the run or raise the tempo (pulse.tempo_bpm; live: "
+                             "--tempo)",
+                             format_duration(w.start_after), x.dump(), world_->pulse.tempo_bpm,
+                             format_duration(world_->duration)));
       }
     });
     const json* ops = member(v, "operations");

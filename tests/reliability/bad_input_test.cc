@@ -713,6 +713,28 @@ std::vector<CliCase> cases() {
        {"run", "baseline", "--out", "{OUT}", "--set", "cluster.links=[]"},
        2,
        {"--set cluster.links=[]: /cluster/links: an empty list is refused"}},
+      // --- a run too short for its workload says what to change (the README's live command).
+      {"workload_after_short_run_says_what_fits",
+       {"run", "baseline", "--out", "{OUT}", "--set", "duration=20s"},
+       2,
+       {"baseline.json:12:20: /workload/start_after: the workload would start at 1m (\"2 beats\" "
+        "at 2 BPM), after the run ends (20s); lengthen the run or raise the tempo"}},
+#ifdef BACKBEAT_WITH_LIVE
+      {"live_short_duration_says_tempo",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--pulse", "--duration", "20s", "--out",
+        "{OUT}"},
+       2,
+       {"/workload/start_after: the workload would start at 1m", "live: --tempo"}},
+      // --- live flags that become overrides are named as the flag, not as a --set never typed.
+      {"live_tempo_named_as_flag",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--pulse", "--tempo", "0"},
+       2,
+       {"--tempo 0: /pulse/tempo_bpm: expected a number in 0.1..1000"}},
+      {"live_duration_named_as_flag",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--duration", "3x", "--out", "{OUT}"},
+       2,
+       {"--duration 3x: /duration: unknown duration unit"}},
+#endif
       // --- fingerprints: exactly 16 hex digits, never zero-padded.
       {"fingerprint_15_digits",
        {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "ae7d90d3c9dcbb9"},

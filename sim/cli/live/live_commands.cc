@@ -283,15 +283,29 @@ std::string live_text_lines(const live::LiveRunResult& r) {
 
 int live_command(const LiveArgs& args) {
   std::vector<std::string> sets = args.sets;
-  if (args.tempo) sets.push_back(fmt::format("pulse.tempo_bpm={}", *args.tempo));
-  if (args.duration) sets.push_back("duration=" + *args.duration);
-  if (args.cluster) sets.push_back("cluster.id=" + *args.cluster);
+  // --tempo, --duration and --cluster become overrides; their problems name the flag as typed.
+  std::vector<std::pair<std::string, std::string>> flag_of_set;
+  auto set_from_flag = [&](const std::string& flag, const std::string& value,
+                           const std::string& set) {
+    flag_of_set.emplace_back("--set " + scenario::echo_override(set),
+                             flag + " " + scenario::echo_text(value));
+    sets.push_back(set);
+  };
+  if (args.tempo) {
+    set_from_flag("--tempo", fmt::format("{}", *args.tempo),
+                  fmt::format("pulse.tempo_bpm={}", *args.tempo));
+  }
+  if (args.duration) set_from_flag("--duration", *args.duration, "duration=" + *args.duration);
+  if (args.cluster) set_from_flag("--cluster", *args.cluster, "cluster.id=" + *args.cluster);
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.errors.size(),
-                 scenario::echo_path(arg).c_str());
+    for (scenario::Diagnostic& d : loaded.errors) {
+      for (const auto& [set, flag] : flag_of_set) {
+        if (d.location == set) d.location = flag;
+      }
+    }
+    print_load_problems(loaded, arg);
     return kExitBadInput;
   }
   scenario::Scenario& sc = *loaded.scenario;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "sim/scenario/echo_text.h"
 
@@ -72,6 +74,19 @@ void print_load_problems(const scenario::LoadResult& loaded, const std::string& 
                loaded.errors.size(), where.c_str());
 }
 
+bool is_json_schema_file(const std::string& path) {
+  std::error_code ec;
+  // Bounded, and only a regular file: the loader, not this peek, deals with devices and pipes.
+  if (!fs::is_regular_file(path, ec) || fs::file_size(path, ec) > (1u << 20) || ec) return false;
+  std::ifstream in(path, std::ios::binary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false,
+                                                   /*ignore_comments=*/true);
+  if (!doc.is_object()) return false;
+  const auto schema = doc.find("$schema");
+  return schema != doc.end() && schema->is_string() &&
+         schema->get<std::string>().find("json-schema.org") != std::string::npos;
+}
+
 std::string default_scenario() {
   return (fs::path(scenarios_dir()) / "baseline.json").string();
 }
@@ -80,7 +95,7 @@ std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> out;
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(scenarios_dir(), ec)) {
-    if (e.path().extension() == ".json" && e.path().filename() != "schema.json") {
+    if (e.path().extension() == ".json" && !is_json_schema_file(e.path().string())) {
       out.push_back(e.path().string());
     }
   }

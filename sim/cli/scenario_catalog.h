@@ -31,7 +31,12 @@ void print_load_problems(const scenario::LoadResult& loaded, const std::string& 
 // The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
 std::string default_scenario();
 
-// Every *.json in the scenarios directory except schema.json, sorted by name.
+// Whether `path` is a JSON Schema rather than a scenario: a regular file of at most 1 MiB whose
+// top-level object has a "$schema" naming json-schema.org (scenarios/schema.json is one, and
+// `validate scenarios/*.json` names it). Anything else, including what cannot be read, is not.
+bool is_json_schema_file(const std::string& path);
+
+// Every *.json in the scenarios directory except JSON Schemas, sorted by name.
 std::vector<std::string> shipped_scenarios();
 
 }  // namespace backbeat::sim::cli

@@ -735,6 +735,18 @@ std::vector<CliCase> cases() {
        2,
        {"--duration 3x: /duration: unknown duration unit"}},
 #endif
+      // --- validate over a glob that names the format's JSON Schema: skipped with a note.
+      {"validate_only_the_schema",
+       {"validate", std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json"},
+       2,
+       {"schema.json: a JSON Schema, not a scenario",
+        "validate: no scenario among the files given"}},
+      {"validate_schema_next_to_a_bad_file",
+       {"validate", std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json", "{FILE}"},
+       2,
+       {"skipped   " + std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json",
+        "scenario.json:1:13: /version: unsupported version 2"},
+       "{\"version\": 2}\n"},
       // --- fingerprints: exactly 16 hex digits, never zero-padded.
       {"fingerprint_15_digits",
        {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "ae7d90d3c9dcbb9"},

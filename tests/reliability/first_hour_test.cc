@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,42 @@ TEST_F(FirstHour, ReplayOfAnInterruptedRunReproducesIt) {
   EXPECT_NE(replay.out.find("replay    REPRODUCED fingerprint"), std::string::npos) << replay.out;
   EXPECT_NE(replay.out.find("the saved run was interrupted: replayed its first"), std::string::npos)
       << replay.out;
+}
+
+// The command lines of README's "A tour of the command", run as written from a folder holding the
+// repository's scenarios/ (so `validate scenarios/*.json` sees schema.json too). Live lines need
+// a NATS server on 4222 and are tests/live's; tune's 200 seeds become 20 (same command, a tenth
+// of the time).
+TEST_F(FirstHour, ReadmeTourRunsAsWritten) {
+  std::ifstream in(std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/../README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  const std::string text = readme.str();
+  const std::size_t tour = text.find("## A tour of the command");
+  ASSERT_NE(tour, std::string::npos);
+  const std::size_t begin = text.find("```sh\n", tour);
+  const std::size_t end = text.find("```", begin + 6);
+  ASSERT_NE(end, std::string::npos);
+  std::istringstream block(text.substr(begin + 6, end - begin - 6));
+  fs::create_directory_symlink(fs::path(BACKBEAT_SCENARIOS_SOURCE_DIR), dir_ / "scenarios");
+  int commands = 0;
+  for (std::string line; std::getline(block, line);) {
+    if (!line.starts_with("$B ")) continue;
+    const std::string command = line.substr(3, line.find(" #") - 3);
+    if (command.starts_with("live") || command.starts_with("pulse") ||
+        command.starts_with("observe")) {
+      continue;
+    }
+    std::string script = "B=\"$SIM\"; " + line;
+    if (const std::size_t at = script.find("--seeds 200"); at != std::string::npos) {
+      script.replace(at, 11, "--seeds 20");
+    }
+    const int expected = line.find("meant to fail: exit 1") != std::string::npos ? 1 : 0;
+    Spawned r = shell(script);
+    EXPECT_EQ(r.exit_code, expected) << line << "\n" << r.err.substr(0, 2000);
+    ++commands;
+  }
+  EXPECT_GE(commands, 10);
 }
 
 }  // namespace

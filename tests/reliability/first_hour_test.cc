@@ -66,6 +66,49 @@ TEST_F(FirstHour, ReplayOfAnInterruptedRunReproducesIt) {
       << replay.out;
 }
 
+// Where each whitespace-separated word of `line` ends.
+std::vector<std::size_t> word_ends(const std::string& line) {
+  std::vector<std::size_t> ends;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != ' ' && (i + 1 == line.size() || line[i + 1] == ' ')) ends.push_back(i + 1);
+  }
+  return ends;
+}
+
+// The operations table: every header is one word, and every cell of every row ends where its
+// header ends (numbers right-aligned) -- with a type name longer than the usual column and a
+// six-digit count, which pushed cells out from under their headers before.
+TEST_F(FirstHour, TextSummaryColumnsSitUnderTheirHeaders) {
+  Spawned r = sim({"run", "baseline", "--set", "duration=5m", "--set",
+                   "workload.operations.0.type=peer_discovery_of_a_very_long_name", "--set",
+                   "budgets={\"peer_discovery_of_a_very_long_name\":5,\"dht_store\":4,"
+                   "\"dht_retrieve\":3,\"pubsub_sync\":2}",
+                   "--set", "workload.operations.1.count=123456"});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  std::istringstream text(r.out);
+  std::vector<std::string> table;
+  bool in_table = false;
+  for (std::string line; std::getline(text, line);) {
+    if (line.starts_with("operations ")) {
+      in_table = true;
+      continue;
+    }
+    if (in_table && !line.starts_with("          ")) break;
+    if (in_table) table.push_back(line);
+  }
+  ASSERT_EQ(table.size(), 5u) << r.out;  // the header and four types
+  const std::vector<std::size_t> header = word_ends(table[0]);
+  ASSERT_EQ(header.size(), 12u) << "a header of more than one word: " << table[0];
+  for (std::size_t row = 1; row < table.size(); ++row) {
+    std::vector<std::size_t> cells = word_ends(table[row]);
+    ASSERT_EQ(cells.size(), header.size()) << table[row];
+    EXPECT_EQ(table[row].find_first_not_of(' '), table[0].find_first_not_of(' ')) << table[row];
+    for (std::size_t c = 1; c < header.size(); ++c) {
+      EXPECT_EQ(cells[c], header[c]) << "column " << c << " of\n" << table[0] << "\n" << table[row];
+    }
+  }
+}
+
 // The command lines of README's "A tour of the command", run as written from a folder holding the
 // repository's scenarios/ (so `validate scenarios/*.json` sees schema.json too). Live lines need
 // a NATS server on 4222 and are tests/live's; tune's 200 seeds become 20 (same command, a tenth

@@ -14,6 +14,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/saved_run.h"
 #include "sim/cli/scenario_catalog.h"
@@ -206,6 +207,10 @@ int run_command(const RunArgs& args) {
   printing.json = args.flags.json;
   printing.quiet = args.flags.quiet;
   printing.text_to_stderr = names_standard_output(args.flags.trace_file);
+  // Every run can be run again from its output alone: scenario, seed and every override.
+  printing.extra_lines.push_back(
+      "reproduce " +
+      reproduce_command(args.scenario.empty() ? "baseline" : args.scenario, seed, args.flags.sets));
   if (!args.out_dir.empty()) {
     printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
                                                args.out_dir, args.out_dir));

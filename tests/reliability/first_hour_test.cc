@@ -33,9 +33,11 @@ class FirstHour : public ::testing::Test {
     args.insert(args.begin(), kSim);
     return spawn(args, dir_);
   }
-  // A shell command line, for what needs one (a signal, a glob); $SIM is the binary.
+  // A shell command line run in the test's folder, for what needs one (a signal, a glob, relative
+  // paths); $SIM is the binary.
   Spawned shell(const std::string& script) {
-    return spawn({"/bin/sh", "-c", script}, dir_, {{"SIM", kSim}});
+    return spawn({"/bin/sh", "-c", "cd \"$DIR\" && " + script}, dir_,
+                 {{"SIM", kSim}, {"DIR", dir_.string()}});
   }
 
   fs::path dir_;
@@ -64,6 +66,37 @@ TEST_F(FirstHour, ReplayOfAnInterruptedRunReproducesIt) {
   EXPECT_NE(replay.out.find("replay    REPRODUCED fingerprint"), std::string::npos) << replay.out;
   EXPECT_NE(replay.out.find("the saved run was interrupted: replayed its first"), std::string::npos)
       << replay.out;
+}
+
+// The value of the line that starts with `label` ("" when there is none).
+std::string line_after(const std::string& text, const std::string& label) {
+  const std::size_t at = text.find("\n" + label);
+  if (at == std::string::npos) return "";
+  const std::size_t begin = at + 1 + label.size();
+  return text.substr(begin, text.find('\n', begin) - begin);
+}
+
+// Every run prints one reproduce line with every --set, quoted for the shell; run through a shell
+// it gives the same fingerprint (a quote, spaces and double quotes in a value included).
+TEST_F(FirstHour, ReproduceLineReproducesEveryOverride) {
+  Spawned first = sim({"run", "baseline", "--seed", "7", "--set", "duration=5m", "--set",
+                       "description=a b's \"c\" $HOME", "--set", "workload.operations.0.count=7"});
+  ASSERT_LE(first.exit_code, 1) << first.err;
+  const std::string reproduce = line_after(first.out, "reproduce ");
+  ASSERT_TRUE(reproduce.starts_with("backbeat-sim run baseline --seed 7 ")) << first.out;
+  EXPECT_NE(reproduce.find("--set duration=5m"), std::string::npos) << reproduce;
+  EXPECT_NE(reproduce.find("--set workload.operations.0.count=7"), std::string::npos) << reproduce;
+  const std::size_t count = first.out.find("\nreproduce ");
+  EXPECT_EQ(first.out.find("\nreproduce ", count + 1), std::string::npos) << "more than one";
+
+  Spawned again =
+      shell("\"$SIM\"" + reproduce.substr(std::string("backbeat-sim").size()) + " --json");
+  ASSERT_LE(again.exit_code, 1) << again.err;
+  const std::string fingerprint = line_after(first.out, "fingerprint ");
+  ASSERT_EQ(fingerprint.size(), 16u) << first.out;
+  EXPECT_NE(again.out.find("\"fingerprint\":\"" + fingerprint + "\""), std::string::npos)
+      << again.out.substr(0, 400);
+  EXPECT_NE(again.out.find("a b's \\\"c\\\" $HOME"), std::string::npos) << "the description";
 }
 
 // Where each whitespace-separated word of `line` ends.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/echo_text.h"
 
 namespace backbeat::sim::cli {
@@ -45,6 +46,15 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
   std::error_code ec;
   if (fs::exists(path, ec)) return scenario::load_scenario_file(path, sets);
   const bool from_environment = scenarios_dir_from_environment() != nullptr;
+  std::string guess;
+  if (arg.find('/') == std::string::npos && arg.size() <= 256) {
+    std::vector<std::string> names;
+    for (const std::string& file : shipped_scenarios())
+      names.push_back(fs::path(file).stem().string());
+    const std::string stem =
+        fs::path(arg).extension() == ".json" ? fs::path(arg).stem().string() : arg;
+    if (auto best = scenario::did_you_mean(stem, names)) guess = "; did you mean '" + *best + "'?";
+  }
   scenario::Diagnostic missing;
   missing.location = scenario::echo_path(arg);
   missing.message =
@@ -54,7 +64,7 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
                 (from_environment
                      ? " (from BACKBEAT_SCENARIOS_DIR)"
                      : " (the built-in directory; BACKBEAT_SCENARIOS_DIR changes it)") +
-                "; backbeat-sim list shows the shipped ones"
+                "; backbeat-sim list shows the shipped ones" + guess
           : "no such file";
   scenario::LoadResult result;
   result.errors.push_back(std::move(missing));

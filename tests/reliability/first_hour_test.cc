@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ class FirstHour : public ::testing::Test {
   // A shell command line run in the test's folder, for what needs one (a signal, a glob, relative
   // paths); $SIM is the binary.
   Spawned shell(const std::string& script) {
-    return spawn({"/bin/sh", "-c", "cd \"$DIR\" && " + script}, dir_,
+    return spawn({"/bin/sh", "-c", "cd \"$DIR\" || exit 99\n" + script}, dir_,
                  {{"SIM", kSim}, {"DIR", dir_.string()}});
   }
 
@@ -67,6 +68,31 @@ TEST_F(FirstHour, ReplayOfAnInterruptedRunReproducesIt) {
   EXPECT_NE(replay.out.find("the saved run was interrupted: replayed its first"), std::string::npos)
       << replay.out;
 }
+
+#ifdef BACKBEAT_WITH_LIVE
+// Live mode prints each disconnect and reconnect as it happens, with the time: the NATS server is
+// stopped for ~1.5 s in the middle of a run and started again on the same port.
+TEST_F(FirstHour, LivePrintsDisconnectsAndReconnectsAsTheyHappen) {
+  if (shell("command -v nats-server").exit_code != 0) GTEST_SKIP() << "no nats-server";
+  Spawned r = shell(
+      "nats-server -a 127.0.0.1 -p -1 >n1.log 2>&1 & n=$!\n"
+      "for i in $(seq 50); do grep -q 'Listening for client' n1.log && break; sleep 0.1; done\n"
+      "port=$(sed -n 's/.*Listening for client connections on 127.0.0.1:\\([0-9]*\\).*/\\1/p' "
+      "n1.log)\n"
+      "\"$SIM\" live baseline --nats nats://127.0.0.1:$port --pulse --tempo 120 --duration 8s "
+      "--quiet >live.out 2>live.err & l=$!\n"
+      "sleep 2.5; kill $n; wait $n; sleep 1.5\n"
+      "nats-server -a 127.0.0.1 -p $port >n2.log 2>&1 & n=$!\n"
+      "wait $l; echo \"exit=$?\"; kill $n; wait $n; cat live.err\n");
+  EXPECT_NE(r.out.find("exit="), std::string::npos) << r.out << r.err;
+  const std::regex down(
+      R"(live      \d\d:\d\d:\d\d\.\d{3} UTC \(\+\d+\.\d s\): NATS disconnected)");
+  const std::regex up(R"(live      \d\d:\d\d:\d\d\.\d{3} UTC \(\+\d+\.\d s\): NATS reconnected)");
+  EXPECT_TRUE(std::regex_search(r.out, down)) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, up)) << r.out;
+  EXPECT_LT(r.out.find("NATS disconnected"), r.out.find("NATS reconnected")) << r.out;
+}
+#endif
 
 // The value of the line that starts with `label` ("" when there is none).
 std::string line_after(const std::string& text, const std::string& label) {

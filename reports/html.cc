@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/integration.h"  // kHealthClaimEveryBeats, named by the bar chart
 #include "reports/report.h"
 #include "reports/svg.h"
 
@@ -52,7 +53,7 @@ svg .drift{fill:none;stroke:var(--warn);stroke-width:1.5}
 svg .zero{stroke:var(--muted);stroke-width:1}
 svg .w-fault{fill:var(--fault);opacity:.22}svg .w-disconnect{fill:var(--disc);opacity:.22}
 svg .w-degradation{fill:var(--degr);opacity:.22}
-svg .bar{fill:var(--accent);opacity:.75}svg .bar.issue{fill:var(--warn);opacity:.9}
+.caption{font-size:.85em;opacity:.8;margin:.2em 0 .5em}svg .bar{fill:var(--accent);opacity:.75}svg .bar.issue{fill:var(--warn);opacity:.9}
 svg .ontime{fill:none;stroke:var(--accent2);stroke-width:1.5}
 svg .m-delivered{fill:var(--accent)}svg .m-published{fill:var(--accent2)}
 svg .m-refused{fill:var(--warn)}svg .m-dropped{fill:var(--fail)}
@@ -233,7 +234,8 @@ std::string tempo_charts(const Report& r, const std::vector<Shading>& shadings) 
   s += svg::Plot::close();
   s += fmt::format(
       "<div class=\"legend\"><span><i style=\"background:var(--accent)\"></i>advertised</span>"
-      "<span><i style=\"background:var(--accent2)\"></i>measured (reverb)</span>"
+      "<span><i style=\"background:var(--accent2)\"></i>measured (reverb: a least-squares "
+      "fit over the last 16 beats, so it lags a change)</span>"
       "<span><i style=\"background:var(--warn)\"></i>drift</span>"
       "<span><i style=\"background:var(--fault);opacity:.5\"></i>fault ({})</span>"
       "<span><i style=\"background:var(--disc);opacity:.5\"></i>disconnect ({})</span>"
@@ -243,40 +245,89 @@ std::string tempo_charts(const Report& r, const std::vector<Shading>& shadings) 
   return s;
 }
 
+// The bar reports: agents reporting per bar on an agents axis, on-time reviews (claims, not
+// agents) on their own claims axis, each bar with issues listed by what they were, and a caption
+// for the rhythm a reader would otherwise take for loss.
 std::string bar_chart(const Report& r, const std::vector<Shading>& shadings) {
-  std::string s = "<div class=\"card\"><h3>Bar reports: agents reporting and on-time reviews</h3>";
-  double ymax = static_cast<double>(r.agent_count);
-  for (const BarRow& b : r.bars) {
-    ymax = std::max(
-        {ymax, static_cast<double>(b.agents_reporting), static_cast<double>(b.on_time_reviews)});
+  const std::int64_t bar_beats = r.bars.empty() ? 0 : r.bars[0].to_beat - r.bars[0].from_beat + 1;
+  std::string s = "<div class=\"card\"><h3>Bar reports: agents reporting per bar</h3>";
+  std::string rhythm;
+  if (bar_beats > 0 && kHealthClaimEveryBeats > bar_beats) {
+    rhythm = kHealthClaimEveryBeats % bar_beats == 0
+                 ? fmt::format("one bar in {}", kHealthClaimEveryBeats / bar_beats)
+                 : std::string("only some bars");
+    rhythm = fmt::format(
+        " so with {}-beat bars an idle agent shows up in {}: columns of different heights in "
+        "that rhythm are not agents going missing",
+        bar_beats, rhythm);
   }
-  svg::Plot plot(1100, 220, 0, std::max(r.sim_time_s, 1.0), 0, std::max(ymax, 1.0));
+  s += fmt::format(
+      "<p class=\"caption\">Each column is one bar report ({} beats) from the reverb, drawn at "
+      "the time it was published. Agents send a health claim every {} beats and other claims "
+      "only while they work,{}.</p>",
+      bar_beats, kHealthClaimEveryBeats, rhythm);
+  double ymax = static_cast<double>(r.agent_count), claims_max = 1;
+  for (const BarRow& b : r.bars) {
+    ymax = std::max(ymax, static_cast<double>(b.agents_reporting));
+    claims_max = std::max(claims_max, static_cast<double>(b.on_time_reviews));
+  }
+  // Columns are centred on their report time: widen the axis so the last one fits inside it.
+  const double span_s = r.bars.size() > 1 ? r.bars[1].at_s - r.bars[0].at_s : 0;
+  double x1 = std::max(r.sim_time_s, 1.0);
+  if (!r.bars.empty()) x1 = std::max(x1, r.bars.back().at_s + span_s * 0.3);
+  svg::Plot plot(1100, 220, 0, x1, 0, std::max(ymax, 1.0));
   s += plot.open("Bar reports over time", fmt::format("{} time (s)", clock_name(r)), "agents");
   s += shade(plot, shadings);
   double width = 4;
-  if (r.bars.size() > 1) {
-    width = std::max(1.0, (plot.x(r.bars[1].at_s) - plot.x(r.bars[0].at_s)) * 0.6);
-  }
-  std::string ontime;
+  if (r.bars.size() > 1) width = std::max(1.0, (plot.x(span_s) - plot.x(0)) * 0.6);
+  std::string issues;
+  std::size_t issue_bars = 0;
+  constexpr std::size_t kIssuesListed = 20;
   for (const BarRow& b : r.bars) {
-    double x = plot.x(b.at_s);
-    double y = plot.y(static_cast<double>(b.agents_reporting));
+    const double x = std::min(plot.x(b.at_s), plot.right() - width / 2);
+    const double y = plot.y(static_cast<double>(b.agents_reporting));
+    const std::string what = b.issues > 0 ? ": " + b.issue_text : "";
     s += fmt::format(
         "<rect class=\"bar{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-        "<title>beats {}-{} at {:g} s: {} reporting, {} on-time reviews, drift {:g} ms, {} "
-        "issue(s)</title></rect>\n",
+        "<title>beats {}-{} at {:g} s: {} agents reporting, {} on-time reviews, drift {:g} ms, "
+        "{} issue(s){}</title></rect>\n",
         b.issues > 0 ? " issue" : "", x - width / 2, y, width, plot.bottom() - y, b.from_beat,
-        b.to_beat, b.at_s, b.agents_reporting, b.on_time_reviews, b.tempo_drift_ms, b.issues);
-    ontime += fmt::format("{}{:.1f},{:.1f}", ontime.empty() ? "" : " ", x,
-                          plot.y(static_cast<double>(b.on_time_reviews)));
+        b.to_beat, b.at_s, b.agents_reporting, b.on_time_reviews, b.tempo_drift_ms, b.issues,
+        escape(what));
+    if (b.issues > 0 && ++issue_bars <= kIssuesListed) {
+      issues += fmt::format("<li>beats {}-{} at {:g} s: {}</li>", b.from_beat, b.to_beat, b.at_s,
+                            escape(b.issue_text));
+    }
   }
-  if (!ontime.empty()) s += fmt::format("<polyline class=\"ontime\" points=\"{}\"/>\n", ontime);
   s += svg::Plot::close();
   s += fmt::format(
       "<div class=\"legend\"><span><i style=\"background:var(--accent)\"></i>agents reporting "
-      "({} bars)</span><span><i style=\"background:var(--accent2)\"></i>on-time reviews</span>"
-      "<span><i style=\"background:var(--warn)\"></i>bar with issues</span></div></div>\n",
-      r.bars.size());
+      "({} bars)</span><span><i style=\"background:var(--warn)\"></i>bar with issues "
+      "({}, listed below)</span></div>\n",
+      r.bars.size(), issue_bars);
+
+  svg::Plot reviews(1100, 180, 0, x1, 0, claims_max);
+  s += "<h3>On-time reviews per bar (claims)</h3><p class=\"caption\">Completion claims that "
+       "arrived within the beat they name: a count of claims, not of agents, so it can exceed "
+       "the number of agents.</p>";
+  s += reviews.open("On-time reviews per bar", fmt::format("{} time (s)", clock_name(r)), "claims");
+  std::string ontime;
+  for (const BarRow& b : r.bars) {
+    ontime += fmt::format("{}{:.1f},{:.1f}", ontime.empty() ? "" : " ", reviews.x(b.at_s),
+                          reviews.y(static_cast<double>(b.on_time_reviews)));
+  }
+  if (!ontime.empty()) s += fmt::format("<polyline class=\"ontime\" points=\"{}\"/>\n", ontime);
+  s += svg::Plot::close();
+  if (issue_bars > 0) {
+    s += fmt::format("<details class=\"issues\"><summary>{} bar(s) with issues</summary><ul>{}",
+                     issue_bars, issues);
+    if (issue_bars > kIssuesListed) {
+      s += fmt::format("<li>and {} more (report.json has every bar)</li>",
+                       issue_bars - kIssuesListed);
+    }
+    s += "</ul></details>";
+  }
+  s += "</div>\n";
   return s;
 }
 

@@ -32,6 +32,8 @@ bool targets_agent(const std::string& targets, const sim::AgentOutcome& agent) {
       return agent.index >= selector->first && agent.index <= selector->last;
     case sim::Selector::Kind::kGroup:
       return agent.group == selector->group;
+    case sim::Selector::Kind::kAgentList:
+      return std::binary_search(selector->agents.begin(), selector->agents.end(), agent.index);
     case sim::Selector::Kind::kRandomFraction:
     case sim::Selector::Kind::kServer:
       return false;

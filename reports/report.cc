@@ -1,5 +1,7 @@
 #include "reports/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "sim/scenario/assertion.h"
@@ -186,7 +188,11 @@ Report build_report(const scenario::RunReport& run) {
     row.agents_reporting = b.report.agents_reporting;
     row.on_time_reviews = b.report.on_time_reviews;
     row.tempo_drift_ms = b.report.tempo_drift_ms;
-    for (const BarReportIssue& issue : b.report.issues) row.issues += issue.count;
+    for (const BarReportIssue& issue : b.report.issues) {
+      row.issues += issue.count;
+      row.issue_text += fmt::format("{}{} {} ({})", row.issue_text.empty() ? "" : ", ", issue.count,
+                                    issue.category, issue.severity);
+    }
     r.bars.push_back(row);
   }
   r.budget_comparison = compare_budgets(sc.world, o.operations);

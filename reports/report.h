@@ -75,6 +75,7 @@ struct BarRow {
   std::int64_t agents_reporting = 0, on_time_reviews = 0;
   double tempo_drift_ms = 0;
   std::int64_t issues = 0;  // sum of issue counts
+  std::string issue_text;   // what they were: "2 late_claims (warning), 1 duplicate_claims (info)"
 };
 
 struct TempoPoint {

@@ -324,14 +324,15 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   }
   if (!options.tls_cert_file.empty() != !options.tls_key_file.empty()) {
     return Status::invalid_argument(
-        "a TLS client certificate needs both tls_cert_file and "
-        "tls_key_file");
+        "a TLS client certificate needs both its certificate file and its key file");
   }
   if (!options.nkey_seed_file.empty() && options.nkey_public.empty()) {
-    return Status::invalid_argument("an NKey seed file needs the NKey public key (nkey_public)");
+    return Status::invalid_argument(
+        "an NKey seed file needs the NKey public user key (U...) it belongs to");
   }
   if (!options.nkey_seed_file.empty() && !options.credentials_file.empty()) {
-    return Status::invalid_argument("nkey_seed_file and credentials_file are mutually exclusive");
+    return Status::invalid_argument(
+        "an NKey seed file and a credentials file are two ways to authenticate: give one");
   }
   for (auto [path, what] : {std::pair{&options.credentials_file, "credentials file"},
                             std::pair{&options.nkey_seed_file, "NKey seed file"},
@@ -391,7 +392,7 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
       if (natsStatus s =
               natsOptions_SetUserInfo(opts.get(), options.user.c_str(), options.password.c_str());
           s != NATS_OK) {
-        return option_error(s, "user/password", options);
+        return option_error(s, "the user and password", options);
       }
     }
     if (!options.token.empty()) {
@@ -403,14 +404,14 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
       if (natsStatus s = natsOptions_SetNKeyFromSeed(opts.get(), options.nkey_public.c_str(),
                                                      options.nkey_seed_file.c_str());
           s != NATS_OK) {
-        return option_error(s, "nkey_seed_file", options);
+        return option_error(s, "the NKey seed file", options);
       }
     }
     if (!options.credentials_file.empty()) {
       if (natsStatus s = natsOptions_SetUserCredentialsFromFiles(
               opts.get(), options.credentials_file.c_str(), nullptr);
           s != NATS_OK) {
-        return option_error(s, "credentials_file", options);
+        return option_error(s, "the credentials file", options);
       }
     }
     if (tls) {
@@ -421,21 +422,21 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
         if (natsStatus s =
                 natsOptions_LoadCATrustedCertificates(opts.get(), options.tls_ca_file.c_str());
             s != NATS_OK) {
-          return option_error(s, "tls_ca_file", options);
+          return option_error(s, "the TLS CA file", options);
         }
       }
       if (!options.tls_cert_file.empty()) {
         if (natsStatus s = natsOptions_LoadCertificatesChain(
                 opts.get(), options.tls_cert_file.c_str(), options.tls_key_file.c_str());
             s != NATS_OK) {
-          return option_error(s, "tls_cert_file/tls_key_file", options);
+          return option_error(s, "the TLS certificate and key files", options);
         }
       }
       if (!options.tls_expected_hostname.empty()) {
         if (natsStatus s =
                 natsOptions_SetExpectedHostname(opts.get(), options.tls_expected_hostname.c_str());
             s != NATS_OK) {
-          return option_error(s, "tls_expected_hostname", options);
+          return option_error(s, "the expected TLS host name", options);
         }
       }
     }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,8 +16,11 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/run_driver.h"
+#include "sim/cli/saved_run.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
 #include "sim/kernel/determinism.h"
@@ -35,7 +37,6 @@ namespace backbeat::sim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using batch::parse_seed;
 using scenario::LoadResult;
 using scenario::Scenario;
 
@@ -48,15 +49,6 @@ std::string echo_path(const std::string& path) {
 
 void print_diagnostics(const LoadResult& loaded) {
   std::fputs(loaded.problems_text().c_str(), stderr);
-}
-
-// 1..16 hex digits (optionally 0x), normalised to 16 lower-case digits.
-bool parse_fingerprint(const std::string& text, std::uint64_t& out) {
-  std::string t = text;
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t = t.substr(2);
-  if (t.empty() || t.size() > 16) return false;
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), out, 16);
-  return ec == std::errc() && ptr == t.data() + t.size();
 }
 
 // One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
@@ -135,11 +127,14 @@ bool open_timeline_outputs(const RunFlags& flags, const std::string& out_dir,
 }
 
 // Runs `sc` with `seed` (twice with `check_determinism`) and evaluates its assertions. With
-// `out_dir`, the timeline goes to DIR/timeline.jsonl and its window to the report. On a problem
-// that prevents a result, prints it and sets `code`.
+// `out_dir`, the timeline goes to DIR/timeline.jsonl and its window to the report. With
+// `stop_after_s`, stops where an interrupted run stopped: at the first progress point that covers
+// that much virtual time (the point the interrupted run reached, whatever the slicing). On a
+// problem that prevents a result, prints it and sets `code`.
 std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const RunFlags& flags,
                                   bool check_determinism, int& code,
-                                  const std::string& out_dir = {}) {
+                                  const std::string& out_dir = {},
+                                  std::optional<double> stop_after_s = std::nullopt) {
   const bool trace_to_stdout = names_standard_output(flags.trace_file);
   const bool timeline_to_stdout = names_standard_output(flags.timeline_file);
   if (timeline_to_stdout && (flags.json || trace_to_stdout)) {
@@ -190,7 +185,12 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     RunOptions options;
     options.trace_sink = trace.get();
     options.timeline_sink = timeline.sink();
-    options.progress = [&](double f) { return progress.update(f); };
+    const double duration_s = to_seconds(sc.world.duration);
+    options.progress = [&](double f) {
+      // 1 µs of slack: sim_time_s was saved as a double.
+      if (stop_after_s && f * duration_s >= *stop_after_s - 1e-6) return false;
+      return progress.update(f);
+    };
     ex->outcome = run_world(sc.world, seed, options);
     progress.finish();
   } else {
@@ -231,11 +231,7 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
 std::optional<Scenario> load(const std::string& arg, const std::vector<std::string>& sets) {
   LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    print_diagnostics(loaded);
-    std::fprintf(stderr,
-                 "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the "
-                 "format\n",
-                 loaded.problem_count(), echo_path(arg).c_str());
+    print_load_problems(loaded, arg);
     return std::nullopt;
   }
   return std::move(*loaded.scenario);
@@ -259,7 +255,7 @@ int run_command(const RunArgs& args) {
   std::optional<Scenario> sc = load(arg, args.flags.sets);
   if (!sc) return kExitBadInput;
   std::uint64_t seed = sc->seed;
-  if (args.seed && !batch::parse_seed(*args.seed, seed)) {
+  if (args.seed && !parse_seed(*args.seed, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
@@ -291,6 +287,10 @@ int run_command(const RunArgs& args) {
   printing.quiet = args.flags.quiet;
   printing.text_to_stderr = names_standard_output(args.flags.trace_file) ||
                             names_standard_output(args.flags.timeline_file);
+  // Every run can be run again from its output alone: scenario, seed and every override.
+  printing.extra_lines.push_back(
+      "reproduce " +
+      reproduce_command(args.scenario.empty() ? "baseline" : args.scenario, seed, args.flags.sets));
   if (!args.out_dir.empty()) {
     printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
                                                args.out_dir, args.out_dir));
@@ -313,58 +313,45 @@ int replay_command(const ReplayArgs& args) {
   std::optional<std::string> seed_text = args.seed;
   std::optional<std::string> expect_text = args.expect_fingerprint;
   std::string scenario_arg = args.target;
+  std::optional<SavedRun> saved;
   if (fs::is_directory(args.target, ec)) {
     // A saved run directory: scenario.json is the effective scenario, run.json has the seed and
     // the fingerprint to reproduce (flags given on the command line win).
-    fs::path dir(args.target);
-    scenario_arg = (dir / "scenario.json").string();
-    const std::string run_file = (dir / "run.json").string();
-    Result<std::string> run_text =
-        scenario::read_bounded_file(run_file, scenario::kMaxRunFileBytes, "run file");
-    if (!run_text.is_ok() && fs::exists(run_file, ec)) {
-      std::fprintf(stderr, "backbeat-sim: %s: %s\n", echo_path(run_file).c_str(),
-                   run_text.status().message().c_str());
+    Result<SavedRun> read = read_saved_run(args.target);
+    if (!read.is_ok()) {
+      std::fprintf(stderr, "backbeat-sim: replay: %s\n", read.status().message().c_str());
       return kExitBadInput;
     }
-    nlohmann::json run = run_text.is_ok()
-                             ? nlohmann::json::parse(*run_text, nullptr, /*allow_exceptions=*/false)
-                             : nlohmann::json(nlohmann::json::value_t::discarded);
-    if (run.is_discarded() || !run.is_object() || !run.contains("seed") ||
-        !run["seed"].is_number_unsigned() || !run.contains("fingerprint") ||
-        !run["fingerprint"].is_string()) {
-      std::fprintf(stderr,
-                   "backbeat-sim: %s: not a run directory: expected run.json with "
-                   "\"seed\" and \"fingerprint\" (written by run --out)\n",
-                   echo_path(args.target).c_str());
-      return kExitBadInput;
-    }
-    if (!seed_text) seed_text = std::to_string(run["seed"].get<std::uint64_t>());
-    if (!expect_text) expect_text = run["fingerprint"].get<std::string>();
+    saved = std::move(*read);
+    scenario_arg = saved->scenario_file;
   }
-  if (!seed_text || !expect_text) {
+  if (!saved && (!seed_text || !expect_text)) {
     std::fprintf(stderr,
                  "backbeat-sim: replay %s: needs --seed N and --expect-fingerprint HEX "
                  "(or a run directory written by run --out)\n",
                  echo_path(args.target).c_str());
     return kExitBadInput;
   }
-  std::uint64_t seed = 0, expected = 0;
-  if (!batch::parse_seed(*seed_text, seed)) {
+  std::uint64_t seed = saved ? saved->seed : 0, expected = saved ? saved->fingerprint : 0;
+  if (seed_text && !parse_seed(*seed_text, seed)) {
     std::fprintf(stderr,
                  "backbeat-sim: --seed %s: expected an integer 0..2^64-1 (decimal or "
                  "0x hex)\n",
                  echo(*seed_text).c_str());
     return kExitBadInput;
   }
-  if (!parse_fingerprint(*expect_text, expected)) {
-    std::fprintf(stderr, "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits\n",
-                 echo(*expect_text).c_str());
+  if (expect_text && !parse_fingerprint(*expect_text, expected)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: --expect-fingerprint %s: expected 16 hex digits (as run prints "
+                 "it), got %zu characters\n",
+                 echo(*expect_text).c_str(), expect_text->size());
     return kExitBadInput;
   }
   std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
   if (!sc) return kExitBadInput;
   int code = kExitInternal;
-  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code);
+  const std::optional<double> stop_after_s = saved ? saved->interrupted_after_s : std::nullopt;
+  std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code, {}, stop_after_s);
   if (!ex) return code;
   nlohmann::json summary = summary_of(*ex);
   bool match = ex->outcome.fingerprint == expected;
@@ -377,6 +364,11 @@ int replay_command(const ReplayArgs& args) {
   printing.quiet = args.flags.quiet;
   printing.text_to_stderr = names_standard_output(args.flags.trace_file) ||
                             names_standard_output(args.flags.timeline_file);
+  if (stop_after_s) {
+    printing.extra_lines.push_back(fmt::format(
+        "replay    the saved run was interrupted: replayed its first {:.0f} s of {:.0f} s",
+        to_seconds(ex->outcome.sim_time), to_seconds(sc->world.duration)));
+  }
   printing.extra_lines.push_back(line);
   int verdict_code = print_run_result(ex->report, nullptr, summary, printing);
   if (verdict_code == kExitInterrupted || verdict_code == kExitInternal) return verdict_code;
@@ -391,7 +383,14 @@ int replay_command(const ReplayArgs& args) {
 int validate_command(const std::vector<std::string>& scenarios,
                      const std::vector<std::string>& sets) {
   int bad = 0;
+  std::size_t skipped = 0;
   for (const std::string& arg : scenarios) {
+    // `validate scenarios/*.json` names the format's own schema: say so instead of failing it.
+    if (is_json_schema_file(resolve_scenario(arg))) {
+      std::printf("skipped   %s: a JSON Schema, not a scenario\n", echo_path(arg).c_str());
+      ++skipped;
+      continue;
+    }
     LoadResult loaded = load_scenario_argument(arg, sets);
     if (loaded.ok()) {
       std::printf("ok        %s (%s, expects %s)\n", echo_path(arg).c_str(),
@@ -401,6 +400,10 @@ int validate_command(const std::vector<std::string>& scenarios,
       print_diagnostics(loaded);
       std::printf("invalid   %s: %zu problem(s)\n", echo_path(arg).c_str(), loaded.problem_count());
     }
+  }
+  if (skipped == scenarios.size()) {
+    std::fprintf(stderr, "backbeat-sim: validate: no scenario among the files given\n");
+    return kExitBadInput;
   }
   return bad == 0 ? kExitPass : kExitBadInput;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -15,10 +16,11 @@
 #include "sim/cli/output_flags.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
-#include "sim/cli/sweep_command.h"
 #include "sim/cli/shrink_command.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/diagnostic.h"
+#include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
 #include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
@@ -45,7 +47,7 @@ bool mentions(const std::string& message, const std::string& name) {
   return false;
 }
 
-void print_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+void print_parse_error(const CLI::App& app, const CLI::ParseError& e, const std::string& hints) {
   std::string message = e.what();
   constexpr std::size_t kMaxShown = 300;
   if (message.size() > kMaxShown) {
@@ -67,8 +69,48 @@ void print_parse_error(const CLI::App& app, const CLI::ParseError& e) {
     }
     if (!source.empty()) break;
   }
-  std::fprintf(stderr, "backbeat-sim: %s%s\nRun with --help for more information.\n",
-               message.c_str(), source.c_str());
+  std::fprintf(stderr, "backbeat-sim: %s%s%s\nRun with --help for more information.\n",
+               message.c_str(), source.c_str(), hints.c_str());
+}
+
+// "did you mean": for each word of the command line CLI11 rejected, the closest flag of the
+// subcommand in use (or of the command itself), and for an unknown first word the closest
+// subcommand. Empty when nothing is close (sim/scenario/did_you_mean.h decides what is).
+std::string suggestions(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> subcommands;
+  const CLI::App* in_use = &app;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    subcommands.push_back(sub->get_name());
+    for (int i = 1; i < argc; ++i) {
+      if (sub->get_name() == argv[i]) in_use = sub;
+    }
+  }
+  auto known = [](const CLI::App* a, std::vector<std::string>& flags) {
+    for (const CLI::Option* option : a->get_options()) {
+      for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+    }
+  };
+  std::vector<std::string> flags;
+  known(in_use, flags);
+  if (in_use != &app) known(&app, flags);
+  std::string out;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") break;
+    if (word.starts_with("--") && word.size() <= 64) {
+      const std::string name = word.substr(0, word.find('='));
+      if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
+      if (auto guess = backbeat::sim::scenario::did_you_mean(name, flags)) {
+        out += "\nbackbeat-sim: " + name + ": did you mean " + *guess + "?";
+      }
+    } else if (i == 1 && !word.starts_with("-") && word.size() <= 64 &&
+               std::find(subcommands.begin(), subcommands.end(), word) == subcommands.end()) {
+      if (auto guess = backbeat::sim::scenario::did_you_mean(word, subcommands)) {
+        out += "\nbackbeat-sim: " + word + ": did you mean the subcommand " + *guess + "?";
+      }
+    }
+  }
+  return out;
 }
 
 void add_run_flags(CLI::App* cmd, RunFlags& flags) {
@@ -314,7 +356,7 @@ int dispatch(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help: printed to stdout
-    print_parse_error(app, e);
+    print_parse_error(app, e, suggestions(app, argc, argv));
     return kExitBadInput;
   }
 #ifdef BACKBEAT_WITH_LIVE

@@ -1,9 +1,13 @@
 #include "sim/cli/scenario_catalog.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/echo_text.h"
 
 namespace backbeat::sim::cli {
@@ -42,6 +46,15 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
   std::error_code ec;
   if (fs::exists(path, ec)) return scenario::load_scenario_file(path, sets);
   const bool from_environment = scenarios_dir_from_environment() != nullptr;
+  std::string guess;
+  if (arg.find('/') == std::string::npos && arg.size() <= 256) {
+    std::vector<std::string> names;
+    for (const std::string& file : shipped_scenarios())
+      names.push_back(fs::path(file).stem().string());
+    const std::string stem =
+        fs::path(arg).extension() == ".json" ? fs::path(arg).stem().string() : arg;
+    if (auto best = scenario::did_you_mean(stem, names)) guess = "; did you mean '" + *best + "'?";
+  }
   scenario::Diagnostic missing;
   missing.location = scenario::echo_path(arg);
   missing.message =
@@ -51,11 +64,38 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
                 (from_environment
                      ? " (from BACKBEAT_SCENARIOS_DIR)"
                      : " (the built-in directory; BACKBEAT_SCENARIOS_DIR changes it)") +
-                "; backbeat-sim list shows the shipped ones"
+                "; backbeat-sim list shows the shipped ones" + guess
           : "no such file";
   scenario::LoadResult result;
   result.errors.push_back(std::move(missing));
   return result;
+}
+
+void print_load_problems(const scenario::LoadResult& loaded, const std::string& arg) {
+  bool only_overrides = true;
+  for (const scenario::Diagnostic& d : loaded.errors) {
+    only_overrides = only_overrides && d.location.starts_with("--set ");
+  }
+  // The loader keeps the first problems and counts the rest (problems_text says how many more).
+  std::fputs(loaded.problems_text().c_str(), stderr);
+  const std::string where = only_overrides ? "the --set overrides of " + scenario::echo_path(arg)
+                                           : scenario::echo_path(arg);
+  std::fprintf(stderr,
+               "backbeat-sim: %zu problem(s) in %s; see scenarios/README.md for the format\n",
+               loaded.problem_count(), where.c_str());
+}
+
+bool is_json_schema_file(const std::string& path) {
+  std::error_code ec;
+  // Bounded, and only a regular file: the loader, not this peek, deals with devices and pipes.
+  if (!fs::is_regular_file(path, ec) || fs::file_size(path, ec) > (1u << 20) || ec) return false;
+  std::ifstream in(path, std::ios::binary);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false,
+                                                   /*ignore_comments=*/true);
+  if (!doc.is_object()) return false;
+  const auto schema = doc.find("$schema");
+  return schema != doc.end() && schema->is_string() &&
+         schema->get<std::string>().find("json-schema.org") != std::string::npos;
 }
 
 std::string default_scenario() {
@@ -66,7 +106,7 @@ std::vector<std::string> scenario_files_in(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".json" && e.path().filename() != "schema.json") {
+    if (e.path().extension() == ".json" && !is_json_schema_file(e.path().string())) {
       out.push_back(e.path().string());
     }
   }

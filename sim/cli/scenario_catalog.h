@@ -24,10 +24,19 @@ std::string resolve_scenario(const std::string& arg);
 scenario::LoadResult load_scenario_argument(const std::string& arg,
                                             const std::vector<std::string>& sets);
 
+// Prints why `arg` did not load: every diagnostic, then "backbeat-sim: N problem(s) in ARG"
+// (or "in the --set overrides" when every problem is one of theirs: the file is not to blame).
+void print_load_problems(const scenario::LoadResult& loaded, const std::string& arg);
+
 // The default scenario for `run` without an argument: <scenarios_dir>/baseline.json.
 std::string default_scenario();
 
-// Every *.json in `dir` except schema.json, sorted by name.
+// Whether `path` is a JSON Schema rather than a scenario: a regular file of at most 1 MiB whose
+// top-level object has a "$schema" naming json-schema.org (scenarios/schema.json is one, and
+// `validate scenarios/*.json` names it). Anything else, including what cannot be read, is not.
+bool is_json_schema_file(const std::string& path);
+
+// Every *.json in `dir` except JSON Schemas, sorted by name.
 std::vector<std::string> scenario_files_in(const std::string& dir);
 
 // scenario_files_in(scenarios_dir()).

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include "sim/scenario/duration_text.h"
 
@@ -20,6 +22,30 @@ std::size_t passed_count(const scenario::RunReport& r) {
   return static_cast<std::size_t>(
       std::count_if(r.results.begin(), r.results.end(),
                     [](const scenario::AssertionResult& a) { return a.pass; }));
+}
+
+// Rows of cells as text columns under `indent`: each column as wide as its widest cell (header
+// included), two spaces apart, the first left-aligned and the rest right-aligned, so every cell
+// sits under its header whatever the names and numbers.
+std::string aligned_table(const std::vector<std::vector<std::string>>& rows,
+                          std::string_view indent) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c > 0) line += "  ";
+      line += c == 0 ? fmt::format("{:<{}}", row[c], width[c])
+                     : fmt::format("{:>{}}", row[c], width[c]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -44,19 +70,18 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
   std::vector<scenario::TypeSummary> types = scenario::summarize_types(sc.world, o);
   if (!types.empty()) {
     out += "operations (beats to complete: nearest-rank percentiles of completed operations)\n";
-    out += fmt::format(
-        "          {:<20} {:>7} {:>9} {:>6} {:>5} {:>10} {:>5} {:>6} {:>4} {:>4} "
-        "{:>4} {:>4}\n",
-        "type", "started", "completed", "failed", "lost", "unfinished", "over", "budget", "p50",
-        "p95", "p99", "max");
+    std::vector<std::vector<std::string>> rows = {{"type", "started", "completed", "failed", "lost",
+                                                   "unfinished", "over-budget", "budget", "p50",
+                                                   "p95", "p99", "max"}};
     for (const scenario::TypeSummary& t : types) {
       auto beat = [&](std::int64_t v) { return t.has_beats ? fmt::format("{}", v) : "-"; };
-      out += fmt::format(
-          "          {:<20} {:>7} {:>9} {:>6} {:>5} {:>10} {:>5} {:>6} {:>4} {:>4} "
-          "{:>4} {:>4}\n",
-          t.type, t.started, t.completed, t.failed, t.lost, t.unfinished, t.over_budget,
-          t.budget_beats, beat(t.p50), beat(t.p95), beat(t.p99), beat(t.max));
+      rows.push_back({t.type, fmt::format("{}", t.started), fmt::format("{}", t.completed),
+                      fmt::format("{}", t.failed), fmt::format("{}", t.lost),
+                      fmt::format("{}", t.unfinished), fmt::format("{}", t.over_budget),
+                      fmt::format("{}", t.budget_beats), beat(t.p50), beat(t.p95), beat(t.p99),
+                      beat(t.max)});
     }
+    out += aligned_table(rows, "          ");
   }
   if (!live) {
     out += fmt::format(
@@ -74,12 +99,16 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
   }
   out += "assertions\n";
   if (report.results.empty()) out += "          (none: the verdict passes trivially)\n";
+  std::size_t name_width = 44;  // wider when a name is: the values stay in one column
+  for (const scenario::AssertionResult& r : report.results) {
+    name_width = std::max(name_width, r.name.size());
+  }
   for (const scenario::AssertionResult& r : report.results) {
     std::string measured = r.measured ? number(*r.measured) : "n/a";
     std::string unit = r.unit.empty() ? "" : " " + r.unit;
-    out += fmt::format("          {}  {:<44} {}{} {} {}{}{}\n", r.pass ? "PASS" : "FAIL", r.name,
-                       measured, r.measured ? unit : "", r.comparison, number(r.bound), unit,
-                       r.detail.empty() ? "" : "   (" + r.detail + ")");
+    out += fmt::format("          {}  {:<{}} {}{} {} {}{}{}\n", r.pass ? "PASS" : "FAIL", r.name,
+                       name_width, measured, r.measured ? unit : "", r.comparison, number(r.bound),
+                       unit, r.detail.empty() ? "" : "   (" + r.detail + ")");
   }
   out += fmt::format("verdict   {} ({}/{} assertions passed; scenario expects {}){}\n",
                      report.passed() ? "PASS" : "FAIL", passed_count(report), report.results.size(),

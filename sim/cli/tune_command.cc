@@ -18,6 +18,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/cli/seed_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -34,9 +35,7 @@ int tune_command(const TuneArgs& args) {
   std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, args.sets);
   if (!loaded.ok()) {
-    std::fputs(loaded.problems_text().c_str(), stderr);
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.problem_count(),
-                 scenario::echo_path(arg).c_str());
+    print_load_problems(loaded, arg);
     return kExitBadInput;
   }
   const scenario::Scenario& sc = *loaded.scenario;
@@ -60,7 +59,7 @@ int tune_command(const TuneArgs& args) {
   reports::TuneOptions options;
   options.seeds = args.seeds;
   options.first_seed = sc.seed;
-  if (args.first_seed && !batch::parse_seed(*args.first_seed, options.first_seed)) {
+  if (args.first_seed && !parse_seed(*args.first_seed, options.first_seed)) {
     std::fprintf(stderr, "backbeat-sim: --first-seed %s: expected an integer 0..2^64-1\n",
                  scenario::echo_text(*args.first_seed).c_str());
     return kExitBadInput;

@@ -103,6 +103,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   auto connected = NatsTransport::connect(nats_options_for(config, options.nats), loop);
   if (!connected) return connected.status();
   std::unique_ptr<NatsTransport> nats = std::move(connected).value();
+  if (options.on_connection) nats->add_connection_listener(options.on_connection);
   LiveRunResult result;
   result.servers = redact_nats_urls(options.nats.servers);
 

@@ -50,6 +50,9 @@ struct LiveRunOptions {
   // Called on the loop thread every progress_interval with the fraction of the duration done;
   // returning false ends the run early (interrupted).
   std::function<bool(double)> progress;
+  // Called on the loop thread as the shared connection is lost, comes back or closes, so the
+  // command can say so when it happens (the result only counts them).
+  Transport::ConnectionListener on_connection;
 };
 
 struct LiveRunResult {

@@ -73,9 +73,11 @@ class Loader {
     Diagnostic d;
     d.pointer = pointer;
     d.message = std::move(message);
-    // A value that came from --set is reported against the override, not the file.
-    for (const Override& o : overrides_) {
-      if (pointer == o.pointer || pointer.starts_with(o.pointer + "/")) {
+    // A value that came from --set is reported against the override, not the file: the last
+    // override that supplied it (a later --set of the same path replaced the earlier one).
+    for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
+      const Override& o = *it;
+      if (pointer == o.origin || pointer.starts_with(o.origin + "/")) {
         d.location = "--set " + echo_override(o.text);
         keep(std::move(d));
         return;
@@ -717,6 +719,10 @@ class Loader {
       error(p, "expected an array of links between NATS servers; got " + shown(v));
       return;
     }
+    if (v.empty()) {  // not read as "the default": [] says "no routes", which is not that
+      error(p, "an empty list is refused: leave \"links\" out for a full mesh of default routes");
+      return;
+    }
     if (!within_cap(v, p, field("/cluster/links"))) return;
     std::set<std::pair<int, int>> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -849,8 +855,12 @@ class Loader {
     opt(v, p, "start_after", [&](const json& x, const std::string& q) {
       if (duration(x, q, field("/workload/start_after"), w.start_after) &&
           w.start_after >= world_->duration) {
-        error(q, fmt::format("the workload would start at {}, after the run ends ({})",
-                             format_duration(w.start_after), format_duration(world_->duration)));
+        // Often a short run at a slow tempo ("2 beats" at 2 BPM is a minute): say what fits it.
+        error(q, fmt::format("the workload would start at {} ({} at {:g} BPM), after the run ends "
+                             "({}); lengthen the run or raise the tempo (pulse.tempo_bpm; live: "
+                             "--tempo)",
+                             format_duration(w.start_after), x.dump(), world_->pulse.tempo_bpm,
+                             format_duration(world_->duration)));
       }
     });
     const json* ops = member(v, "operations");
@@ -1206,6 +1216,12 @@ class Loader {
     opt(v, p, "kinds", [&](const json& x, const std::string& q) {
       if (!x.is_array()) {
         error(q, "expected an array of fault kinds; got " + shown(x));
+        return;
+      }
+      if (x.empty()) {  // not read as "the default mix": [] says "no kinds", which is not that
+        error(q,
+              "an empty list is refused: leave \"kinds\" out for the default mix, or set "
+              "\"faults\": 0 to draw none");
         return;
       }
       if (!within_cap(x, q, field("/swarm/kinds"))) return;

@@ -21,6 +21,17 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+// "-1", "-02": what a user means as a negative index.
+bool negative_number(const std::string& s) {
+  return s.size() > 1 && s[0] == '-' && s.find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
+// "5", "-1": a segment that can only mean a list element.
+bool is_index_like(const std::string& s) {
+  return negative_number(s) ||
+         (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos);
+}
+
 bool parse_index(const std::string& s, std::size_t& out) {
   if (s.empty() || s.size() > 9) return false;
   out = 0;
@@ -69,12 +80,20 @@ Status apply_override(nlohmann::json& document, Override& o) {
   std::string path = o.text.substr(0, o.text.find('='));
   std::vector<std::string> parts = split_path(path);
   nlohmann::json* node = &document;
-  std::string where;
+  std::string where;       // "workload.operations.0": the path so far, as the user wrote it
+  std::string at_pointer;  // the same as a JSON pointer
+  o.origin.clear();
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& part = parts[i];
     bool last = i + 1 == parts.size();
     if (node->is_array()) {
       std::size_t index = 0;
+      if (negative_number(part)) {
+        return fail(
+            fmt::format("index {} is negative: indices count from 0 ('{}' has {} "
+                        "element(s))",
+                        part, where.empty() ? "(document)" : where, node->size()));
+      }
       if (!parse_index(part, index)) {
         return fail(fmt::format("'{}' is an array: expected an index, got '{}'",
                                 where.empty() ? "(document)" : where, part));
@@ -85,16 +104,32 @@ Status apply_override(nlohmann::json& document, Override& o) {
       }
       node = &(*node)[index];
     } else {
+      // A list the document does not have is refused before anything is created (the loader
+      // would otherwise read an object named "5" and blame the file).
+      const bool lookahead =
+          !last && node->is_object() && !node->contains(part) && is_index_like(parts[i + 1]);
+      if (lookahead || (node->is_null() && is_index_like(part))) {
+        const std::string list = lookahead ? (where.empty() ? part : where + "." + part) : where;
+        return fail(
+            fmt::format("'{}' is not in the scenario, so it has no element {}; give the "
+                        "whole list instead (e.g. --set '{}=[...]')",
+                        list, lookahead ? parts[i + 1] : part, list));
+      }
       if (node->is_null()) *node = nlohmann::json::object();
       if (!node->is_object()) {
         return fail(fmt::format("'{}' is a {}, not an object: cannot set '{}' inside it", where,
                                 node->type_name(), part));
       }
+      if (o.origin.empty() && !node->contains(part)) {
+        o.origin = at_pointer + "/" + escape_pointer_token(part);
+      }
       node = &(*node)[part];
     }
     where += (where.empty() ? "" : ".") + part;
+    at_pointer += "/" + escape_pointer_token(part);
     if (last) *node = o.value;
   }
+  if (o.origin.empty()) o.origin = o.pointer;
   return Status::ok();
 }
 

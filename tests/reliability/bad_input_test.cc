@@ -1053,5 +1053,220 @@ TEST(BadInputMatrix, HasAtLeastFortyRows) {
   EXPECT_GE(bounds_cases().size(), 25u);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Messages name what the user wrote (issue 13 section 4) and the newcomer's first hour (section
+// 5): a --set problem names that --set flag, never the scenario file; a corrupt run directory is
+// named as such; a short fingerprint is refused. Same CliMatrix checks as above.
+namespace messages_rows {
+
+std::vector<CliCase> cases() {
+  return {
+      // --- --set: the flag that supplied the value, the last one when several set it.
+      {"set_second_of_two_is_named",
+       {"run", "baseline", "--out", "{OUT}", "--set", "pulse.tempo_bpm=abc", "--set",
+        "pulse.tempo_bpm=-3"},
+       2,
+       {"--set pulse.tempo_bpm=-3: /pulse/tempo_bpm: expected a number", "got -3",
+        "problem(s) in the --set overrides of baseline"}},
+      {"set_index_into_missing_list",
+       {"run", "baseline", "--out", "{OUT}", "--set", "faults.5.x=1"},
+       2,
+       {"--set faults.5.x=1: /faults/5/x: 'faults' is not in the scenario, so it has no element "
+        "5"}},
+      {"set_negative_index",
+       {"validate", "baseline", "--set", "workload.operations.-1.count=1"},
+       2,
+       {"--set workload.operations.-1.count=1:", "index -1 is negative"}},
+      {"set_negative_index_into_missing_list",
+       {"run", "baseline", "--out", "{OUT}", "--set", "duration=5m", "--set",
+        "cluster.groups.-2.name=x"},
+       2,
+       {"--set cluster.groups.-2.name=x:", "'cluster.groups' is not in the scenario"}},
+      {"set_object_where_list_expected_blames_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "faults.x=1"},
+       2,
+       {"--set faults.x=1: /faults: expected an array of faults"}},
+      // --- an explicit empty list where leaving it out means "all": refused, never "all".
+      {"empty_swarm_kinds_in_file",
+       {"run", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"scenario.json:6:22: /swarm/kinds: an empty list is refused", "leave \"kinds\" out"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n  \"cluster\": "
+       "{\"id\": \"c\", \"agents\": 2},\n  \"swarm\": {\"kinds\": []}\n}\n"},
+      {"empty_swarm_kinds_by_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "swarm.kinds=[]"},
+       2,
+       {"--set swarm.kinds=[]: /swarm/kinds: an empty list is refused"}},
+      {"empty_links_in_file",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:5:67: /cluster/links: an empty list is refused",
+        "leave \"links\" out for a full mesh"},
+       "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n  \"cluster\": "
+       "{\"id\": \"c\", \"agents\": 2, \"nats_servers\": 2, \"links\": []}\n}\n"},
+      {"empty_links_by_set",
+       {"run", "baseline", "--out", "{OUT}", "--set", "cluster.links=[]"},
+       2,
+       {"--set cluster.links=[]: /cluster/links: an empty list is refused"}},
+      // --- a run too short for its workload says what to change (the README's live command).
+      {"workload_after_short_run_says_what_fits",
+       {"run", "baseline", "--out", "{OUT}", "--set", "duration=20s"},
+       2,
+       {"baseline.json:12:20: /workload/start_after: the workload would start at 1m (\"2 beats\" "
+        "at 2 BPM), after the run ends (20s); lengthen the run or raise the tempo"}},
+#ifdef BACKBEAT_WITH_LIVE
+      {"live_short_duration_says_tempo",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--pulse", "--duration", "20s", "--out",
+        "{OUT}"},
+       2,
+       {"/workload/start_after: the workload would start at 1m", "live: --tempo"}},
+      // --- live flags that become overrides are named as the flag, not as a --set never typed.
+      {"live_tempo_named_as_flag",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--pulse", "--tempo", "0"},
+       2,
+       {"--tempo 0: /pulse/tempo_bpm: expected a number in 0.1..1000"}},
+      {"live_duration_named_as_flag",
+       {"live", "baseline", "--nats", "nats://127.0.0.1:1", "--duration", "3x", "--out", "{OUT}"},
+       2,
+       {"--duration 3x: /duration: unknown duration unit"}},
+#endif
+      // --- validate over a glob that names the format's JSON Schema: skipped with a note.
+      {"validate_only_the_schema",
+       {"validate", std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json"},
+       2,
+       {"schema.json: a JSON Schema, not a scenario",
+        "validate: no scenario among the files given"}},
+      {"validate_schema_next_to_a_bad_file",
+       {"validate", std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json", "{FILE}"},
+       2,
+       {"skipped   " + std::string(BACKBEAT_SCENARIOS_SOURCE_DIR) + "/schema.json",
+        "scenario.json:1:13: /version: unsupported version 2"},
+       "{\"version\": 2}\n"},
+      // --- "did you mean" for scenario names, flags and subcommands (as for keys).
+      {"typo_scenario_name",
+       {"run", "partiton", "--out", "{OUT}"},
+       2,
+       {"partiton: /: no such file", "did you mean 'partition'?"}},
+      {"typo_scenario_name_with_json",
+       {"validate", "baselin.json"},
+       2,
+       {"baselin.json: /: no such file", "did you mean 'baseline'?"}},
+      {"typo_flag",
+       {"run", "baseline", "--sed", "3", "--out", "{OUT}"},
+       2,
+       {"--sed: did you mean --seed?"}},
+      {"typo_flag_with_value",
+       {"run", "baseline", "--trce={TMP}/t.jsonl"},
+       2,
+       {"--trce: did you mean --trace?"}},
+      {"typo_flag_of_another_subcommand",
+       {"tune", "baseline", "--seed", "3", "--out", "{OUT}"},
+       2,
+       {"--seed: did you mean --seeds?"}},
+      {"typo_subcommand", {"replya", "x"}, 2, {"replya: did you mean the subcommand replay?"}},
+      // --- fingerprints: exactly 16 hex digits, never zero-padded.
+      {"fingerprint_15_digits",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "ae7d90d3c9dcbb9"},
+       2,
+       {"--expect-fingerprint ae7d90d3c9dcbb9: expected 16 hex digits", "got 15 characters"}},
+      {"fingerprint_short_with_0x",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "0x2a", "--trace",
+        "{TMP}/trace.jsonl"},
+       2,
+       {"--expect-fingerprint 0x2a: expected 16 hex digits"}},
+      {"fingerprint_17_digits",
+       {"replay", "baseline", "--seed", "1", "--expect-fingerprint", "0ae7d90d3c9dcbb90"},
+       2,
+       {"--expect-fingerprint 0ae7d90d3c9dcbb90: expected 16 hex digits"}},
+  };
+}
+
+}  // namespace messages_rows
+
+INSTANTIATE_TEST_SUITE_P(Messages, CliMatrix, ::testing::ValuesIn(messages_rows::cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
+// A run directory (run --out) with one file corrupted: replay names that file and what is wrong
+// in it, never a flag the user did not give, and writes nothing.
+struct SavedRunCase {
+  std::string name;
+  std::string file;                    // in the run directory
+  std::optional<std::string> content;  // nullopt: removed
+  std::vector<std::string> expect;     // {DIR} is the run directory
+};
+void PrintTo(const SavedRunCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+std::vector<SavedRunCase> saved_run_cases() {
+  return {
+      {"run_json_truncated", "run.json", "{\"seed\": 42, \"finger", {"{DIR}/run.json: corrupt"}},
+      {"run_json_empty", "run.json", "", {"{DIR}/run.json: corrupt: not a JSON object"}},
+      {"run_json_missing", "run.json", std::nullopt, {"{DIR}/run.json: no such file"}},
+      {"run_json_seed_text",
+       "run.json",
+       "{\"seed\": \"forty-two\", \"fingerprint\": \"0ae7d90d3c9dcbb9\"}",
+       {"{DIR}/run.json: /seed: expected the run's seed", "got \"forty-two\""}},
+      {"run_json_fingerprint_short",
+       "run.json",
+       "{\"seed\": 42, \"fingerprint\": \"ae7d9\"}",
+       {"{DIR}/run.json: /fingerprint: expected 16 hex digits; got \"ae7d9\""}},
+      {"run_json_interrupted_without_time",
+       "run.json",
+       "{\"seed\": 42, \"fingerprint\": \"0ae7d90d3c9dcbb9\", \"interrupted\": true}",
+       {"{DIR}/run.json: /sim_time_s: an interrupted run must say"}},
+      {"seed_file_garbage", "seed", "forty-two\n", {"{DIR}/seed: corrupt", "\"forty-two\""}},
+      {"seed_file_disagrees", "seed", "43\n", {"{DIR}/seed: says seed 43 but run.json says 42"}},
+  };
+}
+
+class SavedRunMatrix : public ::testing::TestWithParam<SavedRunCase> {};
+
+TEST_P(SavedRunMatrix, ReplayNamesTheCorruptFileNotAFlag) {
+  const SavedRunCase& c = GetParam();
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("backbeat-savedrun-" + c.name + "-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  const fs::path dir = tmp / "run";
+  Spawned made = spawn(
+      {kSim, "run", "baseline", "--quiet", "--set", "duration=5m", "--out", dir.string()}, tmp);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  if (c.content) {
+    std::ofstream(dir / c.file, std::ios::binary | std::ios::trunc) << *c.content;
+  } else {
+    fs::remove(dir / c.file);
+  }
+  std::vector<std::string> before;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    before.push_back(e.path().filename().string());
+  }
+  Spawned r = spawn({kSim, "replay", dir.string(), "--trace", (tmp / "trace.jsonl").string()}, tmp);
+  std::string all = r.err + r.out;
+  EXPECT_EQ(r.exit_code, 2) << all;
+  for (std::string e : c.expect) {
+    replace_all(e, "{DIR}", dir.string());
+    EXPECT_NE(all.find(e), std::string::npos) << "expected: " << e << "\ngot:\n" << all;
+  }
+  // Not blamed on a flag the user never gave.
+  EXPECT_EQ(all.find("--seed"), std::string::npos) << all;
+  EXPECT_EQ(all.find("--expect-fingerprint"), std::string::npos) << all;
+  EXPECT_FALSE(fs::exists(tmp / "trace.jsonl")) << "the replay ran anyway";
+  EXPECT_TRUE(leftovers(tmp).empty());
+  std::vector<std::string> after;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    after.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(before, after) << "replay changed the run directory";
+  fs::remove_all(tmp);
+}
+
+INSTANTIATE_TEST_SUITE_P(Messages, SavedRunMatrix, ::testing::ValuesIn(saved_run_cases()),
+                         [](const ::testing::TestParamInfo<SavedRunCase>& info) {
+                           return info.param.name;
+                         });
+
 }  // namespace
 }  // namespace backbeat

@@ -193,5 +193,42 @@ TEST(Report, MergeWindowsUnitesOverlapsAndCountsThem) {
   EXPECT_EQ(m[2].agents, 1u);
 }
 
+// The bar-report chart explains itself (issue 13): a caption for the 8-beat health rhythm, on-time
+// reviews on their own claims axis (24 claims > 20 agents must not overflow an agents axis), an
+// orange bar that says what its issues were, every column inside the plot, and the measured tempo
+// named as the 16-beat regression it is.
+TEST(Report, BarChartExplainsItself) {
+  auto r = run_scenario("baseline", {"duration=10m"});
+  Report model = build_report(r->run);
+  ASSERT_GE(model.bars.size(), 3u);
+  model.bars.back().on_time_reviews = 24;  // more claims than the 20 agents
+  model.bars[1].issues = 3;
+  model.bars[1].issue_text = "2 late_claims (warning), 1 duplicate_claims (info)";
+  model.bars.back().at_s = model.sim_time_s;  // a report at the very end
+  const std::string html = report_html(model);
+
+  EXPECT_NE(html.find("Agents send a health claim every 8 beats"), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"On-time reviews per bar\""), std::string::npos);
+  EXPECT_NE(html.find("a count of claims, not of agents"), std::string::npos);
+  EXPECT_NE(html.find("<li>beats " + std::to_string(model.bars[1].from_beat) + "-" +
+                      std::to_string(model.bars[1].to_beat)),
+            std::string::npos);
+  EXPECT_NE(html.find("2 late_claims (warning), 1 duplicate_claims (info)</li>"),
+            std::string::npos);
+  EXPECT_NE(html.find("least-squares fit over the last 16 beats"), std::string::npos);
+
+  // Every column of the agents chart lies within the plot (width 1100, right margin 16).
+  const std::regex rect(
+      R"re(<rect class="bar[^"]*" x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)")re");
+  std::size_t columns = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), rect); it != std::sregex_iterator();
+       ++it) {
+    const double right = std::stod((*it)[1]) + std::stod((*it)[2]);
+    EXPECT_LE(right, 1100.0 - 16.0 + 0.05) << (*it)[0];
+    ++columns;
+  }
+  EXPECT_EQ(columns, model.bars.size());
+}
+
 }  // namespace
 }  // namespace backbeat::reports

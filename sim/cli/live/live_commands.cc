@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -281,17 +282,42 @@ std::string live_text_lines(const live::LiveRunResult& r) {
   return out;
 }
 
+// "13:05:02.123": now, UTC, for messages printed as things happen in a live run.
+std::string utc_time_of_day() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  return fmt::format("{:02}:{:02}:{:02}.{:03}", utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+}
+
 int live_command(const LiveArgs& args) {
   std::vector<std::string> sets = args.sets;
-  if (args.tempo) sets.push_back(fmt::format("pulse.tempo_bpm={}", *args.tempo));
-  if (args.duration) sets.push_back("duration=" + *args.duration);
-  if (args.cluster) sets.push_back("cluster.id=" + *args.cluster);
+  // --tempo, --duration and --cluster become overrides; their problems name the flag as typed.
+  std::vector<std::pair<std::string, std::string>> flag_of_set;
+  auto set_from_flag = [&](const std::string& flag, const std::string& value,
+                           const std::string& set) {
+    flag_of_set.emplace_back("--set " + scenario::echo_override(set),
+                             flag + " " + scenario::echo_text(value));
+    sets.push_back(set);
+  };
+  if (args.tempo) {
+    set_from_flag("--tempo", fmt::format("{}", *args.tempo),
+                  fmt::format("pulse.tempo_bpm={}", *args.tempo));
+  }
+  if (args.duration) set_from_flag("--duration", *args.duration, "duration=" + *args.duration);
+  if (args.cluster) set_from_flag("--cluster", *args.cluster, "cluster.id=" + *args.cluster);
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
-    std::fputs(loaded.problems_text().c_str(), stderr);
-    std::fprintf(stderr, "backbeat-sim: %zu problem(s) in %s\n", loaded.problem_count(),
-                 scenario::echo_path(arg).c_str());
+    for (scenario::Diagnostic& d : loaded.errors) {
+      for (const auto& [set, flag] : flag_of_set) {
+        if (d.location == set) d.location = flag;
+      }
+    }
+    print_load_problems(loaded, arg);
     return kExitBadInput;
   }
   scenario::Scenario& sc = *loaded.scenario;
@@ -342,6 +368,19 @@ int live_command(const LiveArgs& args) {
   ProgressLine progress(sc.name + " (live)", show_progress);
   options.progress = [&](double f) { return progress.update(f); };
   const auto wall_start = std::chrono::steady_clock::now();
+  // Disconnects and reconnects as they happen, with the time of day and into the run (the
+  // summary only counts them); a close is news only when the connection was down.
+  bool connection_down = false;
+  options.on_connection = [&](ConnectionEvent event) {
+    if (event == ConnectionEvent::kClosed && !connection_down) return;
+    connection_down = event == ConnectionEvent::kDisconnected;
+    progress.finish();
+    std::fprintf(stderr, "live      %s UTC (+%.1f s): NATS %s\n", utc_time_of_day().c_str(),
+                 seconds_since(wall_start),
+                 event == ConnectionEvent::kDisconnected  ? "disconnected; reconnecting"
+                 : event == ConnectionEvent::kReconnected ? "reconnected"
+                                                          : "connection closed: gave up");
+  };
   std::optional<live::LiveRunResult> result;
   {
     live::EventLoop loop;

@@ -4,6 +4,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -35,6 +36,7 @@ struct NatsTransport::Shared {
   std::atomic<std::uint64_t> disconnects{0};
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> async_errors{0};
+  std::atomic<std::uint64_t> permission_violations{0};
 
   // Messages copied off nats.c and queued on the loop, not yet delivered. Bounded by the pending
   // limits: nats.c's own limits only see its dispatcher, which hands messages to the loop at once,
@@ -55,6 +57,14 @@ struct NatsTransport::Shared {
   static void post_event(const std::shared_ptr<Shared>& shared, ConnectionEvent event) {
     shared->post([shared, event] {
       if (shared->owner != nullptr) shared->owner->dispatch(event);
+    });
+  }
+
+  // Counts a permission violation and queues the server's text for the loop. Any thread.
+  static void post_permission_violation(const std::shared_ptr<Shared>& shared, std::string text) {
+    shared->permission_violations.fetch_add(1);
+    shared->post([shared, text = std::move(text)] {
+      if (shared->owner != nullptr) shared->owner->record_permission_violation(text);
     });
   }
 
@@ -171,11 +181,16 @@ void on_closed(natsConnection* /*nc*/, void* closure) {
   NatsTransport::Shared::post_event(shared, ConnectionEvent::kClosed);
 }
 
-void on_error(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsStatus err, void* closure) {
+void on_error(natsConnection* nc, natsSubscription* /*sub*/, natsStatus err, void* closure) {
   auto shared = registry().find(closure_to_key(closure)).first;
   if (shared == nullptr) return;
   if (err == NATS_SLOW_CONSUMER) {
     shared->slow_consumer_events.fetch_add(1);
+  } else if (err == NATS_NOT_PERMITTED) {
+    // The server's text names the operation and subject; nats.c keeps only the latest one.
+    const char* text = nullptr;
+    (void)natsConnection_GetLastError(nc, &text);
+    NatsTransport::Shared::post_permission_violation(shared, text != nullptr ? text : "");
   } else {
     shared->async_errors.fetch_add(1);
   }
@@ -663,6 +678,75 @@ void NatsTransport::close() {
   shared_->connected.store(false, std::memory_order_release);
   for (auto& [id, subscription] : subscriptions_) retire(subscription);
   subscriptions_.clear();
+}
+
+PermissionViolation parse_permission_violation(std::string_view server_text) {
+  PermissionViolation v{"other", std::string(server_text), 1};
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string text = lower(server_text);
+  for (auto [marker, operation] :
+       {std::pair{"for publish to ", "publish"}, std::pair{"for subscription to ", "subscribe"}}) {
+    const std::size_t at = text.find(marker);
+    if (at == std::string::npos) continue;
+    v.operation = operation;
+    std::string_view rest = server_text.substr(at + std::strlen(marker));
+    if (!rest.empty() && rest.front() == '"') {
+      rest.remove_prefix(1);
+      rest = rest.substr(0, rest.find('"'));
+    }
+    v.subject = std::string(rest);
+    break;
+  }
+  return v;
+}
+
+void NatsTransport::record_permission_violation(const std::string& server_text) {
+  PermissionViolation v = parse_permission_violation(server_text);
+  if (!confirmed_denial_.empty() && confirmed_denial_ == server_text) {
+    confirmed_denial_.clear();  // confirm_subscriptions() recorded this one already
+    return;
+  }
+  v.count = ++violations_[{v.operation, v.subject}];
+  if (violation_listener_) violation_listener_(v);
+}
+
+void NatsTransport::on_permission_violation(PermissionListener listener) {
+  violation_listener_ = std::move(listener);
+}
+
+std::vector<PermissionViolation> NatsTransport::permission_violations() const {
+  std::vector<PermissionViolation> out;
+  for (const auto& [key, count] : violations_) out.push_back({key.first, key.second, count});
+  return out;
+}
+
+std::uint64_t NatsTransport::permission_violation_count() const {
+  return shared_->permission_violations.load();
+}
+
+Status NatsTransport::confirm_subscriptions(Duration timeout) {
+  if (Status s = flush(timeout); !s) return s;
+  const char* text = nullptr;
+  if (natsConnection_GetLastError(conn_, &text) != NATS_NOT_PERMITTED || text == nullptr) {
+    return Status::ok();
+  }
+  const std::string server_text(text);
+  const PermissionViolation v = parse_permission_violation(server_text);
+  if (v.operation != "subscribe") return Status::ok();
+  if (violations_.find({v.operation, v.subject}) == violations_.end()) {
+    // Recorded now, in order; the error thread's later report of it is then not counted twice.
+    confirmed_denial_ = server_text;
+    PermissionViolation first = v;
+    first.count = ++violations_[{v.operation, v.subject}];
+    if (violation_listener_) violation_listener_(first);
+  }
+  return Status::failed_precondition(
+      "the NATS server refused to let this connection subscribe to '" + v.subject +
+      "' (permission denied)");
 }
 
 std::string NatsTransport::connected_url() const {

@@ -9,6 +9,7 @@
 
 #include "core/integration.h"
 #include "core/logger.h"
+#include "core/subject.h"
 #include "sim/harness/agent_host.h"
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
@@ -85,6 +86,24 @@ NatsOptions nats_options_for(const sim::WorldConfig& config, NatsOptions options
   return options;
 }
 
+constexpr std::string_view kPermissionDeniedOn = "permission denied on ";
+
+// Claims of an agent whose claim subject the server refused: every claim not received is lost
+// for that reason (unless a more specific cause is already known).
+void attribute_refused_claims(
+    const std::vector<PermissionViolation>& violations, const SubjectScheme& subjects,
+    const std::string& cluster_id, const std::map<std::string, std::uint64_t>& published_seq,
+    std::map<std::pair<std::string, std::uint64_t>, std::string>& causes) {
+  for (const PermissionViolation& v : violations) {
+    if (v.operation != "publish") continue;
+    for (const auto& [agent, last] : published_seq) {
+      if (v.subject != subjects.status_claims(cluster_id, agent)) continue;
+      const std::string cause = std::string(kPermissionDeniedOn) + v.subject;
+      for (std::uint64_t seq = 1; seq <= last; ++seq) causes.try_emplace({agent, seq}, cause);
+    }
+  }
+}
+
 }  // namespace
 
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
@@ -113,8 +132,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   ao.validate = options.validate_claims;
   auto accountant = std::make_unique<ClaimAccountant>(ao, *nats, loop);
   if (Status s = accountant->start(); !s) return s;
-  // Make sure the server has our subscriptions before anyone publishes.
-  if (Status s = nats->flush(std::chrono::seconds(2)); !s) return s;
+  nats->on_permission_violation(options.on_permission_violation);
 
   std::unique_ptr<LivePulse> pulse;
   if (options.builtin_pulse) {
@@ -139,6 +157,8 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
       agents.push_back(std::move(agent));
     }
   }
+  // Make sure the server has (and allows) every subscription before anyone publishes.
+  if (Status s = nats->confirm_subscriptions(std::chrono::seconds(2)); !s) return s;
   if (pulse) (void)pulse->start();
   LiveWorkloadHost workload_host(loop, agents);
   auto workload = std::make_unique<sim::Workload>(config, workload_host, seeds.stream("workload"),
@@ -200,6 +220,10 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
     causes[{d.agent_id, d.seq}] = d.cause;
     if (d.cause == "window_full") ++refused;
   }
+  result.permission_violations = nats->permission_violations();
+  attribute_refused_claims(result.permission_violations,
+                           SubjectScheme{options.claims.subject_prefix}, cluster_id, published_seq,
+                           causes);
   result.gaps = accountant->gaps(published_seq, causes);
   for (const sim::AgentOutcome& a : o.agents) o.claims.published += a.claims_published;
   for (const auto& [agent, last] : published_seq)
@@ -209,7 +233,8 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   for (const ClaimGap& gap : result.gaps) {
     if (gap.cause == "window_full") continue;  // refused at publish: counted as claims_failed
     o.claims.lost += gap.size();
-    o.claims.lost_by_cause[gap.cause] += gap.size();
+    o.claims.lost_by_cause[gap.cause.starts_with(kPermissionDeniedOn) ? "permission_denied"
+                                                                      : gap.cause] += gap.size();
   }
   sim::MessageAccounting& claim_messages = o.messages["status_claim"];
   claim_messages.published = o.claims.published;

@@ -50,6 +50,8 @@ struct LiveRunOptions {
   // Called on the loop thread every progress_interval with the fraction of the duration done;
   // returning false ends the run early (interrupted).
   std::function<bool(double)> progress;
+  // Called on the loop thread for each operation the server refuses, as it happens.
+  NatsTransport::PermissionListener on_permission_violation;
 };
 
 struct LiveRunResult {
@@ -61,6 +63,9 @@ struct LiveRunResult {
   std::uint64_t slow_consumer_drops = 0;
   std::uint64_t pulse_frames = 0;  // published by the built-in pulse
   std::string servers;             // redacted
+  // Every (operation, subject) the server refused, with counts. Claims published on a refused
+  // subject are lost with the cause "permission denied on SUBJECT".
+  std::vector<PermissionViolation> permission_violations;
   bool interrupted = false;
 };
 
@@ -69,7 +74,9 @@ struct LiveRunResult {
 Status check_live_config(const sim::WorldConfig& config);
 
 // Runs `config` live. Errors: check_live_config's; NatsTransport::connect's (one line naming the
-// cause); kUnavailable when subscribing fails. The loop is run on the calling thread.
+// cause); kUnavailable when subscribing fails; kFailedPrecondition naming the subject when the
+// server refuses a subscription the run needs (the claims, the beat frames, the confirmations:
+// on_permission_violation hears it first). The loop is run on the calling thread.
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
                                EventLoop& loop);
 

@@ -37,14 +37,18 @@ constexpr const char* kLiveExitCodesHelp =
     "Exit codes: 0 pass, 1 an assertion failed, 2 bad input (scenario, flag, or a scenario part "
     "that needs the simulator: faults, swarm, drift, tempo changes, several pulse nodes), 3 "
     "internal error, 4 cannot connect or authenticate to NATS (no server, wrong credentials, TLS "
-    "mismatch, unreadable credentials or key file), 130 interrupted.";
+    "mismatch, unreadable credentials or key file), 5 permission denied (the server refused a "
+    "publish "
+    "or subscription the run needs: the subject is named), 130 interrupted.";
 constexpr const char* kPulseExitCodesHelp =
     "Exit codes: 0 stopped (Ctrl-C or --duration), 2 bad flag, 3 internal error, 4 cannot "
-    "connect or authenticate to NATS.";
+    "connect or authenticate to NATS, 5 the server refused to let it publish the beat frames "
+    "(stops at once).";
 constexpr const char* kObserveExitCodesHelp =
     "Exit codes: 0 every message conformed and every claim was accounted for, 1 non-conforming "
     "messages were seen or claims went missing outside this observer's own outages, 2 bad flag, "
-    "3 internal error, 4 cannot connect or authenticate to NATS.";
+    "3 internal error, 4 cannot connect or authenticate to NATS, 5 the server refused the "
+    "subscription (or another operation) it needs.";
 constexpr const char* kSecurityHelp =
     "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
     "environment for them (command lines are visible to other users): BACKBEAT_NATS_URL, "
@@ -210,6 +214,31 @@ int connect_exit_code(const Status& s) {
   }
 }
 
+// Prints each operation the server refuses as it happens: the first refusal of an (operation,
+// subject), then again at 10, 100, 1000, ... refusals (a refused claim subject refuses every
+// claim). Subjects come from the server: escaped.
+live::NatsTransport::PermissionListener permission_printer(const char* command) {
+  return [command](const live::PermissionViolation& v) {
+    const bool first = v.count == 1;
+    bool power_of_ten = v.count >= 10;
+    for (std::uint64_t c = v.count; power_of_ten && c > 1; c /= 10) power_of_ten = c % 10 == 0;
+    if (!first && !power_of_ten) return;
+    std::fprintf(stderr, "backbeat-sim: %s: permission denied: the NATS server refused %s '%s'%s\n",
+                 command, v.operation == "subscribe" ? "a subscription to" : "publishing to",
+                 scenario::echo_text(v.subject, 200).c_str(),
+                 first ? "" : fmt::format(" ({} times so far)", v.count).c_str());
+  };
+}
+
+// The refused operations as JSON (run.json, --json summaries).
+nlohmann::json permission_json(const std::vector<live::PermissionViolation>& violations) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const live::PermissionViolation& v : violations) {
+    out.push_back({{"operation", v.operation}, {"subject", v.subject}, {"count", v.count}});
+  }
+  return out;
+}
+
 // Parses a --duration flag; tempo converts "N beats".
 bool parse_flag_duration(const std::string& flag, const std::string& text, double tempo,
                          Duration& out) {
@@ -270,6 +299,10 @@ std::string live_text_lines(const live::LiveRunResult& r) {
       "reconnects {}, confirmed by {} markers and {} flushes, largest unconfirmed window {})\n",
       c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
       r.claim_counters.markers, r.claim_counters.flushes, r.claim_counters.max_window);
+  for (const live::PermissionViolation& v : r.permission_violations) {
+    out += fmt::format("denied    {} '{}': refused {} time(s) by the server (permission denied)\n",
+                       v.operation, scenario::echo_text(v.subject, 200), v.count);
+  }
   if (r.gaps.empty()) {
     out += "claims    lost claims = 0: every claim an agent published was received\n";
   } else {
@@ -339,6 +372,12 @@ int live_command(const LiveArgs& args) {
   options.nats = args.nats.options("backbeat-sim-live");
   options.builtin_pulse = args.pulse;
   options.seed = sc.seed;
+  bool denied = false;
+  options.on_permission_violation =
+      [&denied, print = permission_printer("live")](const live::PermissionViolation& v) {
+        denied = true;
+        print(v);
+      };
   ProgressLine progress(sc.name + " (live)", show_progress);
   options.progress = [&](double f) { return progress.update(f); };
   const auto wall_start = std::chrono::steady_clock::now();
@@ -348,8 +387,9 @@ int live_command(const LiveArgs& args) {
     auto run = live::run_live(sc.world, options, loop);
     progress.finish();
     if (!run) {
-      std::fprintf(stderr, "backbeat-sim: live: %s\n", run.status().message().c_str());
-      return connect_exit_code(run.status());
+      std::fprintf(stderr, "backbeat-sim: live: %s\n",
+                   scenario::echo_text(run.status().message(), 1000).c_str());
+      return denied ? kExitNatsPermission : connect_exit_code(run.status());
     }
     result = std::move(run).value();
   }
@@ -380,6 +420,7 @@ int live_command(const LiveArgs& args) {
                      {"slow_consumer_drops", result->slow_consumer_drops},
                      {"pulse_frames", result->pulse_frames},
                      {"claim_gaps", gaps},
+                     {"permission_violations", permission_json(result->permission_violations)},
                      {"claim_window",
                       {{"sent", k.claims_sent},
                        {"republished", k.claims_republished},
@@ -410,7 +451,15 @@ int live_command(const LiveArgs& args) {
     printing.extra_lines.push_back(live_lines);
   }
   if (!args.out_dir.empty()) printing.extra_lines.push_back("saved     " + args.out_dir);
-  return print_run_result(report, nullptr, summary, printing);
+  const int verdict = print_run_result(report, nullptr, summary, printing);
+  if (!result->permission_violations.empty() && verdict != kExitInterrupted) {
+    std::fprintf(stderr,
+                 "backbeat-sim: live: the NATS server denied %zu operation(s) the run needs "
+                 "(listed above; sim/live/README.md, \"Live mode permissions\")\n",
+                 result->permission_violations.size());
+    return kExitNatsPermission;
+  }
+  return verdict;
 }
 
 int pulse_command(const PulseArgs& args) {
@@ -437,6 +486,7 @@ int pulse_command(const PulseArgs& args) {
     std::fprintf(stderr, "backbeat-sim: pulse: %s\n", nats.status().message().c_str());
     return connect_exit_code(nats.status());
   }
+  (*nats)->on_permission_violation(permission_printer("pulse"));
   live::LivePulse pulse(config, loop, **nats);
   if (Status s = pulse.start(); !s) {
     std::fprintf(stderr, "backbeat-sim: pulse: %s\n", s.message().c_str());
@@ -459,6 +509,8 @@ int pulse_command(const PulseArgs& args) {
       std::fprintf(stderr, "backbeat-sim: pulse: NATS connection closed\n");
       return kExitNatsConnection;
     }
+    // A pulse whose frames the server refuses serves no one: stop at once.
+    if (!(*nats)->permission_violations().empty()) break;
     if (!args.quiet && !args.json && (*nats)->disconnects() != disconnects_seen) {
       disconnects_seen = (*nats)->disconnects();
       std::fprintf(stderr, "backbeat-sim: pulse: NATS connection lost; reconnecting\n");
@@ -466,16 +518,19 @@ int pulse_command(const PulseArgs& args) {
   }
   pulse.stop();
   (void)(*nats)->flush(std::chrono::seconds(1));
-  const nlohmann::json summary = {{"cluster", config.cluster_id},
-                                  {"tempo_bpm", config.tempo_bpm},
-                                  {"bar_length", config.bar_length},
-                                  {"frames_per_beat", config.frames_per_beat},
-                                  {"last_beat", pulse.current_beat()},
-                                  {"frames_published", pulse.frames_published()},
-                                  {"frames_refused", pulse.frames_refused()},
-                                  {"beats_skipped", pulse.beats_skipped()},
-                                  {"disconnects", (*nats)->disconnects()},
-                                  {"reconnects", (*nats)->reconnects()}};
+  const nlohmann::json summary = {
+      {"cluster", config.cluster_id},
+      {"tempo_bpm", config.tempo_bpm},
+      {"bar_length", config.bar_length},
+      {"frames_per_beat", config.frames_per_beat},
+      {"last_beat", pulse.current_beat()},
+      {"frames_published", pulse.frames_published()},
+      {"frames_refused", pulse.frames_refused()},
+      {"beats_skipped", pulse.beats_skipped()},
+      {"disconnects", (*nats)->disconnects()},
+      {"reconnects", (*nats)->reconnects()},
+      {"permission_violations", permission_json((*nats)->permission_violations())}};
+  const bool denied = !(*nats)->permission_violations().empty();
   (*nats)->close();
   if (args.json) {
     std::printf("%s\n", summary.dump().c_str());
@@ -487,6 +542,12 @@ int pulse_command(const PulseArgs& args) {
         static_cast<unsigned long long>(pulse.frames_published()),
         static_cast<unsigned long long>(pulse.frames_refused()),
         static_cast<unsigned long long>((*nats)->reconnects()));
+  }
+  if (denied) {
+    std::fprintf(stderr,
+                 "backbeat-sim: pulse: stopped: the NATS server refuses this connection's beat "
+                 "frames (permission denied)\n");
+    return kExitNatsPermission;
   }
   return kExitPass;
 }
@@ -520,9 +581,16 @@ int observe_command(const ObserveArgs& args) {
                  scenario::echo_text(n.subject, 200).c_str(),
                  scenario::echo_text(n.error, 400).c_str());
   });
+  (*nats)->on_permission_violation(permission_printer("observe"));
   if (Status s = observer.start(); !s) {
     std::fprintf(stderr, "backbeat-sim: observe: %s\n", s.message().c_str());
     return connect_exit_code(s);
+  }
+  // An observer the server does not let subscribe would see nothing: say so and stop.
+  if (Status s = (*nats)->confirm_subscriptions(std::chrono::seconds(2)); !s) {
+    std::fprintf(stderr, "backbeat-sim: observe: %s\n",
+                 scenario::echo_text(s.message(), 400).c_str());
+    return (*nats)->permission_violations().empty() ? connect_exit_code(s) : kExitNatsPermission;
   }
   if (!args.json && !args.quiet) {
     std::fprintf(stderr, "backbeat-sim: observing backbeat.> on %s%s; Ctrl-C to stop\n",
@@ -553,13 +621,16 @@ int observe_command(const ObserveArgs& args) {
   summary["nats"] = {{"url", redact_nats_urls(args.nats.servers)},
                      {"disconnects", (*nats)->disconnects()},
                      {"reconnects", (*nats)->reconnects()},
-                     {"slow_consumer_drops", (*nats)->slow_consumer_drops()}};
+                     {"slow_consumer_drops", (*nats)->slow_consumer_drops()},
+                     {"permission_violations", permission_json((*nats)->permission_violations())}};
+  const bool denied = !(*nats)->permission_violations().empty();
   (*nats)->close();
   if (args.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else {
     std::printf("%s", observer.render_summary().c_str());
   }
+  if (denied) return kExitNatsPermission;
   // As `live`: a claim that went missing without an outage of our own to explain it fails.
   return observer.nonconforming_total() == 0 && observer.unaccounted_claims() == 0 ? kExitPass
                                                                                    : kExitFail;
@@ -570,6 +641,7 @@ int observe_command(const ObserveArgs& args) {
 class LiveCommandsImpl final : public LiveCommands {
  public:
   explicit LiveCommandsImpl(CLI::App& app) {
+    app.footer(app.get_footer() + "\n" + kLiveExitCodesNote);
     live_cmd_ = app.add_subcommand(
         "live",
         "Run a scenario's workload on N in-process agents (the unchanged core) against a real "

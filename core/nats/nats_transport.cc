@@ -260,12 +260,30 @@ Status option_error(natsStatus s, const char* option, const NatsOptions& options
 }
 
 // Maps natsConnection_Connect's failure to one line that names the cause.
-Status connect_error(natsStatus s, const NatsOptions& options, const std::string& urls) {
+Status connect_error(natsStatus s, const NatsOptions& options, const std::string& urls, bool tls) {
   std::string detail = scrub(last_nats_error(), options);
   auto with_detail = [&detail](std::string message) {
     if (!detail.empty()) message += " (" + detail + ")";
     return message;
   };
+  std::string lower = detail;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // nats.c reads the seed and JWT only now: a file holding neither is bad input, not an accident.
+  if (lower.find("nkey") != std::string::npos || lower.find("jwt") != std::string::npos) {
+    return Status::invalid_argument(
+        with_detail("the NKey seed or credentials file does not hold a usable user seed/JWT"));
+  }
+  // With mutual TLS the server checks the client's certificate after the handshake and just
+  // closes the connection when there is none or it does not trust it; nats.c then reports a
+  // protocol error (no PONG).
+  if (tls && (s == NATS_PROTOCOL_ERROR || s == NATS_CONNECTION_CLOSED || s == NATS_IO_ERROR)) {
+    return Status::failed_precondition(
+        "TLS: the NATS server at " + urls +
+        " closed the connection after the TLS handshake: it requires a client certificate it "
+        "trusts (give the client certificate and key, signed by a CA the server trusts)" +
+        (options.tls_cert_file.empty() ? std::string(", and none was given")
+                                       : std::string(", and it refused the one given")));
+  }
   switch (s) {
     case NATS_NO_SERVER:
       return Status::unavailable(with_detail("no NATS server reachable at " + urls));
@@ -277,8 +295,11 @@ Status connect_error(natsStatus s, const NatsOptions& options, const std::string
     case NATS_SSL_ERROR:
       return Status::failed_precondition(with_detail("TLS handshake error with " + urls));
     case NATS_SECURE_CONNECTION_WANTED:
-      return Status::failed_precondition("TLS mismatch: TLS was requested but the NATS server at " +
-                                         urls + " does not offer it");
+      return Status::failed_precondition(
+          "TLS mismatch: TLS was requested but the NATS server at " + urls +
+          " does not require it (its INFO says tls_required false; a server that offers TLS only "
+          "optionally, allow_non_tls, cannot be used with TLS by this client: make TLS required "
+          "on the server, or connect without TLS)");
     case NATS_SECURE_CONNECTION_REQUIRED:
       return Status::failed_precondition("TLS mismatch: the NATS server at " + urls +
                                          " requires TLS (set tls / use tls:// URLs)");
@@ -461,7 +482,7 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   natsConnection* conn = nullptr;
   if (natsStatus s = natsConnection_Connect(&conn, opts.get()); s != NATS_OK) {
     natsConnection_Destroy(conn);  // null-safe
-    return connect_error(s, options, urls);
+    return connect_error(s, options, urls, tls);
   }
 
   std::unique_ptr<NatsTransport> transport(new NatsTransport(shared));

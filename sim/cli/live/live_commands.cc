@@ -5,10 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/nats/event_loop.h"
@@ -50,9 +53,10 @@ constexpr const char* kObserveExitCodesHelp =
     "3 internal error, 4 cannot connect or authenticate to NATS, 5 the server refused the "
     "subscription (or another operation) it needs.";
 constexpr const char* kSecurityHelp =
-    "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
-    "environment for them (command lines are visible to other users): BACKBEAT_NATS_URL, "
-    "BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_CREDS, "
+    "Security: secrets are never printed (not in logs, reports, errors or this help). Keep them "
+    "off the command line (visible to other users): --password-file, --token-file or the "
+    "environment: BACKBEAT_NATS_URL, BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_TOKEN_FILE, "
+    "BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_PASSWORD_FILE, BACKBEAT_NATS_CREDS, "
     "BACKBEAT_NATS_NKEY, BACKBEAT_NATS_NKEY_SEED, BACKBEAT_NATS_TLS, BACKBEAT_NATS_TLS_CA, "
     "BACKBEAT_NATS_TLS_CERT, BACKBEAT_NATS_TLS_KEY, BACKBEAT_NATS_REQUIRE_TLS_FOR_CREDENTIALS.";
 
@@ -62,6 +66,8 @@ struct NatsFlags {
   std::string token;
   std::string user;
   std::string password;
+  std::string token_file;     // the token's file (read by read_secret_files)
+  std::string password_file;  // the password's file
   std::string creds;
   std::string nkey;
   std::string nkey_seed;
@@ -113,6 +119,44 @@ struct NatsFlags {
     return {};
   }
 
+  // Reads --password-file/--token-file into the password and token, and checks that the NKey seed
+  // and credentials files hold what they should: the problem, named by flag, or "" (exit 2).
+  // Files that cannot be read at all are left to connect() (exit 4, as before).
+  std::string read_secret_files() {
+    for (auto [file, value, flags] :
+         {std::tuple{&password_file, &password,
+                     "--password-file (BACKBEAT_NATS_PASSWORD_FILE) and --password "
+                     "(BACKBEAT_NATS_PASSWORD)"},
+          std::tuple{
+              &token_file, &token,
+              "--token-file (BACKBEAT_NATS_TOKEN_FILE) and --token (BACKBEAT_NATS_TOKEN)"}}) {
+      if (file->empty()) continue;
+      if (!value->empty()) return fmt::format("{} both give it: give one", flags);
+      const bool is_password = file == &password_file;
+      Result<std::string> secret = read_secret_file(*file, is_password ? "password" : "token");
+      if (!secret) {
+        return fmt::format("{}: {}", is_password ? "--password-file" : "--token-file",
+                           secret.status().message());
+      }
+      *value = std::move(secret).value();
+    }
+    for (auto [path, kind, flag] :
+         {std::tuple{&nkey_seed, CredentialFile::kNKeySeed,
+                     "--nkey-seed (BACKBEAT_NATS_NKEY_SEED)"},
+          std::tuple{&creds, CredentialFile::kCreds, "--creds (BACKBEAT_NATS_CREDS)"}}) {
+      if (path->empty()) continue;
+      std::ifstream in(*path, std::ios::binary);
+      if (!in) continue;
+      std::string content(64 * 1024, '\0');
+      in.read(content.data(), static_cast<std::streamsize>(content.size()));
+      content.resize(static_cast<std::size_t>(in.gcount()));
+      if (std::string problem = credential_file_problem(kind, content); !problem.empty()) {
+        return fmt::format("{} '{}' {}", flag, scenario::echo_path(*path), problem);
+      }
+    }
+    return {};
+  }
+
   // Says once, before connecting, when a secret would go out without TLS to another machine
   // (with --require-tls-for-credentials, connecting refuses it instead: exit 2).
   void warn_about_cleartext_credentials() const {
@@ -158,15 +202,26 @@ void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
                       "", "NATS URL list"));
   if (required) url->required();
   // Secrets: no defaults shown, values never echoed.
-  cmd->add_option("--token", f.token, "Authentication token (prefer the environment)")
+  cmd->add_option("--token", f.token,
+                  "Authentication token (prefer --token-file or the environment)")
       ->type_name("TOKEN")
       ->envname("BACKBEAT_NATS_TOKEN");
   cmd->add_option("--user", f.user, "User name for user/password authentication")
       ->type_name("USER")
       ->envname("BACKBEAT_NATS_USER");
-  cmd->add_option("--password", f.password, "Password (prefer the environment)")
+  cmd->add_option("--password", f.password, "Password (prefer --password-file or the environment)")
       ->type_name("PASSWORD")
       ->envname("BACKBEAT_NATS_PASSWORD");
+  cmd->add_option("--token-file", f.token_file,
+                  "File holding the token (one line; kept out of the command line)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_TOKEN_FILE")
+      ->check(file_not_secret());
+  cmd->add_option("--password-file", f.password_file,
+                  "File holding the password (one line; kept out of the command line)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_PASSWORD_FILE")
+      ->check(file_not_secret());
   cmd->add_option("--creds", f.creds, "Credentials file (JWT + NKey seed, .creds)")
       ->type_name("FILE")
       ->envname("BACKBEAT_NATS_CREDS")
@@ -700,6 +755,7 @@ class LiveCommandsImpl final : public LiveCommands {
         ->type_name("D");
     pulse_cmd_->add_flag("--json", pulse_.json, "Print a JSON summary on stdout at the end");
     pulse_cmd_->add_flag("-q,--quiet", pulse_.quiet, "No start and reconnect messages");
+    pulse_cmd_->allow_extras();  // refused in run(), without echoing a split secret
     pulse_cmd_->footer(std::string(kPulseExitCodesHelp) + "\n" + kSecurityHelp);
 
     observe_cmd_ = app.add_subcommand(
@@ -719,14 +775,56 @@ class LiveCommandsImpl final : public LiveCommands {
                            "Print the summary as JSON on stdout at the end (non-conforming "
                            "messages go to stderr as they arrive)");
     observe_cmd_->add_flag("-q,--quiet", observe_.quiet, "No periodic status display");
+    observe_cmd_->allow_extras();
     observe_cmd_->footer(std::string(kObserveExitCodesHelp) + "\n" + kSecurityHelp);
+  }
+
+  // A secret given on the command line that the shell split (`--password a b`) leaves its tail as
+  // an argument of its own: a scenario name for `live`, an extra argument for `pulse` and
+  // `observe`. Rule: with --password or --token on the command line, an argument that is not a
+  // readable file or a shipped scenario is never echoed. Returns kExitPass when there is none.
+  int refuse_stray_arguments(CLI::App* cmd) const {
+    const bool secret_inline = secret_on_command_line(cmd);
+    const std::vector<std::string> extras = cmd->remaining();
+    std::string stray;
+    if (!extras.empty()) {
+      stray = secret_inline ? fmt::format("{} unexpected argument(s), not shown", extras.size())
+                            : "unexpected argument " + scenario::echo_text(extras.front());
+    } else if (cmd == live_cmd_ && secret_inline && !live_.scenario.empty() &&
+               !std::filesystem::exists(resolve_scenario(live_.scenario))) {
+      stray = "the scenario argument is neither a file nor a shipped scenario (not shown)";
+    }
+    if (stray.empty()) return kExitPass;
+    std::fprintf(stderr, "backbeat-sim: %s: %s%s\n", cmd->get_name().c_str(), stray.c_str(),
+                 secret_inline ? ": with --password or --token on the command line it may be the "
+                                 "tail of a secret the shell split; quote the secret, or better "
+                                 "use --password-file/--token-file or the environment"
+                               : "");
+    return kExitBadInput;
+  }
+
+  // True when --password or --token was typed on the command line (not read from its variable).
+  static bool secret_on_command_line(const CLI::App* cmd) {
+    for (const char* name : {"--password", "--token"}) {
+      const CLI::Option* option = cmd->get_option_no_throw(name);
+      if (option == nullptr || option->count() == 0) continue;
+      const char* env = std::getenv(option->get_envname().c_str());
+      if (env == nullptr || option->as<std::string>() != env) return true;
+    }
+    return false;
   }
 
   bool selected() const override { return *live_cmd_ || *pulse_cmd_ || *observe_cmd_; }
 
   int run() override {
-    const NatsFlags& flags = *live_cmd_ ? live_.nats : (*pulse_cmd_ ? pulse_.nats : observe_.nats);
+    CLI::App* cmd = *live_cmd_ ? live_cmd_ : (*pulse_cmd_ ? pulse_cmd_ : observe_cmd_);
+    NatsFlags& flags = *live_cmd_ ? live_.nats : (*pulse_cmd_ ? pulse_.nats : observe_.nats);
+    if (int code = refuse_stray_arguments(cmd); code != kExitPass) return code;
     if (const std::string problem = flags.missing_partner(); !problem.empty()) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    if (const std::string problem = flags.read_secret_files(); !problem.empty()) {
       std::fprintf(stderr, "backbeat-sim: %s\n", problem.c_str());
       return kExitBadInput;
     }

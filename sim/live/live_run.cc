@@ -213,6 +213,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   o.sim_time = loop.now() - start;
   o.operations = workload->finish();
   for (auto& agent : agents) o.agents.push_back(agent->finish(pulse_beat));
+  for (const sim::AgentOutcome& a : o.agents) result.frames_foreign += a.frames_foreign;
 
   std::map<std::pair<std::string, std::uint64_t>, std::string> causes;
   std::uint64_t refused = 0;

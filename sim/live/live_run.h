@@ -62,7 +62,9 @@ struct LiveRunResult {
   std::uint64_t reconnects = 0;
   std::uint64_t slow_consumer_drops = 0;
   std::uint64_t pulse_frames = 0;  // published by the built-in pulse
-  std::string servers;             // redacted
+  // Frames of another cluster the agents received on their beat subject (and dropped), summed.
+  std::uint64_t frames_foreign = 0;
+  std::string servers;  // redacted
   // Every (operation, subject) the server refused, with counts. Claims published on a refused
   // subject are lost with the cause "permission denied on SUBJECT".
   std::vector<PermissionViolation> permission_violations;

@@ -240,6 +240,77 @@ TEST(LiveRun, ServerKilledAndRestartedMidRunLosesNoClaim) {
   EXPECT_TRUE(results[0].pass) << results[0].detail;
 }
 
+// A client allowed to publish on the confirmation subject cannot mark claims confirmed: only a
+// marker carrying this transport's own token and an id it sent counts.
+TEST(ReliableClaims, ForgedMarkersFromAnotherClientConfirmNothing) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto nats = NatsTransport::connect(fast_options(server), loop);
+  ASSERT_TRUE(nats) << nats.status().to_string();
+  ReliableClaimsOptions options;
+  options.batch_claims = 1000000;  // no marker of its own while the forger acts
+  options.flush_interval = std::chrono::hours(1);
+  ReliableClaimsTransport claims(**nats, loop, options);
+  ASSERT_TRUE((*nats)->flush(2s));
+  for (int seq = 1; seq <= 5; ++seq) {
+    ASSERT_TRUE(claims.publish("backbeat.status.c.agent-0",
+                               "{\"metadata\":{\"seq\":" + std::to_string(seq) + "}}"));
+  }
+  ASSERT_EQ(claims.window_size(), 5u);
+
+  auto forger = NatsTransport::connect(fast_options(server.url(), "forger"), loop);
+  ASSERT_TRUE(forger) << forger.status().to_string();
+  const std::string forged[] = {"999", "5", "0123456789abcdef0123456789abcdef 5", ""};
+  for (const std::string& payload : forged) {
+    ASSERT_TRUE((*forger)->publish(claims.marker_subject(), payload));
+  }
+  ASSERT_TRUE((*forger)->flush(2s));
+  loop.run_for(300ms);
+  EXPECT_EQ(claims.window_size(), 5u) << "a forged marker confirmed claims";
+  EXPECT_EQ(claims.counters().markers_foreign, std::size(forged));
+  EXPECT_EQ(claims.counters().claims_confirmed, 0u);
+
+  // Its own confirmation still works.
+  EXPECT_TRUE(claims.flush_now());
+  EXPECT_EQ(claims.window_size(), 0u);
+}
+
+// Another cluster's frames on this cluster's beat subject are dropped by every agent and counted
+// in the run's result (shown in live output and run.json).
+TEST(LiveRun, ForeignClusterFramesAreCounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  const sim::WorldConfig world = small_world(2, 3s, 2);
+  auto intruder = NatsTransport::connect(fast_options(server.url(), "intruder"), loop);
+  ASSERT_TRUE(intruder) << intruder.status().to_string();
+  BeatFrame foreign;
+  foreign.cluster_id = "other-cluster";
+  foreign.beat_index = 3;
+  foreign.phase = BeatPhase::kPlan;
+  foreign.hlc = "01a2:0003:9f1c";
+  foreign.deadline_at = Time(std::chrono::seconds(1'800'000'000));
+  foreign.tempo_bpm = 120.0;
+  foreign.window_id = "5d0c6f1e2b3a49788a1b2c3d4e5f6071";
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.builtin_pulse = true;
+  int sent = 0;
+  options.progress = [&](double done) {
+    if (done >= 0.3 && sent < 3) {
+      ++sent;
+      EXPECT_TRUE((*intruder)->publish("backbeat.beat.live-test", encode_beat_frame(foreign)));
+      EXPECT_TRUE((*intruder)->flush(1s));
+    }
+    return true;
+  };
+  auto run = run_live(world, options, loop);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_EQ(sent, 3);
+  EXPECT_EQ(run->frames_foreign, 3u * 2u);  // every agent saw each of them
+}
+
 TEST(LiveRun, ScenarioPartsThatNeedTheSimulatorAreRefused) {
   sim::WorldConfig world = small_world(2, 2s, 1);
   // A named default fault, not a temporary: GCC 12 at -O3 warns (-Wmaybe-uninitialized, a false

@@ -354,6 +354,12 @@ std::string live_text_lines(const live::LiveRunResult& r) {
       "reconnects {}, confirmed by {} markers and {} flushes, largest unconfirmed window {})\n",
       c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
       r.claim_counters.markers, r.claim_counters.flushes, r.claim_counters.max_window);
+  if (r.frames_foreign > 0) {
+    out += fmt::format(
+        "frames    {} frame(s) of another cluster on this cluster's beat subject, dropped by the "
+        "agents\n",
+        r.frames_foreign);
+  }
   for (const live::PermissionViolation& v : r.permission_violations) {
     out += fmt::format("denied    {} '{}': refused {} time(s) by the server (permission denied)\n",
                        v.operation, scenario::echo_text(v.subject, 200), v.count);
@@ -474,6 +480,7 @@ int live_command(const LiveArgs& args) {
                      {"reconnects", result->reconnects},
                      {"slow_consumer_drops", result->slow_consumer_drops},
                      {"pulse_frames", result->pulse_frames},
+                     {"frames_foreign", result->frames_foreign},
                      {"claim_gaps", gaps},
                      {"permission_violations", permission_json(result->permission_violations)},
                      {"claim_window",
@@ -481,6 +488,7 @@ int live_command(const LiveArgs& args) {
                        {"republished", k.claims_republished},
                        {"confirmed", k.claims_confirmed},
                        {"markers", k.markers},
+                       {"markers_foreign", k.markers_foreign},
                        {"flushes", k.flushes},
                        {"flushes_failed", k.flushes_failed},
                        {"max_window", k.max_window}}}};

@@ -37,6 +37,7 @@ struct NatsTransport::Shared {
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> async_errors{0};
   std::atomic<std::uint64_t> permission_violations{0};
+  std::string closed_cause;  // guarded by mu; why nats.c closed the connection on its own
 
   // Messages copied off nats.c and queued on the loop, not yet delivered. Bounded by the pending
   // limits: nats.c's own limits only see its dispatcher, which hands messages to the loop at once,
@@ -173,9 +174,17 @@ void on_reconnected(natsConnection* /*nc*/, void* closure) {
   NatsTransport::Shared::post_event(shared, ConnectionEvent::kReconnected);
 }
 
-void on_closed(natsConnection* /*nc*/, void* closure) {
+void on_closed(natsConnection* nc, void* closure) {
   auto shared = registry().find(closure_to_key(closure)).first;
   if (shared == nullptr) return;
+  if (!shared->closed.load(std::memory_order_acquire)) {  // not by close(): say why
+    const char* text = nullptr;
+    const natsStatus err = natsConnection_GetLastError(nc, &text);
+    std::lock_guard lock(shared->mu);
+    shared->closed_cause = text != nullptr && *text != '\0' ? std::string(text)
+                           : err != NATS_OK                 ? std::string(natsStatus_GetText(err))
+                                            : std::string("reconnect attempts ran out");
+  }
   shared->connected.store(false, std::memory_order_release);
   shared->closed.store(true, std::memory_order_release);
   NatsTransport::Shared::post_event(shared, ConnectionEvent::kClosed);
@@ -694,8 +703,9 @@ Status NatsTransport::flush(Duration timeout) {
 
 void NatsTransport::close() {
   if (conn_ == nullptr) return;
-  if (!natsConnection_IsClosed(conn_)) natsConnection_Close(conn_);
+  // Marked first: the closed callback then knows this close was asked for (no cause to report).
   shared_->closed.store(true, std::memory_order_release);
+  if (!natsConnection_IsClosed(conn_)) natsConnection_Close(conn_);
   shared_->connected.store(false, std::memory_order_release);
   for (auto& [id, subscription] : subscriptions_) retire(subscription);
   subscriptions_.clear();
@@ -768,6 +778,11 @@ Status NatsTransport::confirm_subscriptions(Duration timeout) {
   return Status::failed_precondition(
       "the NATS server refused to let this connection subscribe to '" + v.subject +
       "' (permission denied)");
+}
+
+std::string NatsTransport::closed_cause() const {
+  std::lock_guard lock(shared_->mu);
+  return shared_->closed_cause;
 }
 
 std::string NatsTransport::connected_url() const {

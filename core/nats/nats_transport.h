@@ -137,6 +137,10 @@ class NatsTransport final : public Transport {
   void close();
   // True once closed, by close() or because nats.c gave up reconnecting.
   bool is_closed() const;
+  // Why nats.c closed the connection on its own (its last error, e.g. an authorization violation
+  // after the server's credentials changed, or "reconnect attempts ran out"); empty while open or
+  // after close(). Any thread.
+  std::string closed_cause() const;
 
   // Messages dropped because a pending limit was exceeded: by nats.c (per subscription, over
   // every subscription this transport ever had) plus by this transport (the loop's queue was

@@ -219,7 +219,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   std::uint64_t refused = 0;
   for (const DiscardedClaim& d : claims->discarded()) {
     causes[{d.agent_id, d.seq}] = d.cause;
-    if (d.cause == "window_full") ++refused;
+    if (refused_at_publish(d.cause)) ++refused;
   }
   result.permission_violations = nats->permission_violations();
   attribute_refused_claims(result.permission_violations,
@@ -232,7 +232,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   o.claims.duplicates = accountant->duplicates();
   o.claims.nonconforming = accountant->nonconforming();
   for (const ClaimGap& gap : result.gaps) {
-    if (gap.cause == "window_full") continue;  // refused at publish: counted as claims_failed
+    if (refused_at_publish(gap.cause)) continue;  // never published: counted as claims_failed
     o.claims.lost += gap.size();
     o.claims.lost_by_cause[gap.cause.starts_with(kPermissionDeniedOn) ? "permission_denied"
                                                                       : gap.cause] += gap.size();
@@ -250,6 +250,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   result.disconnects = nats->disconnects();
   result.reconnects = nats->reconnects();
   result.slow_consumer_drops = nats->slow_consumer_drops();
+  result.closed_cause = nats->closed_cause();
   o.events = accountant->messages() + result.pulse_frames;
   o.derived_options.push_back("mode = live (wall clock; not reproducible, no fingerprint)");
   o.derived_options.push_back(fmt::format("nats = {}", result.servers));

@@ -65,6 +65,9 @@ struct LiveRunResult {
   // Frames of another cluster the agents received on their beat subject (and dropped), summed.
   std::uint64_t frames_foreign = 0;
   std::string servers;  // redacted
+  // Why the connection closed before the end (nats.c gave up: e.g. the credentials stopped
+  // working); empty when it stayed up. Claims refused after it are claims_failed, not lost.
+  std::string closed_cause;
   // Every (operation, subject) the server refused, with counts. Claims published on a refused
   // subject are lost with the cause "permission denied on SUBJECT".
   std::vector<PermissionViolation> permission_violations;

@@ -51,12 +51,14 @@ Status ReliableClaimsTransport::publish(std::string_view subject, std::string_vi
   if (!is_claim(subject)) return inner_.publish(subject, payload);
   if (closed_ || inner_.is_closed()) {
     ++counters_.claims_refused;
+    discarded_.push_back(
+        describe(Entry{0, std::string(subject), std::string(payload)}, kRefusedConnectionClosed));
     return Status::unavailable("NATS connection is closed; status claim not accepted");
   }
   if (window_.size() >= options_.max_window_claims) {
     ++counters_.claims_refused;
     discarded_.push_back(
-        describe(Entry{0, std::string(subject), std::string(payload)}, "window_full"));
+        describe(Entry{0, std::string(subject), std::string(payload)}, kRefusedWindowFull));
     return Status::resource_exhausted("unconfirmed status-claim window is full (" +
                                       std::to_string(window_.size()) + " claims); claim refused");
   }

@@ -40,6 +40,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -58,6 +59,13 @@ struct ReliableClaimsOptions {
 };
 
 // A claim that will never be delivered, and why ("window_full", "connection_closed", ...).
+// Causes of claims refused at publish (the core counted them as claims_failed; never published).
+inline constexpr const char* kRefusedWindowFull = "window_full";
+inline constexpr const char* kRefusedConnectionClosed = "refused_connection_closed";
+inline bool refused_at_publish(std::string_view cause) {
+  return cause == kRefusedWindowFull || cause == kRefusedConnectionClosed;
+}
+
 struct DiscardedClaim {
   std::string agent_id;   // from the subject
   std::uint64_t seq = 0;  // metadata.seq, 0 when the payload had none

@@ -6,10 +6,13 @@
 #include "sim/live/live_run.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -309,6 +312,52 @@ TEST(LiveRun, ForeignClusterFramesAreCounted) {
   ASSERT_TRUE(run) << run.status().to_string();
   ASSERT_EQ(sent, 3);
   EXPECT_EQ(run->frames_foreign, 3u * 2u);  // every agent saw each of them
+}
+
+// The server's password changes mid-run (configuration reload): the server drops the connection,
+// nats.c's reconnects are refused and it gives up. The run says why the connection closed, and
+// its counts add up: claims refused after the close were never published (claims_failed), the
+// ones in flight are lost with their cause.
+TEST(LiveRun, PasswordRotatedMidRunReportsTheCloseAndCountsAddUp) {
+  namespace fs = std::filesystem;
+  const fs::path config =
+      fs::temp_directory_path() / ("backbeat-rotate-" + std::to_string(::getpid()) + ".conf");
+  std::ofstream(config) << "authorization { user: u, password: old-Secr3t }\n";
+  NatsServerOptions server_options;
+  server_options.extra_args = {"-c", config.string()};
+  NatsServer server(server_options);
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  const sim::WorldConfig world = small_world(3, 4s, 30);
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.nats.user = "u";
+  options.nats.password = "old-Secr3t";
+  options.builtin_pulse = true;
+  bool rotated = false;
+  options.progress = [&](double done) {
+    if (!rotated && done >= 0.3) {
+      std::ofstream(config) << "authorization { user: u, password: new-Secr3t }\n";
+      ::kill(server.pid(), SIGHUP);  // nats-server reloads its configuration
+      rotated = true;
+    }
+    return true;
+  };
+  auto run = run_live(world, options, loop);
+  fs::remove(config);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_TRUE(rotated);
+  EXPECT_NE(run->closed_cause.find("Authorization"), std::string::npos) << run->closed_cause;
+  EXPECT_EQ(run->closed_cause.find("Secr3t"), std::string::npos) << run->closed_cause;
+  const sim::ClaimAccounting& c = run->outcome.claims;
+  std::uint64_t failed = 0;
+  for (const sim::AgentOutcome& a : run->outcome.agents) failed += a.claims_failed;
+  print_claims("password rotated", *run);
+  EXPECT_GT(failed, 0u) << "no claim was refused after the close";
+  EXPECT_LE(c.lost, c.published);
+  EXPECT_EQ(c.received + c.lost, c.published)
+      << "received " << c.received << " lost " << c.lost << " published " << c.published;
+  for (const ClaimGap& g : run->gaps) EXPECT_NE(g.cause, "unknown") << g.agent_id;
 }
 
 TEST(LiveRun, ScenarioPartsThatNeedTheSimulatorAreRefused) {

@@ -354,6 +354,10 @@ std::string live_text_lines(const live::LiveRunResult& r) {
       "reconnects {}, confirmed by {} markers and {} flushes, largest unconfirmed window {})\n",
       c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
       r.claim_counters.markers, r.claim_counters.flushes, r.claim_counters.max_window);
+  if (!r.closed_cause.empty()) {
+    out += fmt::format("live      NATS connection closed during the run: {}\n",
+                       scenario::echo_text(r.closed_cause, 300));
+  }
   if (r.frames_foreign > 0) {
     out += fmt::format(
         "frames    {} frame(s) of another cluster on this cluster's beat subject, dropped by the "
@@ -481,6 +485,7 @@ int live_command(const LiveArgs& args) {
                      {"slow_consumer_drops", result->slow_consumer_drops},
                      {"pulse_frames", result->pulse_frames},
                      {"frames_foreign", result->frames_foreign},
+                     {"closed_cause", result->closed_cause},
                      {"claim_gaps", gaps},
                      {"permission_violations", permission_json(result->permission_violations)},
                      {"claim_window",

@@ -23,25 +23,11 @@ using testing::NatsServerOptions;
 constexpr int kExitBadInput = 2;
 constexpr int kExitNatsConnection = 4;
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Outcome {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
+using Outcome = testing::CommandOutcome;
 
 // Runs `env_prefix backbeat-sim args`, output captured in `dir`.
 Outcome sim(const std::string& dir, const std::string& args, const std::string& env_prefix = "") {
-  const fs::path out = fs::path(dir) / "sim-output.txt";
-  const int status = std::system(
-      (env_prefix + " " + BACKBEAT_SIM_BINARY + " " + args + " > " + out.string() + " 2>&1")
-          .c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(out)};
+  return testing::run_command(env_prefix + " " + BACKBEAT_SIM_BINARY + " " + args, dir);
 }
 
 std::string pulse_on(const NatsServer& server) {

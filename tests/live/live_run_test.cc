@@ -288,14 +288,7 @@ TEST(LiveRun, ForeignClusterFramesAreCounted) {
   const sim::WorldConfig world = small_world(2, 3s, 2);
   auto intruder = NatsTransport::connect(fast_options(server.url(), "intruder"), loop);
   ASSERT_TRUE(intruder) << intruder.status().to_string();
-  BeatFrame foreign;
-  foreign.cluster_id = "other-cluster";
-  foreign.beat_index = 3;
-  foreign.phase = BeatPhase::kPlan;
-  foreign.hlc = "01a2:0003:9f1c";
-  foreign.deadline_at = Time(std::chrono::seconds(1'800'000'000));
-  foreign.tempo_bpm = 120.0;
-  foreign.window_id = "5d0c6f1e2b3a49788a1b2c3d4e5f6071";
+  const BeatFrame foreign = testing::valid_frame("other-cluster", 3);
   LiveRunOptions options;
   options.nats = fast_options(server.url());
   options.builtin_pulse = true;

@@ -24,24 +24,11 @@ using testing::NatsServerOptions;
 
 constexpr int kExitPermissionDenied = 5;
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Outcome {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
+using Outcome = testing::CommandOutcome;
 
 // Runs backbeat-sim with `args`, its output captured in the server's temporary directory.
 Outcome sim(const NatsServer& server, const std::string& args) {
-  const fs::path out = fs::path(server.dir()) / "sim-output.txt";
-  const int status = std::system(
-      (std::string(BACKBEAT_SIM_BINARY) + " " + args + " > " + out.string() + " 2>&1").c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(out)};
+  return testing::run_command(std::string(BACKBEAT_SIM_BINARY) + " " + args, server.dir());
 }
 
 std::string as(const std::string& user) {
@@ -50,7 +37,8 @@ std::string as(const std::string& user) {
 
 // A server with the documented users, plus `extra_users` (more entries of its users list).
 NatsServerOptions documented_users(const std::string& extra_users = "") {
-  std::string config = read(fs::path(BACKBEAT_EXAMPLES_DIR) / "nats-permissions" / "server.conf");
+  std::string config =
+      testing::read_text_file(std::string(BACKBEAT_EXAMPLES_DIR) + "/nats-permissions/server.conf");
   config = config.substr(0, config.find("listen:")) +
            config.substr(config.find('\n', config.find("listen:")));  // the test picks the port
   if (!extra_users.empty()) {
@@ -155,7 +143,8 @@ TEST(Permissions, LiveDeniedPublishingClaimsAttributesEveryLostClaim) {
   EXPECT_NE(r.out.find("permission denied: the NATS server refused publishing to '" + subject),
             std::string::npos)
       << r.out;
-  const nlohmann::json run = nlohmann::json::parse(read(dir / "run.json"));
+  const nlohmann::json run =
+      nlohmann::json::parse(testing::read_text_file((dir / "run.json").string()));
   const nlohmann::json& violations = run["live"]["permission_violations"];
   ASSERT_FALSE(violations.empty()) << run["live"].dump();
   std::uint64_t refused = 0;

@@ -4,6 +4,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -35,6 +36,8 @@ struct NatsTransport::Shared {
   std::atomic<std::uint64_t> disconnects{0};
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> async_errors{0};
+  std::atomic<std::uint64_t> permission_violations{0};
+  std::string closed_cause;  // guarded by mu; why nats.c closed the connection on its own
 
   // Messages copied off nats.c and queued on the loop, not yet delivered. Bounded by the pending
   // limits: nats.c's own limits only see its dispatcher, which hands messages to the loop at once,
@@ -55,6 +58,14 @@ struct NatsTransport::Shared {
   static void post_event(const std::shared_ptr<Shared>& shared, ConnectionEvent event) {
     shared->post([shared, event] {
       if (shared->owner != nullptr) shared->owner->dispatch(event);
+    });
+  }
+
+  // Counts a permission violation and queues the server's text for the loop. Any thread.
+  static void post_permission_violation(const std::shared_ptr<Shared>& shared, std::string text) {
+    shared->permission_violations.fetch_add(1);
+    shared->post([shared, text = std::move(text)] {
+      if (shared->owner != nullptr) shared->owner->record_permission_violation(text);
     });
   }
 
@@ -163,19 +174,32 @@ void on_reconnected(natsConnection* /*nc*/, void* closure) {
   NatsTransport::Shared::post_event(shared, ConnectionEvent::kReconnected);
 }
 
-void on_closed(natsConnection* /*nc*/, void* closure) {
+void on_closed(natsConnection* nc, void* closure) {
   auto shared = registry().find(closure_to_key(closure)).first;
   if (shared == nullptr) return;
+  if (!shared->closed.load(std::memory_order_acquire)) {  // not by close(): say why
+    const char* text = nullptr;
+    const natsStatus err = natsConnection_GetLastError(nc, &text);
+    std::lock_guard lock(shared->mu);
+    shared->closed_cause = text != nullptr && *text != '\0' ? std::string(text)
+                           : err != NATS_OK                 ? std::string(natsStatus_GetText(err))
+                                            : std::string("reconnect attempts ran out");
+  }
   shared->connected.store(false, std::memory_order_release);
   shared->closed.store(true, std::memory_order_release);
   NatsTransport::Shared::post_event(shared, ConnectionEvent::kClosed);
 }
 
-void on_error(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsStatus err, void* closure) {
+void on_error(natsConnection* nc, natsSubscription* /*sub*/, natsStatus err, void* closure) {
   auto shared = registry().find(closure_to_key(closure)).first;
   if (shared == nullptr) return;
   if (err == NATS_SLOW_CONSUMER) {
     shared->slow_consumer_events.fetch_add(1);
+  } else if (err == NATS_NOT_PERMITTED) {
+    // The server's text names the operation and subject; nats.c keeps only the latest one.
+    const char* text = nullptr;
+    (void)natsConnection_GetLastError(nc, &text);
+    NatsTransport::Shared::post_permission_violation(shared, text != nullptr ? text : "");
   } else {
     shared->async_errors.fetch_add(1);
   }
@@ -245,12 +269,30 @@ Status option_error(natsStatus s, const char* option, const NatsOptions& options
 }
 
 // Maps natsConnection_Connect's failure to one line that names the cause.
-Status connect_error(natsStatus s, const NatsOptions& options, const std::string& urls) {
+Status connect_error(natsStatus s, const NatsOptions& options, const std::string& urls, bool tls) {
   std::string detail = scrub(last_nats_error(), options);
   auto with_detail = [&detail](std::string message) {
     if (!detail.empty()) message += " (" + detail + ")";
     return message;
   };
+  std::string lower = detail;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // nats.c reads the seed and JWT only now: a file holding neither is bad input, not an accident.
+  if (lower.find("nkey") != std::string::npos || lower.find("jwt") != std::string::npos) {
+    return Status::invalid_argument(
+        with_detail("the NKey seed or credentials file does not hold a usable user seed/JWT"));
+  }
+  // With mutual TLS the server checks the client's certificate after the handshake and just
+  // closes the connection when there is none or it does not trust it; nats.c then reports a
+  // protocol error (no PONG).
+  if (tls && (s == NATS_PROTOCOL_ERROR || s == NATS_CONNECTION_CLOSED || s == NATS_IO_ERROR)) {
+    return Status::failed_precondition(
+        "TLS: the NATS server at " + urls +
+        " closed the connection after the TLS handshake: it requires a client certificate it "
+        "trusts (give the client certificate and key, signed by a CA the server trusts)" +
+        (options.tls_cert_file.empty() ? std::string(", and none was given")
+                                       : std::string(", and it refused the one given")));
+  }
   switch (s) {
     case NATS_NO_SERVER:
       return Status::unavailable(with_detail("no NATS server reachable at " + urls));
@@ -262,8 +304,11 @@ Status connect_error(natsStatus s, const NatsOptions& options, const std::string
     case NATS_SSL_ERROR:
       return Status::failed_precondition(with_detail("TLS handshake error with " + urls));
     case NATS_SECURE_CONNECTION_WANTED:
-      return Status::failed_precondition("TLS mismatch: TLS was requested but the NATS server at " +
-                                         urls + " does not offer it");
+      return Status::failed_precondition(
+          "TLS mismatch: TLS was requested but the NATS server at " + urls +
+          " does not require it (its INFO says tls_required false; a server that offers TLS only "
+          "optionally, allow_non_tls, cannot be used with TLS by this client: make TLS required "
+          "on the server, or connect without TLS)");
     case NATS_SECURE_CONNECTION_REQUIRED:
       return Status::failed_precondition("TLS mismatch: the NATS server at " + urls +
                                          " requires TLS (set tls / use tls:// URLs)");
@@ -447,7 +492,7 @@ Result<std::unique_ptr<NatsTransport>> NatsTransport::connect(const NatsOptions&
   natsConnection* conn = nullptr;
   if (natsStatus s = natsConnection_Connect(&conn, opts.get()); s != NATS_OK) {
     natsConnection_Destroy(conn);  // null-safe
-    return connect_error(s, options, urls);
+    return connect_error(s, options, urls, tls);
   }
 
   std::unique_ptr<NatsTransport> transport(new NatsTransport(shared));
@@ -659,11 +704,86 @@ Status NatsTransport::flush(Duration timeout) {
 
 void NatsTransport::close() {
   if (conn_ == nullptr) return;
-  if (!natsConnection_IsClosed(conn_)) natsConnection_Close(conn_);
+  // Marked first: the closed callback then knows this close was asked for (no cause to report).
   shared_->closed.store(true, std::memory_order_release);
+  if (!natsConnection_IsClosed(conn_)) natsConnection_Close(conn_);
   shared_->connected.store(false, std::memory_order_release);
   for (auto& [id, subscription] : subscriptions_) retire(subscription);
   subscriptions_.clear();
+}
+
+PermissionViolation parse_permission_violation(std::string_view server_text) {
+  PermissionViolation v{"other", std::string(server_text), 1};
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string text = lower(server_text);
+  for (auto [marker, operation] :
+       {std::pair{"for publish to ", "publish"}, std::pair{"for subscription to ", "subscribe"}}) {
+    const std::size_t at = text.find(marker);
+    if (at == std::string::npos) continue;
+    v.operation = operation;
+    std::string_view rest = server_text.substr(at + std::strlen(marker));
+    if (!rest.empty() && rest.front() == '"') {
+      rest.remove_prefix(1);
+      rest = rest.substr(0, rest.find('"'));
+    }
+    v.subject = std::string(rest);
+    break;
+  }
+  return v;
+}
+
+void NatsTransport::record_permission_violation(const std::string& server_text) {
+  PermissionViolation v = parse_permission_violation(server_text);
+  if (!confirmed_denial_.empty() && confirmed_denial_ == server_text) {
+    confirmed_denial_.clear();  // confirm_subscriptions() recorded this one already
+    return;
+  }
+  v.count = ++violations_[{v.operation, v.subject}];
+  if (violation_listener_) violation_listener_(v);
+}
+
+void NatsTransport::on_permission_violation(PermissionListener listener) {
+  violation_listener_ = std::move(listener);
+}
+
+std::vector<PermissionViolation> NatsTransport::permission_violations() const {
+  std::vector<PermissionViolation> out;
+  for (const auto& [key, count] : violations_) out.push_back({key.first, key.second, count});
+  return out;
+}
+
+std::uint64_t NatsTransport::permission_violation_count() const {
+  return shared_->permission_violations.load();
+}
+
+Status NatsTransport::confirm_subscriptions(Duration timeout) {
+  if (Status s = flush(timeout); !s) return s;
+  const char* text = nullptr;
+  if (natsConnection_GetLastError(conn_, &text) != NATS_NOT_PERMITTED || text == nullptr) {
+    return Status::ok();
+  }
+  const std::string server_text(text);
+  const PermissionViolation v = parse_permission_violation(server_text);
+  if (v.operation != "subscribe") return Status::ok();
+  if (violations_.find({v.operation, v.subject}) == violations_.end()) {
+    // Recorded now, in order; the error thread's later report of it is then not counted twice.
+    confirmed_denial_ = server_text;
+    PermissionViolation first = v;
+    first.count = ++violations_[{v.operation, v.subject}];
+    if (violation_listener_) violation_listener_(first);
+  }
+  return Status::failed_precondition(
+      "the NATS server refused to let this connection subscribe to '" + v.subject +
+      "' (permission denied)");
+}
+
+std::string NatsTransport::closed_cause() const {
+  std::lock_guard lock(shared_->mu);
+  return shared_->closed_cause;
 }
 
 std::string NatsTransport::connected_url() const {

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -87,6 +88,17 @@ struct NatsOptions {
   bool refuse_cleartext_credentials = false;
 };
 
+// An operation the NATS server refused this connection (a permissions violation, reported by
+// nats.c asynchronously).
+struct PermissionViolation {
+  std::string operation;    // "publish" or "subscribe" ("other" when the text names neither)
+  std::string subject;      // as the server named it: from the wire, escape before printing
+  std::uint64_t count = 0;  // refusals of this (operation, subject) so far, this one included
+};
+
+// Reads the server's text, e.g. `Permissions Violation for Publish to "a.b"` (count 1).
+PermissionViolation parse_permission_violation(std::string_view server_text);
+
 class NatsTransport final : public Transport {
  public:
   // Connects, or explains in one line why not. Codes:
@@ -125,6 +137,10 @@ class NatsTransport final : public Transport {
   void close();
   // True once closed, by close() or because nats.c gave up reconnecting.
   bool is_closed() const;
+  // Why nats.c closed the connection on its own (its last error, e.g. an authorization violation
+  // after the server's credentials changed, or "reconnect attempts ran out"); empty while open or
+  // after close(). Any thread.
+  std::string closed_cause() const;
 
   // Messages dropped because a pending limit was exceeded: by nats.c (per subscription, over
   // every subscription this transport ever had) plus by this transport (the loop's queue was
@@ -138,6 +154,23 @@ class NatsTransport final : public Transport {
   std::uint64_t reconnects() const;
   // Other asynchronous errors reported by nats.c.
   std::uint64_t async_errors() const;
+
+  // Permission violations. The server refuses a publish or a subscription after the fact (the
+  // call itself returned OK): nats.c hands the error to its error thread, which posts it here.
+  // nats.c keeps only its latest error text, so when violations on several subjects arrive in a
+  // burst, a refusal may be attributed to the later subject (the total is exact).
+  // `listener` (loop thread) hears each one as it is recorded; one listener, replaced by the next.
+  using PermissionListener = std::function<void(const PermissionViolation&)>;
+  void on_permission_violation(PermissionListener listener);
+  // Every (operation, subject) refused so far with its count, sorted. Loop thread.
+  std::vector<PermissionViolation> permission_violations() const;
+  // Refusals so far, any thread.
+  std::uint64_t permission_violation_count() const;
+  // Confirms that the server accepted every subscription made so far: a flush (the server answers
+  // a subscription it refuses before the PONG), then nats.c's latest error. kFailedPrecondition
+  // naming the subject when a subscription was refused (recorded as a violation too, so callers
+  // tell it from other failures by permission_violations()); flush()'s errors otherwise.
+  Status confirm_subscriptions(Duration timeout);
 
   // The URL of the server currently connected to (redacted), empty when none.
   std::string connected_url() const;
@@ -157,6 +190,7 @@ class NatsTransport final : public Transport {
   // Loop side of the callbacks.
   void deliver(SubscriptionId id, const std::string& subject, const std::string& payload);
   void dispatch(ConnectionEvent event);
+  void record_permission_violation(const std::string& server_text);
   void retire(Subscription& subscription);
   // Refreshes subscription.dropped from nats.c (kept when nats.c no longer answers).
   static void read_dropped(Subscription& subscription);
@@ -173,6 +207,9 @@ class NatsTransport final : public Transport {
   ListenerId next_listener_id_ = 1;
   std::map<ListenerId, std::shared_ptr<ConnectionListener>> listeners_;
   std::uint64_t retired_drops_ = 0;  // drops of subscriptions already gone
+  std::map<std::pair<std::string, std::string>, std::uint64_t> violations_;  // (op, subject)
+  PermissionListener violation_listener_;
+  std::string confirmed_denial_;  // the subscription refusal confirm_subscriptions() recorded
 };
 
 // Process-level RAII for nats.c: opens the library and, on destruction, tears it down and waits

@@ -9,6 +9,7 @@
 
 #include "core/integration.h"
 #include "core/logger.h"
+#include "core/subject.h"
 #include "sim/harness/agent_host.h"
 #include "sim/harness/workload.h"
 #include "sim/kernel/hash.h"
@@ -85,6 +86,24 @@ NatsOptions nats_options_for(const sim::WorldConfig& config, NatsOptions options
   return options;
 }
 
+constexpr std::string_view kPermissionDeniedOn = "permission denied on ";
+
+// Claims of an agent whose claim subject the server refused: every claim not received is lost
+// for that reason (unless a more specific cause is already known).
+void attribute_refused_claims(
+    const std::vector<PermissionViolation>& violations, const SubjectScheme& subjects,
+    const std::string& cluster_id, const std::map<std::string, std::uint64_t>& published_seq,
+    std::map<std::pair<std::string, std::uint64_t>, std::string>& causes) {
+  for (const PermissionViolation& v : violations) {
+    if (v.operation != "publish") continue;
+    for (const auto& [agent, last] : published_seq) {
+      if (v.subject != subjects.status_claims(cluster_id, agent)) continue;
+      const std::string cause = std::string(kPermissionDeniedOn) + v.subject;
+      for (std::uint64_t seq = 1; seq <= last; ++seq) causes.try_emplace({agent, seq}, cause);
+    }
+  }
+}
+
 }  // namespace
 
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
@@ -114,8 +133,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   ao.validate = options.validate_claims;
   auto accountant = std::make_unique<ClaimAccountant>(ao, *nats, loop);
   if (Status s = accountant->start(); !s) return s;
-  // Make sure the server has our subscriptions before anyone publishes.
-  if (Status s = nats->flush(std::chrono::seconds(2)); !s) return s;
+  nats->on_permission_violation(options.on_permission_violation);
 
   std::unique_ptr<LivePulse> pulse;
   if (options.builtin_pulse) {
@@ -140,6 +158,8 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
       agents.push_back(std::move(agent));
     }
   }
+  // Make sure the server has (and allows) every subscription before anyone publishes.
+  if (Status s = nats->confirm_subscriptions(std::chrono::seconds(2)); !s) return s;
   if (pulse) (void)pulse->start();
   LiveWorkloadHost workload_host(loop, agents);
   auto workload = std::make_unique<sim::Workload>(config, workload_host, seeds.stream("workload"),
@@ -194,13 +214,18 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   o.sim_time = loop.now() - start;
   o.operations = workload->finish();
   for (auto& agent : agents) o.agents.push_back(agent->finish(pulse_beat));
+  for (const sim::AgentOutcome& a : o.agents) result.frames_foreign += a.frames_foreign;
 
   std::map<std::pair<std::string, std::uint64_t>, std::string> causes;
   std::uint64_t refused = 0;
   for (const DiscardedClaim& d : claims->discarded()) {
     causes[{d.agent_id, d.seq}] = d.cause;
-    if (d.cause == "window_full") ++refused;
+    if (refused_at_publish(d.cause)) ++refused;
   }
+  result.permission_violations = nats->permission_violations();
+  attribute_refused_claims(result.permission_violations,
+                           SubjectScheme{options.claims.subject_prefix}, cluster_id, published_seq,
+                           causes);
   result.gaps = accountant->gaps(published_seq, causes);
   for (const sim::AgentOutcome& a : o.agents) o.claims.published += a.claims_published;
   for (const auto& [agent, last] : published_seq)
@@ -208,9 +233,10 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   o.claims.duplicates = accountant->duplicates();
   o.claims.nonconforming = accountant->nonconforming();
   for (const ClaimGap& gap : result.gaps) {
-    if (gap.cause == "window_full") continue;  // refused at publish: counted as claims_failed
+    if (refused_at_publish(gap.cause)) continue;  // never published: counted as claims_failed
     o.claims.lost += gap.size();
-    o.claims.lost_by_cause[gap.cause] += gap.size();
+    o.claims.lost_by_cause[gap.cause.starts_with(kPermissionDeniedOn) ? "permission_denied"
+                                                                      : gap.cause] += gap.size();
   }
   sim::MessageAccounting& claim_messages = o.messages["status_claim"];
   claim_messages.published = o.claims.published;
@@ -225,6 +251,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   result.disconnects = nats->disconnects();
   result.reconnects = nats->reconnects();
   result.slow_consumer_drops = nats->slow_consumer_drops();
+  result.closed_cause = nats->closed_cause();
   o.events = accountant->messages() + result.pulse_frames;
   o.derived_options.push_back("mode = live (wall clock; not reproducible, no fingerprint)");
   o.derived_options.push_back(fmt::format("nats = {}", result.servers));

@@ -53,6 +53,8 @@ struct LiveRunOptions {
   // Called on the loop thread as the shared connection is lost, comes back or closes, so the
   // command can say so when it happens (the result only counts them).
   Transport::ConnectionListener on_connection;
+  // Called on the loop thread for each operation the server refuses, as it happens.
+  NatsTransport::PermissionListener on_permission_violation;
 };
 
 struct LiveRunResult {
@@ -63,7 +65,15 @@ struct LiveRunResult {
   std::uint64_t reconnects = 0;
   std::uint64_t slow_consumer_drops = 0;
   std::uint64_t pulse_frames = 0;  // published by the built-in pulse
-  std::string servers;             // redacted
+  // Frames of another cluster the agents received on their beat subject (and dropped), summed.
+  std::uint64_t frames_foreign = 0;
+  std::string servers;  // redacted
+  // Why the connection closed before the end (nats.c gave up: e.g. the credentials stopped
+  // working); empty when it stayed up. Claims refused after it are claims_failed, not lost.
+  std::string closed_cause;
+  // Every (operation, subject) the server refused, with counts. Claims published on a refused
+  // subject are lost with the cause "permission denied on SUBJECT".
+  std::vector<PermissionViolation> permission_violations;
   bool interrupted = false;
 };
 
@@ -72,7 +82,9 @@ struct LiveRunResult {
 Status check_live_config(const sim::WorldConfig& config);
 
 // Runs `config` live. Errors: check_live_config's; NatsTransport::connect's (one line naming the
-// cause); kUnavailable when subscribing fails. The loop is run on the calling thread.
+// cause); kUnavailable when subscribing fails; kFailedPrecondition naming the subject when the
+// server refuses a subscription the run needs (the claims, the beat frames, the confirmations:
+// on_permission_violation hears it first). The loop is run on the calling thread.
 Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOptions& options,
                                EventLoop& loop);
 

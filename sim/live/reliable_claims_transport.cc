@@ -1,5 +1,7 @@
 #include "sim/live/reliable_claims_transport.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <random>
 
@@ -26,14 +28,12 @@ ReliableClaimsTransport::ReliableClaimsTransport(NatsTransport& inner, Clock& cl
       claim_prefix_(options_.subject_prefix + ".status.") {
   if (options_.batch_claims == 0) options_.batch_claims = 1;
   listener_ = inner_.add_connection_listener([this](ConnectionEvent e) { on_connection(e); });
-  // A private subject for confirmation markers (unique per transport).
+  // A private subject for confirmation markers (unique per transport), and the token that makes
+  // a marker this transport's own.
   std::random_device rd;
   marker_subject_ = "_BACKBEAT.confirm." + std::to_string(rd()) + std::to_string(rd());
-  auto sub = inner_.subscribe(marker_subject_, [this](const Message& m) {
-    std::uint64_t id = 0;
-    auto [ptr, ec] = std::from_chars(m.payload.data(), m.payload.data() + m.payload.size(), id);
-    if (ec == std::errc()) confirm_through(id);
-  });
+  for (int i = 0; i < 4; ++i) marker_token_ += fmt::format("{:08x}", rd());
+  auto sub = inner_.subscribe(marker_subject_, [this](const Message& m) { on_marker(m.payload); });
   if (sub) marker_sub_ = *sub;  // without it, confirmation falls back to blocking flushes
 }
 
@@ -51,12 +51,14 @@ Status ReliableClaimsTransport::publish(std::string_view subject, std::string_vi
   if (!is_claim(subject)) return inner_.publish(subject, payload);
   if (closed_ || inner_.is_closed()) {
     ++counters_.claims_refused;
+    discarded_.push_back(
+        describe(Entry{0, std::string(subject), std::string(payload)}, kRefusedConnectionClosed));
     return Status::unavailable("NATS connection is closed; status claim not accepted");
   }
   if (window_.size() >= options_.max_window_claims) {
     ++counters_.claims_refused;
     discarded_.push_back(
-        describe(Entry{0, std::string(subject), std::string(payload)}, "window_full"));
+        describe(Entry{0, std::string(subject), std::string(payload)}, kRefusedWindowFull));
     return Status::resource_exhausted("unconfirmed status-claim window is full (" +
                                       std::to_string(window_.size()) + " claims); claim refused");
   }
@@ -134,12 +136,28 @@ void ReliableClaimsTransport::send_marker() {
     return;
   }
   const std::uint64_t id = window_.back().id;
-  if (inner_.publish(marker_subject_, std::to_string(id))) {
+  if (inner_.publish(marker_subject_, marker_token_ + " " + std::to_string(id))) {
     ++counters_.markers;
     last_marker_id_ = id;
     last_marker_at_ = clock_.now();
   }
   arm_timer();
+}
+
+void ReliableClaimsTransport::on_marker(std::string_view payload) {
+  std::uint64_t id = 0;
+  const bool own = payload.size() > marker_token_.size() + 1 &&
+                   payload.starts_with(marker_token_) && payload[marker_token_.size()] == ' ';
+  if (own) {
+    const char* begin = payload.data() + marker_token_.size() + 1;
+    const char* end = payload.data() + payload.size();
+    auto [ptr, ec] = std::from_chars(begin, end, id);
+    if (ec == std::errc() && ptr == end && id <= last_marker_id_) {
+      confirm_through(id);
+      return;
+    }
+  }
+  ++counters_.markers_foreign;
 }
 
 void ReliableClaimsTransport::confirm_through(std::uint64_t id) {

@@ -9,7 +9,11 @@
 //   server handles one connection's messages in order and sends what it routes to that connection
 //   in order, so when the marker comes back every claim published before it has reached the
 //   server and been routed (to this connection's own subscribers too); they leave the window. The
-//   loop never blocks for this.
+//   loop never blocks for this. A marker counts only when it is this transport's own: its payload
+//   carries a random token drawn per transport and an id this transport sent ("<token> <id>"),
+//   so another client allowed to publish on the subject cannot confirm claims early (a bare
+//   number or a wrong token is ignored; a client that may also subscribe there could read the
+//   token: grant _BACKBEAT.confirm.* to the live user alone, README "Live mode permissions").
 // - Throttle: when more than `max_unconfirmed` claims are unconfirmed, publish() falls back to a
 //   blocking flush() (PING/PONG). A publish storm on a connection that also subscribes could
 //   otherwise stall until the server cuts it (write deadline).
@@ -36,6 +40,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -54,6 +59,13 @@ struct ReliableClaimsOptions {
 };
 
 // A claim that will never be delivered, and why ("window_full", "connection_closed", ...).
+// Causes of claims refused at publish (the core counted them as claims_failed; never published).
+inline constexpr const char* kRefusedWindowFull = "window_full";
+inline constexpr const char* kRefusedConnectionClosed = "refused_connection_closed";
+inline bool refused_at_publish(std::string_view cause) {
+  return cause == kRefusedWindowFull || cause == kRefusedConnectionClosed;
+}
+
 struct DiscardedClaim {
   std::string agent_id;   // from the subject
   std::uint64_t seq = 0;  // metadata.seq, 0 when the payload had none
@@ -67,6 +79,7 @@ struct ReliableClaimsCounters {
   std::uint64_t claims_republished = 0;  // sent again after a reconnect
   std::uint64_t claims_confirmed = 0;    // left the window after a successful flush
   std::uint64_t markers = 0;             // confirmation markers published
+  std::uint64_t markers_foreign = 0;     // markers received that were not this transport's: ignored
   std::uint64_t flushes = 0;             // blocking flushes (throttle, reconnect, end of run)
   std::uint64_t flushes_failed = 0;
   std::uint64_t reconnects = 0;
@@ -101,6 +114,8 @@ class ReliableClaimsTransport final : public Transport {
   const ReliableClaimsCounters& counters() const { return counters_; }
   const std::vector<DiscardedClaim>& discarded() const { return discarded_; }
   NatsTransport& inner() { return inner_; }
+  // The private subject confirmation markers travel on (tests forge markers on it).
+  const std::string& marker_subject() const { return marker_subject_; }
 
  private:
   struct Entry {
@@ -118,6 +133,7 @@ class ReliableClaimsTransport final : public Transport {
   Status send_unsent();
   void send_marker();
   void confirm_through(std::uint64_t id);
+  void on_marker(std::string_view payload);
   void discard_all(const std::string& cause);
   DiscardedClaim describe(const Entry& entry, const std::string& cause) const;
 
@@ -130,6 +146,7 @@ class ReliableClaimsTransport final : public Transport {
   std::size_t since_flush_ = 0;
   std::uint64_t next_id_ = 1;
   std::string marker_subject_;
+  std::string marker_token_;  // random per transport: "<token> <id>" is the marker payload
   std::optional<SubscriptionId> marker_sub_;
   std::uint64_t last_marker_id_ = 0;  // newest entry id a marker was sent for
   Time last_marker_at_{};

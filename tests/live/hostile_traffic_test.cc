@@ -38,23 +38,11 @@ namespace {
 using namespace std::chrono_literals;
 using testing::fast_options;
 using testing::NatsServer;
+using testing::valid_frame;
 
 constexpr const char* kCluster = "hostile-test";
 constexpr int kAgents = 4;
 constexpr int kRounds = 6;
-
-// A contract-valid frame of `cluster` at `index` (what a hostile publisher can forge).
-BeatFrame valid_frame(const std::string& cluster, std::int64_t index) {
-  BeatFrame f;
-  f.cluster_id = cluster;
-  f.beat_index = index;
-  f.phase = BeatPhase::kPlan;
-  f.hlc = "01a2:0003:9f1c";
-  f.deadline_at = Time(std::chrono::seconds(1'800'000'000));
-  f.tempo_bpm = 240.0;
-  f.window_id = "5d0c6f1e2b3a49788a1b2c3d4e5f6071";
-  return f;
-}
 
 std::string with_tempo(const std::string& frame_json, const std::string& tempo_text) {
   const std::string key = "\"tempo_bpm\":";

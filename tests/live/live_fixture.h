@@ -4,8 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
+#include "core/contracts/beat_frame.h"
 #include "core/nats/nats_transport.h"
 #include "tests/live/nats_server.h"
 
@@ -29,5 +31,19 @@ inline NatsOptions fast_options(const std::string& url,
 inline NatsOptions fast_options(const NatsServer& server) {
   return fast_options(server.url());
 }
+
+// A contract-valid frame of `cluster` at `index` (what a hostile publisher can forge).
+BeatFrame valid_frame(const std::string& cluster, std::int64_t index);
+
+// What a command printed (standard output and error together) and its exit code (-1 when it did
+// not exit normally).
+struct CommandOutcome {
+  int code = -1;
+  std::string out;
+};
+// Runs `command` through /bin/sh, its output captured in a file in `dir`.
+CommandOutcome run_command(const std::string& command, const std::string& dir);
+// The content of `path`, "" when it cannot be read.
+std::string read_text_file(const std::string& path);
 
 }  // namespace backbeat::live::testing

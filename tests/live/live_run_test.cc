@@ -6,10 +6,13 @@
 #include "sim/live/live_run.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -238,6 +241,116 @@ TEST(LiveRun, ServerKilledAndRestartedMidRunLosesNoClaim) {
   const auto results = sim::scenario::evaluate_assertions({no_loss}, world, o);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_TRUE(results[0].pass) << results[0].detail;
+}
+
+// A client allowed to publish on the confirmation subject cannot mark claims confirmed: only a
+// marker carrying this transport's own token and an id it sent counts.
+TEST(ReliableClaims, ForgedMarkersFromAnotherClientConfirmNothing) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto nats = NatsTransport::connect(fast_options(server), loop);
+  ASSERT_TRUE(nats) << nats.status().to_string();
+  ReliableClaimsOptions options;
+  options.batch_claims = 1000000;  // no marker of its own while the forger acts
+  options.flush_interval = std::chrono::hours(1);
+  ReliableClaimsTransport claims(**nats, loop, options);
+  ASSERT_TRUE((*nats)->flush(2s));
+  for (int seq = 1; seq <= 5; ++seq) {
+    ASSERT_TRUE(claims.publish("backbeat.status.c.agent-0",
+                               "{\"metadata\":{\"seq\":" + std::to_string(seq) + "}}"));
+  }
+  ASSERT_EQ(claims.window_size(), 5u);
+
+  auto forger = NatsTransport::connect(fast_options(server.url(), "forger"), loop);
+  ASSERT_TRUE(forger) << forger.status().to_string();
+  const std::string forged[] = {"999", "5", "0123456789abcdef0123456789abcdef 5", ""};
+  for (const std::string& payload : forged) {
+    ASSERT_TRUE((*forger)->publish(claims.marker_subject(), payload));
+  }
+  ASSERT_TRUE((*forger)->flush(2s));
+  loop.run_for(300ms);
+  EXPECT_EQ(claims.window_size(), 5u) << "a forged marker confirmed claims";
+  EXPECT_EQ(claims.counters().markers_foreign, std::size(forged));
+  EXPECT_EQ(claims.counters().claims_confirmed, 0u);
+
+  // Its own confirmation still works.
+  EXPECT_TRUE(claims.flush_now());
+  EXPECT_EQ(claims.window_size(), 0u);
+}
+
+// Another cluster's frames on this cluster's beat subject are dropped by every agent and counted
+// in the run's result (shown in live output and run.json).
+TEST(LiveRun, ForeignClusterFramesAreCounted) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  const sim::WorldConfig world = small_world(2, 3s, 2);
+  auto intruder = NatsTransport::connect(fast_options(server.url(), "intruder"), loop);
+  ASSERT_TRUE(intruder) << intruder.status().to_string();
+  const BeatFrame foreign = testing::valid_frame("other-cluster", 3);
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.builtin_pulse = true;
+  int sent = 0;
+  options.progress = [&](double done) {
+    if (done >= 0.3 && sent < 3) {
+      ++sent;
+      EXPECT_TRUE((*intruder)->publish("backbeat.beat.live-test", encode_beat_frame(foreign)));
+      EXPECT_TRUE((*intruder)->flush(1s));
+    }
+    return true;
+  };
+  auto run = run_live(world, options, loop);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_EQ(sent, 3);
+  EXPECT_EQ(run->frames_foreign, 3u * 2u);  // every agent saw each of them
+}
+
+// The server's password changes mid-run (configuration reload): the server drops the connection,
+// nats.c's reconnects are refused and it gives up. The run says why the connection closed, and
+// its counts add up: claims refused after the close were never published (claims_failed), the
+// ones in flight are lost with their cause.
+TEST(LiveRun, PasswordRotatedMidRunReportsTheCloseAndCountsAddUp) {
+  namespace fs = std::filesystem;
+  const fs::path config =
+      fs::temp_directory_path() / ("backbeat-rotate-" + std::to_string(::getpid()) + ".conf");
+  std::ofstream(config) << "authorization { user: u, password: old-Secr3t }\n";
+  NatsServerOptions server_options;
+  server_options.extra_args = {"-c", config.string()};
+  NatsServer server(server_options);
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  const sim::WorldConfig world = small_world(3, 4s, 30);
+  LiveRunOptions options;
+  options.nats = fast_options(server.url());
+  options.nats.user = "u";
+  options.nats.password = "old-Secr3t";
+  options.builtin_pulse = true;
+  bool rotated = false;
+  options.progress = [&](double done) {
+    if (!rotated && done >= 0.3) {
+      std::ofstream(config) << "authorization { user: u, password: new-Secr3t }\n";
+      ::kill(server.pid(), SIGHUP);  // nats-server reloads its configuration
+      rotated = true;
+    }
+    return true;
+  };
+  auto run = run_live(world, options, loop);
+  fs::remove(config);
+  ASSERT_TRUE(run) << run.status().to_string();
+  ASSERT_TRUE(rotated);
+  EXPECT_NE(run->closed_cause.find("Authorization"), std::string::npos) << run->closed_cause;
+  EXPECT_EQ(run->closed_cause.find("Secr3t"), std::string::npos) << run->closed_cause;
+  const sim::ClaimAccounting& c = run->outcome.claims;
+  std::uint64_t failed = 0;
+  for (const sim::AgentOutcome& a : run->outcome.agents) failed += a.claims_failed;
+  print_claims("password rotated", *run);
+  EXPECT_GT(failed, 0u) << "no claim was refused after the close";
+  EXPECT_LE(c.lost, c.published);
+  EXPECT_EQ(c.received + c.lost, c.published)
+      << "received " << c.received << " lost " << c.lost << " published " << c.published;
+  for (const ClaimGap& g : run->gaps) EXPECT_NE(g.cause, "unknown") << g.agent_id;
 }
 
 TEST(LiveRun, ScenarioPartsThatNeedTheSimulatorAreRefused) {

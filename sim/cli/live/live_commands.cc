@@ -6,10 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/nats/event_loop.h"
@@ -38,18 +41,23 @@ constexpr const char* kLiveExitCodesHelp =
     "Exit codes: 0 pass, 1 an assertion failed, 2 bad input (scenario, flag, or a scenario part "
     "that needs the simulator: faults, swarm, drift, tempo changes, several pulse nodes), 3 "
     "internal error, 4 cannot connect or authenticate to NATS (no server, wrong credentials, TLS "
-    "mismatch, unreadable credentials or key file), 130 interrupted.";
+    "mismatch, unreadable credentials or key file), 5 permission denied (the server refused a "
+    "publish "
+    "or subscription the run needs: the subject is named), 130 interrupted.";
 constexpr const char* kPulseExitCodesHelp =
     "Exit codes: 0 stopped (Ctrl-C or --duration), 2 bad flag, 3 internal error, 4 cannot "
-    "connect or authenticate to NATS.";
+    "connect or authenticate to NATS, 5 the server refused to let it publish the beat frames "
+    "(stops at once).";
 constexpr const char* kObserveExitCodesHelp =
     "Exit codes: 0 every message conformed and every claim was accounted for, 1 non-conforming "
     "messages were seen or claims went missing outside this observer's own outages, 2 bad flag, "
-    "3 internal error, 4 cannot connect or authenticate to NATS.";
+    "3 internal error, 4 cannot connect or authenticate to NATS, 5 the server refused the "
+    "subscription (or another operation) it needs.";
 constexpr const char* kSecurityHelp =
-    "Security: secrets are never printed (not in logs, reports, errors or this help). Prefer the "
-    "environment for them (command lines are visible to other users): BACKBEAT_NATS_URL, "
-    "BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_CREDS, "
+    "Security: secrets are never printed (not in logs, reports, errors or this help). Keep them "
+    "off the command line (visible to other users): --password-file, --token-file or the "
+    "environment: BACKBEAT_NATS_URL, BACKBEAT_NATS_TOKEN, BACKBEAT_NATS_TOKEN_FILE, "
+    "BACKBEAT_NATS_USER, BACKBEAT_NATS_PASSWORD, BACKBEAT_NATS_PASSWORD_FILE, BACKBEAT_NATS_CREDS, "
     "BACKBEAT_NATS_NKEY, BACKBEAT_NATS_NKEY_SEED, BACKBEAT_NATS_TLS, BACKBEAT_NATS_TLS_CA, "
     "BACKBEAT_NATS_TLS_CERT, BACKBEAT_NATS_TLS_KEY, BACKBEAT_NATS_REQUIRE_TLS_FOR_CREDENTIALS.";
 
@@ -59,6 +67,8 @@ struct NatsFlags {
   std::string token;
   std::string user;
   std::string password;
+  std::string token_file;     // the token's file (read by read_secret_files)
+  std::string password_file;  // the password's file
   std::string creds;
   std::string nkey;
   std::string nkey_seed;
@@ -110,6 +120,44 @@ struct NatsFlags {
     return {};
   }
 
+  // Reads --password-file/--token-file into the password and token, and checks that the NKey seed
+  // and credentials files hold what they should: the problem, named by flag, or "" (exit 2).
+  // Files that cannot be read at all are left to connect() (exit 4, as before).
+  std::string read_secret_files() {
+    for (auto [file, value, flags] :
+         {std::tuple{&password_file, &password,
+                     "--password-file (BACKBEAT_NATS_PASSWORD_FILE) and --password "
+                     "(BACKBEAT_NATS_PASSWORD)"},
+          std::tuple{
+              &token_file, &token,
+              "--token-file (BACKBEAT_NATS_TOKEN_FILE) and --token (BACKBEAT_NATS_TOKEN)"}}) {
+      if (file->empty()) continue;
+      if (!value->empty()) return fmt::format("{} both give it: give one", flags);
+      const bool is_password = file == &password_file;
+      Result<std::string> secret = read_secret_file(*file, is_password ? "password" : "token");
+      if (!secret) {
+        return fmt::format("{}: {}", is_password ? "--password-file" : "--token-file",
+                           secret.status().message());
+      }
+      *value = std::move(secret).value();
+    }
+    for (auto [path, kind, flag] :
+         {std::tuple{&nkey_seed, CredentialFile::kNKeySeed,
+                     "--nkey-seed (BACKBEAT_NATS_NKEY_SEED)"},
+          std::tuple{&creds, CredentialFile::kCreds, "--creds (BACKBEAT_NATS_CREDS)"}}) {
+      if (path->empty()) continue;
+      std::ifstream in(*path, std::ios::binary);
+      if (!in) continue;
+      std::string content(64 * 1024, '\0');
+      in.read(content.data(), static_cast<std::streamsize>(content.size()));
+      content.resize(static_cast<std::size_t>(in.gcount()));
+      if (std::string problem = credential_file_problem(kind, content); !problem.empty()) {
+        return fmt::format("{} '{}' {}", flag, scenario::echo_path(*path), problem);
+      }
+    }
+    return {};
+  }
+
   // Says once, before connecting, when a secret would go out without TLS to another machine
   // (with --require-tls-for-credentials, connecting refuses it instead: exit 2).
   void warn_about_cleartext_credentials() const {
@@ -155,15 +203,26 @@ void add_nats_flags(CLI::App* cmd, NatsFlags& f, bool required) {
                       "", "NATS URL list"));
   if (required) url->required();
   // Secrets: no defaults shown, values never echoed.
-  cmd->add_option("--token", f.token, "Authentication token (prefer the environment)")
+  cmd->add_option("--token", f.token,
+                  "Authentication token (prefer --token-file or the environment)")
       ->type_name("TOKEN")
       ->envname("BACKBEAT_NATS_TOKEN");
   cmd->add_option("--user", f.user, "User name for user/password authentication")
       ->type_name("USER")
       ->envname("BACKBEAT_NATS_USER");
-  cmd->add_option("--password", f.password, "Password (prefer the environment)")
+  cmd->add_option("--password", f.password, "Password (prefer --password-file or the environment)")
       ->type_name("PASSWORD")
       ->envname("BACKBEAT_NATS_PASSWORD");
+  cmd->add_option("--token-file", f.token_file,
+                  "File holding the token (one line; kept out of the command line)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_TOKEN_FILE")
+      ->check(file_not_secret());
+  cmd->add_option("--password-file", f.password_file,
+                  "File holding the password (one line; kept out of the command line)")
+      ->type_name("FILE")
+      ->envname("BACKBEAT_NATS_PASSWORD_FILE")
+      ->check(file_not_secret());
   cmd->add_option("--creds", f.creds, "Credentials file (JWT + NKey seed, .creds)")
       ->type_name("FILE")
       ->envname("BACKBEAT_NATS_CREDS")
@@ -209,6 +268,31 @@ int connect_exit_code(const Status& s) {
     default:
       return kExitInternal;
   }
+}
+
+// Prints each operation the server refuses as it happens: the first refusal of an (operation,
+// subject), then again at 10, 100, 1000, ... refusals (a refused claim subject refuses every
+// claim). Subjects come from the server: escaped.
+live::NatsTransport::PermissionListener permission_printer(const char* command) {
+  return [command](const live::PermissionViolation& v) {
+    const bool first = v.count == 1;
+    bool power_of_ten = v.count >= 10;
+    for (std::uint64_t c = v.count; power_of_ten && c > 1; c /= 10) power_of_ten = c % 10 == 0;
+    if (!first && !power_of_ten) return;
+    std::fprintf(stderr, "backbeat-sim: %s: permission denied: the NATS server refused %s '%s'%s\n",
+                 command, v.operation == "subscribe" ? "a subscription to" : "publishing to",
+                 scenario::echo_text(v.subject, 200).c_str(),
+                 first ? "" : fmt::format(" ({} times so far)", v.count).c_str());
+  };
+}
+
+// The refused operations as JSON (run.json, --json summaries).
+nlohmann::json permission_json(const std::vector<live::PermissionViolation>& violations) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const live::PermissionViolation& v : violations) {
+    out.push_back({{"operation", v.operation}, {"subject", v.subject}, {"count", v.count}});
+  }
+  return out;
 }
 
 // Parses a --duration flag; tempo converts "N beats".
@@ -271,6 +355,20 @@ std::string live_text_lines(const live::LiveRunResult& r) {
       "reconnects {}, confirmed by {} markers and {} flushes, largest unconfirmed window {})\n",
       c.published, c.received, c.duplicates, c.lost, r.claim_counters.claims_republished,
       r.claim_counters.markers, r.claim_counters.flushes, r.claim_counters.max_window);
+  if (!r.closed_cause.empty()) {
+    out += fmt::format("live      NATS connection closed during the run: {}\n",
+                       scenario::echo_text(r.closed_cause, 300));
+  }
+  if (r.frames_foreign > 0) {
+    out += fmt::format(
+        "frames    {} frame(s) of another cluster on this cluster's beat subject, dropped by the "
+        "agents\n",
+        r.frames_foreign);
+  }
+  for (const live::PermissionViolation& v : r.permission_violations) {
+    out += fmt::format("denied    {} '{}': refused {} time(s) by the server (permission denied)\n",
+                       v.operation, scenario::echo_text(v.subject, 200), v.count);
+  }
   if (r.gaps.empty()) {
     out += "claims    lost claims = 0: every claim an agent published was received\n";
   } else {
@@ -365,6 +463,12 @@ int live_command(const LiveArgs& args) {
   options.nats = args.nats.options("backbeat-sim-live");
   options.builtin_pulse = args.pulse;
   options.seed = sc.seed;
+  bool denied = false;
+  options.on_permission_violation =
+      [&denied, print = permission_printer("live")](const live::PermissionViolation& v) {
+        denied = true;
+        print(v);
+      };
   ProgressLine progress(sc.name + " (live)", show_progress);
   options.progress = [&](double f) { return progress.update(f); };
   const auto wall_start = std::chrono::steady_clock::now();
@@ -387,8 +491,9 @@ int live_command(const LiveArgs& args) {
     auto run = live::run_live(sc.world, options, loop);
     progress.finish();
     if (!run) {
-      std::fprintf(stderr, "backbeat-sim: live: %s\n", run.status().message().c_str());
-      return connect_exit_code(run.status());
+      std::fprintf(stderr, "backbeat-sim: live: %s\n",
+                   scenario::echo_text(run.status().message(), 1000).c_str());
+      return denied ? kExitNatsPermission : connect_exit_code(run.status());
     }
     result = std::move(run).value();
   }
@@ -418,12 +523,16 @@ int live_command(const LiveArgs& args) {
                      {"reconnects", result->reconnects},
                      {"slow_consumer_drops", result->slow_consumer_drops},
                      {"pulse_frames", result->pulse_frames},
+                     {"frames_foreign", result->frames_foreign},
+                     {"closed_cause", result->closed_cause},
                      {"claim_gaps", gaps},
+                     {"permission_violations", permission_json(result->permission_violations)},
                      {"claim_window",
                       {{"sent", k.claims_sent},
                        {"republished", k.claims_republished},
                        {"confirmed", k.claims_confirmed},
                        {"markers", k.markers},
+                       {"markers_foreign", k.markers_foreign},
                        {"flushes", k.flushes},
                        {"flushes_failed", k.flushes_failed},
                        {"max_window", k.max_window}}}};
@@ -449,7 +558,15 @@ int live_command(const LiveArgs& args) {
     printing.extra_lines.push_back(live_lines);
   }
   if (!args.out_dir.empty()) printing.extra_lines.push_back("saved     " + args.out_dir);
-  return print_run_result(report, nullptr, summary, printing);
+  const int verdict = print_run_result(report, nullptr, summary, printing);
+  if (!result->permission_violations.empty() && verdict != kExitInterrupted) {
+    std::fprintf(stderr,
+                 "backbeat-sim: live: the NATS server denied %zu operation(s) the run needs "
+                 "(listed above; sim/live/README.md, \"Live mode permissions\")\n",
+                 result->permission_violations.size());
+    return kExitNatsPermission;
+  }
+  return verdict;
 }
 
 int pulse_command(const PulseArgs& args) {
@@ -476,6 +593,7 @@ int pulse_command(const PulseArgs& args) {
     std::fprintf(stderr, "backbeat-sim: pulse: %s\n", nats.status().message().c_str());
     return connect_exit_code(nats.status());
   }
+  (*nats)->on_permission_violation(permission_printer("pulse"));
   live::LivePulse pulse(config, loop, **nats);
   if (Status s = pulse.start(); !s) {
     std::fprintf(stderr, "backbeat-sim: pulse: %s\n", s.message().c_str());
@@ -498,6 +616,8 @@ int pulse_command(const PulseArgs& args) {
       std::fprintf(stderr, "backbeat-sim: pulse: NATS connection closed\n");
       return kExitNatsConnection;
     }
+    // A pulse whose frames the server refuses serves no one: stop at once.
+    if (!(*nats)->permission_violations().empty()) break;
     if (!args.quiet && !args.json && (*nats)->disconnects() != disconnects_seen) {
       disconnects_seen = (*nats)->disconnects();
       std::fprintf(stderr, "backbeat-sim: pulse: NATS connection lost; reconnecting\n");
@@ -505,16 +625,19 @@ int pulse_command(const PulseArgs& args) {
   }
   pulse.stop();
   (void)(*nats)->flush(std::chrono::seconds(1));
-  const nlohmann::json summary = {{"cluster", config.cluster_id},
-                                  {"tempo_bpm", config.tempo_bpm},
-                                  {"bar_length", config.bar_length},
-                                  {"frames_per_beat", config.frames_per_beat},
-                                  {"last_beat", pulse.current_beat()},
-                                  {"frames_published", pulse.frames_published()},
-                                  {"frames_refused", pulse.frames_refused()},
-                                  {"beats_skipped", pulse.beats_skipped()},
-                                  {"disconnects", (*nats)->disconnects()},
-                                  {"reconnects", (*nats)->reconnects()}};
+  const nlohmann::json summary = {
+      {"cluster", config.cluster_id},
+      {"tempo_bpm", config.tempo_bpm},
+      {"bar_length", config.bar_length},
+      {"frames_per_beat", config.frames_per_beat},
+      {"last_beat", pulse.current_beat()},
+      {"frames_published", pulse.frames_published()},
+      {"frames_refused", pulse.frames_refused()},
+      {"beats_skipped", pulse.beats_skipped()},
+      {"disconnects", (*nats)->disconnects()},
+      {"reconnects", (*nats)->reconnects()},
+      {"permission_violations", permission_json((*nats)->permission_violations())}};
+  const bool denied = !(*nats)->permission_violations().empty();
   (*nats)->close();
   if (args.json) {
     std::printf("%s\n", summary.dump().c_str());
@@ -526,6 +649,12 @@ int pulse_command(const PulseArgs& args) {
         static_cast<unsigned long long>(pulse.frames_published()),
         static_cast<unsigned long long>(pulse.frames_refused()),
         static_cast<unsigned long long>((*nats)->reconnects()));
+  }
+  if (denied) {
+    std::fprintf(stderr,
+                 "backbeat-sim: pulse: stopped: the NATS server refuses this connection's beat "
+                 "frames (permission denied)\n");
+    return kExitNatsPermission;
   }
   return kExitPass;
 }
@@ -559,9 +688,16 @@ int observe_command(const ObserveArgs& args) {
                  scenario::echo_text(n.subject, 200).c_str(),
                  scenario::echo_text(n.error, 400).c_str());
   });
+  (*nats)->on_permission_violation(permission_printer("observe"));
   if (Status s = observer.start(); !s) {
     std::fprintf(stderr, "backbeat-sim: observe: %s\n", s.message().c_str());
     return connect_exit_code(s);
+  }
+  // An observer the server does not let subscribe would see nothing: say so and stop.
+  if (Status s = (*nats)->confirm_subscriptions(std::chrono::seconds(2)); !s) {
+    std::fprintf(stderr, "backbeat-sim: observe: %s\n",
+                 scenario::echo_text(s.message(), 400).c_str());
+    return (*nats)->permission_violations().empty() ? connect_exit_code(s) : kExitNatsPermission;
   }
   if (!args.json && !args.quiet) {
     std::fprintf(stderr, "backbeat-sim: observing backbeat.> on %s%s; Ctrl-C to stop\n",
@@ -592,13 +728,16 @@ int observe_command(const ObserveArgs& args) {
   summary["nats"] = {{"url", redact_nats_urls(args.nats.servers)},
                      {"disconnects", (*nats)->disconnects()},
                      {"reconnects", (*nats)->reconnects()},
-                     {"slow_consumer_drops", (*nats)->slow_consumer_drops()}};
+                     {"slow_consumer_drops", (*nats)->slow_consumer_drops()},
+                     {"permission_violations", permission_json((*nats)->permission_violations())}};
+  const bool denied = !(*nats)->permission_violations().empty();
   (*nats)->close();
   if (args.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else {
     std::printf("%s", observer.render_summary().c_str());
   }
+  if (denied) return kExitNatsPermission;
   // As `live`: a claim that went missing without an outage of our own to explain it fails.
   return observer.nonconforming_total() == 0 && observer.unaccounted_claims() == 0 ? kExitPass
                                                                                    : kExitFail;
@@ -609,6 +748,7 @@ int observe_command(const ObserveArgs& args) {
 class LiveCommandsImpl final : public LiveCommands {
  public:
   explicit LiveCommandsImpl(CLI::App& app) {
+    app.footer(app.get_footer() + "\n" + kLiveExitCodesNote);
     live_cmd_ = app.add_subcommand(
         "live",
         "Run a scenario's workload on N in-process agents (the unchanged core) against a real "
@@ -667,6 +807,7 @@ class LiveCommandsImpl final : public LiveCommands {
         ->type_name("D");
     pulse_cmd_->add_flag("--json", pulse_.json, "Print a JSON summary on stdout at the end");
     pulse_cmd_->add_flag("-q,--quiet", pulse_.quiet, "No start and reconnect messages");
+    pulse_cmd_->allow_extras();  // refused in run(), without echoing a split secret
     pulse_cmd_->footer(std::string(kPulseExitCodesHelp) + "\n" + kSecurityHelp);
 
     observe_cmd_ = app.add_subcommand(
@@ -686,14 +827,56 @@ class LiveCommandsImpl final : public LiveCommands {
                            "Print the summary as JSON on stdout at the end (non-conforming "
                            "messages go to stderr as they arrive)");
     observe_cmd_->add_flag("-q,--quiet", observe_.quiet, "No periodic status display");
+    observe_cmd_->allow_extras();
     observe_cmd_->footer(std::string(kObserveExitCodesHelp) + "\n" + kSecurityHelp);
+  }
+
+  // A secret given on the command line that the shell split (`--password a b`) leaves its tail as
+  // an argument of its own: a scenario name for `live`, an extra argument for `pulse` and
+  // `observe`. Rule: with --password or --token on the command line, an argument that is not a
+  // readable file or a shipped scenario is never echoed. Returns kExitPass when there is none.
+  int refuse_stray_arguments(CLI::App* cmd) const {
+    const bool secret_inline = secret_on_command_line(cmd);
+    const std::vector<std::string> extras = cmd->remaining();
+    std::string stray;
+    if (!extras.empty()) {
+      stray = secret_inline ? fmt::format("{} unexpected argument(s), not shown", extras.size())
+                            : "unexpected argument " + scenario::echo_text(extras.front());
+    } else if (cmd == live_cmd_ && secret_inline && !live_.scenario.empty() &&
+               !std::filesystem::exists(resolve_scenario(live_.scenario))) {
+      stray = "the scenario argument is neither a file nor a shipped scenario (not shown)";
+    }
+    if (stray.empty()) return kExitPass;
+    std::fprintf(stderr, "backbeat-sim: %s: %s%s\n", cmd->get_name().c_str(), stray.c_str(),
+                 secret_inline ? ": with --password or --token on the command line it may be the "
+                                 "tail of a secret the shell split; quote the secret, or better "
+                                 "use --password-file/--token-file or the environment"
+                               : "");
+    return kExitBadInput;
+  }
+
+  // True when --password or --token was typed on the command line (not read from its variable).
+  static bool secret_on_command_line(const CLI::App* cmd) {
+    for (const char* name : {"--password", "--token"}) {
+      const CLI::Option* option = cmd->get_option_no_throw(name);
+      if (option == nullptr || option->count() == 0) continue;
+      const char* env = std::getenv(option->get_envname().c_str());
+      if (env == nullptr || option->as<std::string>() != env) return true;
+    }
+    return false;
   }
 
   bool selected() const override { return *live_cmd_ || *pulse_cmd_ || *observe_cmd_; }
 
   int run() override {
-    const NatsFlags& flags = *live_cmd_ ? live_.nats : (*pulse_cmd_ ? pulse_.nats : observe_.nats);
+    CLI::App* cmd = *live_cmd_ ? live_cmd_ : (*pulse_cmd_ ? pulse_cmd_ : observe_cmd_);
+    NatsFlags& flags = *live_cmd_ ? live_.nats : (*pulse_cmd_ ? pulse_.nats : observe_.nats);
+    if (int code = refuse_stray_arguments(cmd); code != kExitPass) return code;
     if (const std::string problem = flags.missing_partner(); !problem.empty()) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", problem.c_str());
+      return kExitBadInput;
+    }
+    if (const std::string problem = flags.read_secret_files(); !problem.empty()) {
       std::fprintf(stderr, "backbeat-sim: %s\n", problem.c_str());
       return kExitBadInput;
     }

@@ -7,8 +7,9 @@
 // Exit codes (the simulator's, plus one): 0 pass, 1 an assertion failed (observe: non-conforming
 // messages seen), 2 bad input (scenario, flag, a scenario part that needs the simulator),
 // 3 internal error, 4 cannot connect or authenticate to NATS (no server, wrong credentials, TLS
-// mismatch, unreadable credentials/key file), 130 interrupted (`live` only; `pulse` and `observe`
-// end normally on Ctrl-C).
+// mismatch, unreadable credentials/key file), 5 permission denied (the server refused a publish or
+// a subscription the command needs; the subject is named), 130 interrupted (`live` only; `pulse`
+// and `observe` end normally on Ctrl-C).
 #pragma once
 
 #include <memory>
@@ -20,6 +21,12 @@ class App;
 namespace backbeat::sim::cli {
 
 inline constexpr int kExitNatsConnection = 4;
+inline constexpr int kExitNatsPermission = 5;
+
+// The live commands' own exit codes, for the top-level --help.
+inline constexpr const char* kLiveExitCodesNote =
+    "live, pulse and observe also exit 4 (cannot connect or authenticate to NATS) and 5 (the NATS "
+    "server denied a publish or subscription the command needs).";
 
 class LiveCommands {
  public:

@@ -25,7 +25,8 @@ Integration::Integration(const BackbeatConfig& config, std::string node_id, Logg
     : config_(config),
       node_id_(std::move(node_id)),
       logger_(logger),
-      client_(std::make_unique<BeatClient>(std::move(client_config), clock, transport)) {}
+      client_(std::make_unique<BeatClient>(std::move(client_config), clock, transport)),
+      budgets_(std::make_unique<BeatBudgets>(*client_)) {}
 
 Status Integration::start() {
   if (started_) return Status::failed_precondition("BACKBEAT integration already started");
@@ -46,6 +47,7 @@ Status Integration::start() {
 Status Integration::stop() {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
   started_ = false;
+  budgets_->cancel_all(Status::failed_precondition("BACKBEAT integration stopped"));
   if (Status s = client_->stop(); !s) {
     logger_.warn("BACKBEAT shutdown warning: " + s.message());
     return s;
@@ -220,6 +222,11 @@ IntegrationHealth Integration::get_health() const {
 Status Integration::execute_with_beat_budget(int beats, const std::function<Status()>& fn) {
   if (!started_) return fn();
   return client_->with_beat_budget(beats, fn);
+}
+
+void Integration::execute_with_beat_budget_async(int beats, BeatBudgets::Work fn,
+                                                 BeatBudgets::OnResult on_result) {
+  budgets_->start(beats, std::move(fn), std::move(on_result), /*enforce=*/started_);
 }
 
 std::string Integration::short_node_id() const {

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "core/backbeat_config.h"
+#include "core/beat_budget.h"
 #include "core/beat_client.h"
 #include "core/integration_health.h"
 #include "core/logger.h"
@@ -70,8 +71,19 @@ class Integration {
 
   IntegrationHealth get_health() const;
 
-  // Runs fn under the client's beat budget when started, plainly otherwise.
+  // The seed's ExecuteWithBeatBudget, blocking: for hosts that run fn on a thread that may wait.
+  // fn runs on the calling thread, so while it runs no beat is handled and nothing can cut it
+  // off: a fn that overruns is reported kDeadlineExceeded when it returns (its own error wins),
+  // a fn that hangs blocks the caller for good. Plain fn() when not started. Hosts that need the
+  // cut-off use the asynchronous form below.
   Status execute_with_beat_budget(int beats, const std::function<Status()>& fn);
+  // The asynchronous form (core/beat_budget.h): calls fn(token, done) now; fn's outcome, or
+  // kDeadlineExceeded "beat budget exceeded" at the deadline beat (start beat + beats + 1) with
+  // the token's stop requested, reaches on_result through the clock, exactly once. Not started:
+  // no deadline (the seed's fallback). stop() ends pending budgets with kFailedPrecondition.
+  void execute_with_beat_budget_async(int beats, BeatBudgets::Work fn,
+                                      BeatBudgets::OnResult on_result);
+  const BeatBudgets& beat_budgets() const { return *budgets_; }
 
   bool started() const { return started_; }
   const std::string& node_id() const { return node_id_; }
@@ -98,6 +110,7 @@ class Integration {
   bool callbacks_registered_ = false;
   std::map<std::string, P2POperation> operations_;
   std::uint64_t errors_at_last_health_ = 0;
+  std::unique_ptr<BeatBudgets> budgets_;  // after client_: destroyed before it
 };
 
 }  // namespace backbeat

@@ -19,6 +19,7 @@
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
+#include "sim/harness/backbeat_settings.h"
 #include "sim/kernel/determinism.h"
 #include "sim/kernel/jsonl_trace_writer.h"
 #include "sim/scenario/echo_text.h"
@@ -176,8 +177,77 @@ std::optional<Scenario> load(const std::string& arg, const std::vector<std::stri
   return std::move(*loaded.scenario);
 }
 
+// The --backbeat-* flags as a settings layer; kInvalidArgument naming the flag.
+Result<BackbeatSettings> flag_settings(const BackbeatFlags& flags) {
+  BackbeatSettings out;
+  if (flags.enabled) {
+    out.enabled = parse_enabled(*flags.enabled);
+    if (!out.enabled) {
+      return Status::invalid_argument(
+          fmt::format("{}: expected true or false (1/0, yes/no, on/off), got '{}'",
+                      kBackbeatFlagNames.enabled, echo(*flags.enabled)));
+    }
+  }
+  if (flags.claim_states) {
+    out.claim_state_words = parse_claim_state_words(*flags.claim_states);
+    if (!out.claim_state_words) {
+      return Status::invalid_argument(fmt::format("{}: expected 'contract' or 'legacy', got '{}'",
+                                                  kBackbeatFlagNames.claim_state_words,
+                                                  echo(*flags.claim_states)));
+    }
+  }
+  out.cluster_id = flags.cluster_id;
+  out.agent_id = flags.agent_id;
+  return out;
+}
+
+// Applies the BACKBEAT settings to `sc`: flags over CHORUS_BACKBEAT_* over the scenario, or, for
+// a replay of a run directory, the settings the run recorded (its environment then is ignored:
+// the replay must run what the run ran). Prints where each value came from unless quiet/json.
+// Returns an exit code when the run cannot go on.
+std::optional<int> configure_backbeat(Scenario& sc, const RunFlags& flags,
+                                      const nlohmann::json* recorded) {
+  const bool show = !flags.quiet && !flags.json;
+  std::vector<std::string> lines;
+  if (recorded != nullptr) {
+    if (Status s = apply_backbeat_record(sc.world, *recorded); !s) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", s.message().c_str());
+      return kExitBadInput;
+    }
+    lines.push_back(
+        "backbeat  the settings recorded in run.json (flags and CHORUS_BACKBEAT_* are not "
+        "read for a replay of a run directory)");
+  } else {
+    Result<BackbeatSettings> from_flags = flag_settings(flags.backbeat);
+    Result<BackbeatSettings> from_env =
+        from_flags ? BackbeatSettings::from_environment(process_environment())
+                   : Result<BackbeatSettings>(from_flags.status());
+    Result<std::vector<std::string>> applied =
+        from_env ? apply_backbeat_layers(sc.world, {*from_flags, *from_env},
+                                         /*connects_to_nats=*/false)
+                 : Result<std::vector<std::string>>(from_env.status());
+    if (!applied) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", applied.status().message().c_str());
+      return kExitBadInput;
+    }
+    lines = std::move(*applied);
+  }
+  if (backbeat_disabled_everywhere(sc.world)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: BACKBEAT integration is disabled for every agent "
+                 "(--backbeat-enabled, CHORUS_BACKBEAT_ENABLED or the scenario's groups): nothing "
+                 "to run\n");
+    return kExitBadInput;
+  }
+  if (show) {
+    for (const std::string& line : lines) std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  return std::nullopt;
+}
+
 nlohmann::json summary_of(const Executed& ex) {
   nlohmann::json summary = scenario::run_summary_json(ex.report);
+  summary["backbeat"] = backbeat_record(ex.report.scenario->world);
   if (ex.determinism) {
     summary["determinism"] = {{"deterministic", ex.determinism->deterministic},
                               {"fingerprint_a", hex64(ex.determinism->fingerprint_a)},
@@ -193,6 +263,7 @@ int run_command(const RunArgs& args) {
   std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   std::optional<Scenario> sc = load(arg, args.flags.sets);
   if (!sc) return kExitBadInput;
+  if (auto code = configure_backbeat(*sc, args.flags, nullptr)) return *code;
   std::uint64_t seed = sc->seed;
   if (args.seed && !parse_seed(*args.seed, seed)) {
     std::fprintf(stderr,
@@ -237,6 +308,7 @@ int replay_command(const ReplayArgs& args) {
   std::optional<std::string> seed_text = args.seed;
   std::optional<std::string> expect_text = args.expect_fingerprint;
   std::string scenario_arg = args.target;
+  std::optional<nlohmann::json> recorded_backbeat;
   if (fs::is_directory(args.target, ec)) {
     // A saved run directory: scenario.json is the effective scenario, run.json has the seed and
     // the fingerprint to reproduce (flags given on the command line win).
@@ -255,6 +327,7 @@ int replay_command(const ReplayArgs& args) {
     }
     if (!seed_text) seed_text = std::to_string(run["seed"].get<std::uint64_t>());
     if (!expect_text) expect_text = run["fingerprint"].get<std::string>();
+    if (run.contains("backbeat")) recorded_backbeat = run["backbeat"];
   }
   if (!seed_text || !expect_text) {
     std::fprintf(stderr,
@@ -278,6 +351,10 @@ int replay_command(const ReplayArgs& args) {
   }
   std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
   if (!sc) return kExitBadInput;
+  if (auto code =
+          configure_backbeat(*sc, args.flags, recorded_backbeat ? &*recorded_backbeat : nullptr)) {
+    return *code;
+  }
   int code = kExitInternal;
   std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code);
   if (!ex) return code;

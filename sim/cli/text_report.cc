@@ -57,6 +57,13 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
           t.type, t.started, t.completed, t.failed, t.lost, t.unfinished, t.over_budget,
           t.budget_beats, beat(t.p50), beat(t.p95), beat(t.p99), beat(t.max));
     }
+    for (const scenario::TypeSummary& t : types) {
+      if (t.cut_off == 0) continue;
+      out += fmt::format(
+          "cut off   {}: {} of {} operation(s) cut off at their deadline beat (beat budget "
+          "exceeded; counted in over)\n",
+          t.type, t.cut_off, t.started);
+    }
   }
   if (!live) {
     out += fmt::format(

@@ -32,7 +32,8 @@ class AgentHost {
   AgentHost& operator=(const AgentHost&) = delete;
 
   // Creates and starts the core as `node_id` on `clock` and `transport` (both must outlive the
-  // core: until crash() or finish()). Errors: Integration::create's and start()'s.
+  // core: until crash() or finish()). A group with backbeat disabled boots nothing (OK, the
+  // host stays down and is not judged). Errors: Integration::create's and start()'s.
   Status boot(const std::string& cluster_id, const std::string& node_id, Clock& clock,
               Transport& transport);
   // The process dies: the core vanishes without a word; its counters are kept and open windows

@@ -66,6 +66,8 @@ const char* operation_result_name(OperationOutcome::Result result) {
       return "lost";
     case OperationOutcome::Result::kUnfinished:
       return "unfinished";
+    case OperationOutcome::Result::kCutOff:
+      return "cut_off";
   }
   return "unknown";
 }

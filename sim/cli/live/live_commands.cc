@@ -22,6 +22,7 @@
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/text_report.h"
+#include "sim/harness/backbeat_settings.h"
 #include "sim/live/live_pulse.h"
 #include "sim/live/live_run.h"
 #include "sim/live/observer.h"
@@ -285,7 +286,6 @@ int live_command(const LiveArgs& args) {
   std::vector<std::string> sets = args.sets;
   if (args.tempo) sets.push_back(fmt::format("pulse.tempo_bpm={}", *args.tempo));
   if (args.duration) sets.push_back("duration=" + *args.duration);
-  if (args.cluster) sets.push_back("cluster.id=" + *args.cluster);
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
@@ -295,6 +295,42 @@ int live_command(const LiveArgs& args) {
     return kExitBadInput;
   }
   scenario::Scenario& sc = *loaded.scenario;
+  // The seed's CHORUS_BACKBEAT_* settings under the flags (sim/harness/backbeat_settings.h).
+  NatsFlags nats = args.nats;
+  {
+    sim::BackbeatLayers layers;
+    layers.flags.cluster_id = args.cluster;
+    layers.flag_names.cluster_id = "--cluster";
+    Result<BackbeatSettings> env = BackbeatSettings::from_environment(process_environment());
+    if (env) layers.environment = *env;
+    auto applied = env ? sim::apply_backbeat_layers(sc.world, layers, /*connects_to_nats=*/true)
+                       : Result<std::vector<std::string>>(env.status());
+    if (!applied) {
+      std::fprintf(stderr, "backbeat-sim: live: %s\n", applied.status().message().c_str());
+      return kExitBadInput;
+    }
+    if (nats.servers.empty() && layers.environment.nats_url) {
+      nats.servers = *layers.environment.nats_url;
+      applied->push_back(fmt::format("backbeat  nats_url={} (environment {})",
+                                     redact_nats_urls(nats.servers), kEnvNatsUrl));
+    }
+    if (nats.servers.empty()) {
+      std::fprintf(stderr,
+                   "backbeat-sim: live: --nats is required (or BACKBEAT_NATS_URL, or the seed's "
+                   "%s)\n",
+                   std::string(kEnvNatsUrl).c_str());
+      return kExitBadInput;
+    }
+    if (sim::backbeat_disabled_everywhere(sc.world)) {
+      std::fprintf(stderr,
+                   "backbeat-sim: live: BACKBEAT integration is disabled for every agent "
+                   "(CHORUS_BACKBEAT_ENABLED or the scenario's groups): nothing to run\n");
+      return kExitBadInput;
+    }
+    if (!args.quiet && !args.json) {
+      for (const std::string& line : *applied) std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
   if (args.agents) {
     if (*args.agents < 1 || *args.agents > 10000) {
       std::fprintf(stderr, "backbeat-sim: --agents %d: expected 1..10000\n", *args.agents);
@@ -324,7 +360,7 @@ int live_command(const LiveArgs& args) {
   if (show_progress) {
     std::fprintf(stderr, "backbeat-sim: live %s: %d agent(s) on %s for %s at %g BPM (%s pulse)\n",
                  sc.name.c_str(), sc.world.cluster.agent_count(),
-                 redact_nats_urls(args.nats.servers).c_str(),
+                 redact_nats_urls(nats.servers).c_str(),
                  scenario::format_duration(sc.world.duration).c_str(), sc.world.pulse.tempo_bpm,
                  args.pulse ? "built-in" : "external");
   }
@@ -336,7 +372,7 @@ int live_command(const LiveArgs& args) {
     return kExitInternal;
   }
   live::LiveRunOptions options;
-  options.nats = args.nats.options("backbeat-sim-live");
+  options.nats = nats.options("backbeat-sim-live");
   options.builtin_pulse = args.pulse;
   options.seed = sc.seed;
   ProgressLine progress(sc.name + " (live)", show_progress);
@@ -362,6 +398,7 @@ int live_command(const LiveArgs& args) {
   report.interrupted = result->interrupted || interrupted();
 
   nlohmann::json summary = scenario::run_summary_json(report);
+  summary["backbeat"] = sim::backbeat_record(sc.world);
   summary["mode"] = "live";
   summary["reconnects"] = result->reconnects;
   nlohmann::json gaps = nlohmann::json::array();
@@ -579,7 +616,8 @@ class LiveCommandsImpl final : public LiveCommands {
                      "Scenario file or shipped scenario name (default: baseline); faults "
                      "and swarm need the simulator and are refused")
         ->type_name("SCENARIO");
-    add_nats_flags(live_cmd_, live_.nats, /*required=*/true);
+    // Not required here: CHORUS_BACKBEAT_NATS_URL may name the servers (live_command checks).
+    add_nats_flags(live_cmd_, live_.nats, /*required=*/false);
     live_cmd_->add_option("--cluster", live_.cluster, "Cluster id (default: the scenario's)")
         ->type_name("ID");
     live_cmd_

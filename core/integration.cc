@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/contracts/field_rules.h"
 
 namespace backbeat {
@@ -60,10 +62,7 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
                                         const std::string& operation_type, int estimated_beats,
                                         nlohmann::json data) {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
-  if (!is_agent_id(operation_id)) {
-    return Status::invalid_argument(fmt::format(
-        "operation id: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", operation_id));
-  }
+  if (Status s = check_operation_id(operation_id); !s) return s;
   if (operation_type.empty()) return Status::invalid_argument("operation type: empty");
   if (estimated_beats < 1) {
     return Status::invalid_argument(
@@ -174,10 +173,10 @@ Status Integration::emit_health_status() {
 
 void Integration::on_beat(const BeatFrame& frame) {
   if (!started_) return;
-  if (logger_.debug_enabled()) {
-    logger_.debug(fmt::format("🥁 BACKBEAT beat received - beat={} phase={} tempo={:g} window={}",
-                              frame.beat_index, beat_phase_name(frame.phase), frame.tempo_bpm,
-                              frame.window_id));
+  if (logger_.info_enabled()) {
+    logger_.info(fmt::format("🥁 BACKBEAT beat received - beat={} phase={} tempo={:g} window={}",
+                             frame.beat_index, beat_phase_name(frame.phase), frame.tempo_bpm,
+                             frame.window_id));
   }
   for (const auto& [id, operation] : operations_) {
     // A failed publish is already counted and recorded by the client; keep reporting the rest.
@@ -188,16 +187,16 @@ void Integration::on_beat(const BeatFrame& frame) {
 
 void Integration::on_downbeat(const BeatFrame& frame) {
   if (!started_) return;
-  if (logger_.debug_enabled()) {
-    logger_.debug(fmt::format("🎼 BACKBEAT downbeat - new bar started - beat={} window={}",
-                              frame.beat_index, frame.window_id));
+  if (logger_.info_enabled()) {
+    logger_.info(fmt::format("🎼 BACKBEAT downbeat - new bar started - beat={} window={}",
+                             frame.beat_index, frame.window_id));
   }
   std::erase_if(operations_, [](const auto& entry) {
     return entry.second.phase == OperationPhase::kCompleted ||
            entry.second.phase == OperationPhase::kFailed;
   });
-  if (logger_.debug_enabled()) {
-    logger_.debug(
+  if (logger_.info_enabled()) {
+    logger_.info(
         fmt::format("🧹 BACKBEAT operations cleanup check - active: {}", operations_.size()));
   }
 }
@@ -222,6 +221,21 @@ IntegrationHealth Integration::get_health() const {
 Status Integration::execute_with_beat_budget(int beats, const std::function<Status()>& fn) {
   if (!started_) return fn();
   return client_->with_beat_budget(beats, fn);
+}
+
+Status check_operation_id(std::string_view operation_id) {
+  if (is_agent_id(operation_id)) return Status::ok();
+  std::string why = operation_id.empty() ? "it is empty" : "it is longer than 128 characters";
+  const auto bad = std::find_if_not(operation_id.begin(), operation_id.end(),
+                                    [](char c) { return is_agent_id(std::string_view(&c, 1)); });
+  if (bad != operation_id.end()) {
+    why = fmt::format("'{}' at position {} is outside it", *bad, bad - operation_id.begin());
+  }
+  return Status::invalid_argument(fmt::format(
+      "operation id '{}': an operation id becomes the claim's task_id, which the contract limits "
+      "to 1..128 characters of [A-Za-z0-9_:-] (docs/contracts.md); {}: map '/', '.' and spaces "
+      "in keys (e.g. to ':') before starting the operation",
+      operation_id.substr(0, 160), why));
 }
 
 void Integration::execute_with_beat_budget_async(int beats, BeatBudgets::Work fn,

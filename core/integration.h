@@ -36,6 +36,10 @@ namespace backbeat {
 inline constexpr std::string_view kHealthTaskId = "chorus-p2p-health";
 inline constexpr std::int64_t kHealthClaimEveryBeats = 8;
 
+// OK when `operation_id` can be a claim's task_id (docs/contracts.md: 1..128 characters of
+// [A-Za-z0-9_:-]); else kInvalidArgument naming the rule and the first character outside it.
+Status check_operation_id(std::string_view operation_id);
+
 class Integration {
  public:
   // The seed's NewIntegration. kFailedPrecondition "BACKBEAT integration is disabled" when
@@ -56,7 +60,7 @@ class Integration {
   Status stop();
 
   // Registers an operation at the current beat and emits its first claim. Errors:
-  // not started; kInvalidArgument for an id outside the task-id alphabet, an id already active,
+  // not started; kInvalidArgument for an id check_operation_id refuses, an id already active,
   // an empty type, or estimated_beats < 1; the claim's publish error (the operation is still
   // registered, as in the seed).
   Status start_p2p_operation(const std::string& operation_id, const std::string& operation_type,

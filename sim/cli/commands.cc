@@ -68,6 +68,19 @@ bool parse_fingerprint(const std::string& text, std::uint64_t& out) {
   return ec == std::errc() && ptr == t.data() + t.size();
 }
 
+// -v: the agents' log lines on standard error, with the seed's levels.
+class StderrLog final : public Logger {
+ public:
+  void info(std::string_view m) override { print("INFO ", m); }
+  void warn(std::string_view m) override { print("WARN ", m); }
+  void error(std::string_view m) override { print("ERROR", m); }
+
+ private:
+  static void print(const char* level, std::string_view m) {
+    std::fprintf(stderr, "log %s %.*s\n", level, static_cast<int>(m.size()), m.data());
+  }
+};
+
 // One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
 struct Executed {
   RunOutcome outcome;
@@ -82,7 +95,8 @@ struct Executed {
 // Runs `sc` twice through check_determinism(); `first` receives the first run's outcome (the one
 // that also streams to `trace`).
 DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink* trace,
-                              bool show_progress, std::optional<RunOutcome>& first) {
+                              bool show_progress, Logger* agent_log,
+                              std::optional<RunOutcome>& first) {
   int run = 0;
   SimulationFn simulate = [&](TraceRecorder& recorder) {
     ++run;
@@ -93,6 +107,7 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
     ProgressLine progress(fmt::format("{} (determinism run {})", sc.name, run), show_progress);
     RunOptions options;
     options.trace_sink = &tee;
+    options.agent_log = agent_log;
     options.progress = [&](double f) { return progress.update(f); };
     RunOutcome outcome = run_world(sc.world, seed, options);
     progress.finish();
@@ -131,19 +146,22 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     trace = std::move(*opened);
   }
   install_interrupt_handler();
-  const bool show_progress = !flags.quiet && !flags.json;
+  const bool show_progress = !flags.quiet && !flags.json && !flags.verbose;
+  StderrLog stderr_log;
+  Logger* agent_log = flags.verbose ? &stderr_log : nullptr;
   auto ex = std::make_unique<Executed>();
   const auto wall_start = std::chrono::steady_clock::now();
   if (!check_determinism) {
     ProgressLine progress(sc.name, show_progress);
     RunOptions options;
     options.trace_sink = trace.get();
+    options.agent_log = agent_log;
     options.progress = [&](double f) { return progress.update(f); };
     ex->outcome = run_world(sc.world, seed, options);
     progress.finish();
   } else {
     std::optional<RunOutcome> first;
-    ex->determinism = run_checked(sc, seed, trace.get(), show_progress, first);
+    ex->determinism = run_checked(sc, seed, trace.get(), show_progress, agent_log, first);
     ex->outcome = std::move(*first);
   }
   ex->report.wall_time_s = seconds_since(wall_start);

@@ -24,6 +24,7 @@ struct RunFlags {
   std::string trace_file;         // --trace FILE: JSON Lines of the ordered trace
   bool json = false;              // --json: one JSON object on stdout, nothing else there
   bool quiet = false;             // --quiet: one summary line, no progress
+  bool verbose = false;           // -v: the agents' log lines (beats, downbeats, ...) on stderr
   BackbeatFlags backbeat;
 };
 

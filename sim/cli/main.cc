@@ -76,6 +76,9 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags) {
                 "Print one JSON object on stdout (seed, fingerprint, verdict, assertions, "
                 "per-type percentiles, ...) and nothing else there");
   cmd->add_flag("-q,--quiet", flags.quiet, "Print one summary line; no progress");
+  cmd->add_flag("-v,--verbose", flags.verbose,
+                "Print every agent's log lines on standard error: the integration's start and "
+                "stop, each beat, downbeat and cleanup check (many lines: one per agent per beat)");
   // The seed's CHORUS_BACKBEAT_* settings (README, "CHORUS_BACKBEAT_* configuration"): flags win
   // over the environment, which wins over the scenario.
   cmd->add_option("--backbeat-enabled", flags.backbeat.enabled,

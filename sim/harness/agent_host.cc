@@ -8,6 +8,7 @@ AgentHost::AgentHost(Clock& run_clock, int index, std::string agent_id, const Ag
   outcome_.agent_id = std::move(agent_id);
   outcome_.group = group.name;
   outcome_.backbeat_enabled = group.backbeat_enabled;
+  logger_.prefix = "[" + outcome_.agent_id + "] ";
 }
 
 AgentHost::~AgentHost() {

@@ -108,6 +108,7 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
     for (int k = 0; k < group.count; ++k, ++index) {
       int server = group.server >= 0 ? group.server : index % cluster.nats_servers;
       world.agents.push_back(std::make_unique<SimAgent>(world, index, group, server));
+      world.agents.back()->set_log_sink(options.agent_log);
     }
   }
 

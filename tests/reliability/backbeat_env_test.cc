@@ -82,6 +82,19 @@ TEST_F(BackbeatEnvTest, TheStartLinesNameEachValuesSource) {
   EXPECT_NE(r.err.find("enabled=true (default)"), std::string::npos) << r.err;
 }
 
+// The seed logs its beat lines with Info; -v shows every agent's, a plain run none.
+TEST_F(BackbeatEnvTest, VerboseShowsTheBeatDownbeatAndCleanupLines) {
+  Spawned plain = sim({"run", "baseline", "--set", "duration=5m"});
+  Spawned verbose = sim({"run", "baseline", "--set", "duration=5m", "-v"});
+  EXPECT_EQ(verbose.exit_code, 0) << verbose.err;
+  for (const char* line :
+       {"[chorus:agent-0] \xF0\x9F\xA5\x81 BACKBEAT beat received - beat=",
+        "BACKBEAT downbeat - new bar started", "BACKBEAT operations cleanup check"}) {
+    EXPECT_NE(verbose.err.find(line), std::string::npos) << line;
+    EXPECT_EQ(plain.err.find(line), std::string::npos) << line;
+  }
+}
+
 TEST_F(BackbeatEnvTest, ClusterIdFromTheEnvironmentIsTheRunsCluster) {
   nlohmann::json plain = run_json();
   nlohmann::json moved = run_json({}, {{"CHORUS_BACKBEAT_CLUSTER_ID", "chorus-dev"}});

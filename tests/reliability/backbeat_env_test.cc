@@ -195,5 +195,33 @@ TEST_F(BackbeatEnvTest, ReplayOfARunDirectoryUsesTheRecordedSettings) {
   EXPECT_NE(contrary.err.find("recorded in run.json"), std::string::npos) << contrary.err;
 }
 
+#ifdef BACKBEAT_WITH_LIVE
+// live: the seed's NATS URL variable names the servers when --nats and BACKBEAT_NATS_URL do not
+// (nothing listens on port 1: exit 4, cannot connect, to the URL the variable named), and
+// --cluster is the flag layer over CHORUS_BACKBEAT_CLUSTER_ID.
+TEST_F(BackbeatEnvTest, LiveConnectsToTheSeedsNatsUrlVariable) {
+  Spawned none = sim({"live", "baseline"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("--nats is required"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("CHORUS_BACKBEAT_NATS_URL"), std::string::npos) << none.err;
+
+  Spawned env = sim({"live", "baseline"}, {{"CHORUS_BACKBEAT_NATS_URL", "nats://127.0.0.1:1"}});
+  EXPECT_EQ(env.exit_code, 4) << env.err;
+  EXPECT_NE(env.err.find("nats_url=nats://127.0.0.1:1 (environment CHORUS_BACKBEAT_NATS_URL)"),
+            std::string::npos)
+      << env.err;
+}
+
+TEST_F(BackbeatEnvTest, LiveClusterFlagWinsAndABadOneIsNamed) {
+  Spawned bad = sim({"live", "baseline", "--nats", "nats://127.0.0.1:1", "--cluster", "a.b"},
+                    {{"CHORUS_BACKBEAT_CLUSTER_ID", "chorus-dev"}});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--cluster: expected 1..64 characters"), std::string::npos) << bad.err;
+  Spawned good = sim({"live", "baseline", "--nats", "nats://127.0.0.1:1", "--cluster", "flagged"},
+                     {{"CHORUS_BACKBEAT_CLUSTER_ID", "chorus-dev"}});
+  EXPECT_NE(good.err.find("cluster_id=flagged (flag --cluster)"), std::string::npos) << good.err;
+}
+#endif
+
 }  // namespace
 }  // namespace backbeat

@@ -19,13 +19,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::optional<bool> parse_bool(std::string_view text) {
-  std::string v = lower(text);
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  return std::nullopt;
-}
-
 // The seed's URL form: every entry names its scheme. Parsing is core/nats_url.h's; values are
 // echoed redacted (a URL may carry a password).
 Status validate_nats_urls(std::string_view urls) {
@@ -44,6 +37,24 @@ Status validate_nats_urls(std::string_view urls) {
 
 }  // namespace
 
+std::optional<bool> parse_enabled(std::string_view text) {
+  std::string v = lower(text);
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  return std::nullopt;
+}
+
+std::optional<ClaimStateWords> parse_claim_state_words(std::string_view text) {
+  std::string words = lower(text);
+  if (words == "contract") return ClaimStateWords::kContract;
+  if (words == "legacy") return ClaimStateWords::kLegacy;
+  return std::nullopt;
+}
+
+const char* claim_state_words_name(ClaimStateWords words) {
+  return words == ClaimStateWords::kLegacy ? "legacy" : "contract";
+}
+
 EnvironmentLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
@@ -52,49 +63,70 @@ EnvironmentLookup process_environment() {
   };
 }
 
-Status BackbeatConfig::validate() const {
-  if (!is_cluster_id(cluster_id)) {
+Status BackbeatSettings::validate(const BackbeatSettingNames& names) const {
+  if (cluster_id && !is_cluster_id(*cluster_id)) {
     return Status::invalid_argument(fmt::format(
-        "CHORUS_BACKBEAT_CLUSTER_ID: expected 1..64 characters of [A-Za-z0-9_-], got '{}'",
-        cluster_id));
+        "{}: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", names.cluster_id, *cluster_id));
   }
-  if (!is_agent_id(agent_id)) {
+  if (agent_id && !is_agent_id(*agent_id)) {
     return Status::invalid_argument(fmt::format(
-        "CHORUS_BACKBEAT_AGENT_ID: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'",
-        agent_id));
+        "{}: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", names.agent_id, *agent_id));
   }
-  if (Status s = validate_nats_urls(nats_url); !s) {
-    return Status::invalid_argument("CHORUS_BACKBEAT_NATS_URL: " + s.message());
+  if (nats_url) {
+    if (Status s = validate_nats_urls(*nats_url); !s) {
+      return Status::invalid_argument(fmt::format("{}: {}", names.nats_url, s.message()));
+    }
   }
   return Status::ok();
 }
 
+Status BackbeatConfig::validate() const {
+  BackbeatSettings all;
+  all.cluster_id = cluster_id;
+  all.agent_id = agent_id;
+  all.nats_url = nats_url;
+  return all.validate();
+}
+
+Result<BackbeatSettings> BackbeatSettings::from_environment(const EnvironmentLookup& env) {
+  BackbeatSettings settings;
+  if (auto v = env(kEnvEnabled)) {
+    settings.enabled = parse_enabled(*v);
+    if (!settings.enabled) {
+      return Status::invalid_argument(fmt::format(
+          "{}: expected true or false (1/0, yes/no, on/off), got '{}'", kEnvEnabled, *v));
+    }
+  }
+  if (auto v = env(kEnvClusterId)) settings.cluster_id = *v;
+  if (auto v = env(kEnvAgentId)) settings.agent_id = *v;
+  if (auto v = env(kEnvNatsUrl)) settings.nats_url = *v;
+  if (auto v = env(kEnvClaimStates)) {
+    settings.claim_state_words = parse_claim_state_words(*v);
+    if (!settings.claim_state_words) {
+      return Status::invalid_argument(
+          fmt::format("{}: expected 'contract' or 'legacy', got '{}'", kEnvClaimStates, *v));
+    }
+  }
+  return settings;
+}
+
+BackbeatConfig BackbeatConfig::overlaid(const BackbeatSettings& settings) const {
+  BackbeatConfig out = *this;
+  if (settings.enabled) out.enabled = *settings.enabled;
+  if (settings.cluster_id) out.cluster_id = *settings.cluster_id;
+  if (settings.agent_id) out.agent_id = *settings.agent_id;
+  if (settings.nats_url) out.nats_url = *settings.nats_url;
+  if (settings.claim_state_words) out.claim_state_words = *settings.claim_state_words;
+  return out;
+}
+
 Result<BackbeatConfig> BackbeatConfig::from_environment(const EnvironmentLookup& env,
                                                         std::string_view chorus_agent_id) {
-  BackbeatConfig config;
-  config.agent_id = "chorus-" + std::string(chorus_agent_id);
-  if (auto v = env("CHORUS_BACKBEAT_ENABLED")) {
-    std::optional<bool> enabled = parse_bool(*v);
-    if (!enabled) {
-      return Status::invalid_argument(fmt::format(
-          "CHORUS_BACKBEAT_ENABLED: expected true or false (1/0, yes/no, on/off), got '{}'", *v));
-    }
-    config.enabled = *enabled;
-  }
-  if (auto v = env("CHORUS_BACKBEAT_CLUSTER_ID")) config.cluster_id = *v;
-  if (auto v = env("CHORUS_BACKBEAT_AGENT_ID")) config.agent_id = *v;
-  if (auto v = env("CHORUS_BACKBEAT_NATS_URL")) config.nats_url = *v;
-  if (auto v = env("CHORUS_BACKBEAT_CLAIM_STATES")) {
-    std::string words = lower(*v);
-    if (words == "contract") {
-      config.claim_state_words = ClaimStateWords::kContract;
-    } else if (words == "legacy") {
-      config.claim_state_words = ClaimStateWords::kLegacy;
-    } else {
-      return Status::invalid_argument(fmt::format(
-          "CHORUS_BACKBEAT_CLAIM_STATES: expected 'contract' or 'legacy', got '{}'", *v));
-    }
-  }
+  Result<BackbeatSettings> settings = BackbeatSettings::from_environment(env);
+  if (!settings) return settings.status();
+  BackbeatConfig defaults;
+  defaults.agent_id = "chorus-" + std::string(chorus_agent_id);
+  BackbeatConfig config = defaults.overlaid(*settings);
   if (Status s = config.validate(); !s) return s;
   return config;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/contracts/field_rules.h"
 
 namespace backbeat {
@@ -25,7 +27,8 @@ Integration::Integration(const BackbeatConfig& config, std::string node_id, Logg
     : config_(config),
       node_id_(std::move(node_id)),
       logger_(logger),
-      client_(std::make_unique<BeatClient>(std::move(client_config), clock, transport)) {}
+      client_(std::make_unique<BeatClient>(std::move(client_config), clock, transport)),
+      beat_budgets_(std::make_unique<BeatBudgets>(*client_)) {}
 
 Status Integration::start() {
   if (started_) return Status::failed_precondition("BACKBEAT integration already started");
@@ -46,6 +49,7 @@ Status Integration::start() {
 Status Integration::stop() {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
   started_ = false;
+  beat_budgets_->cancel_all(Status::failed_precondition("BACKBEAT integration stopped"));
   if (Status s = client_->stop(); !s) {
     logger_.warn("BACKBEAT shutdown warning: " + s.message());
     return s;
@@ -58,10 +62,7 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
                                         const std::string& operation_type, int estimated_beats,
                                         nlohmann::json data) {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
-  if (!is_agent_id(operation_id)) {
-    return Status::invalid_argument(fmt::format(
-        "operation id: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", operation_id));
-  }
+  if (Status s = check_operation_id(operation_id); !s) return s;
   if (operation_type.empty()) return Status::invalid_argument("operation type: empty");
   if (estimated_beats < 1) {
     return Status::invalid_argument(
@@ -175,10 +176,10 @@ Status Integration::emit_health_status() {
 
 void Integration::on_beat(const BeatFrame& frame) {
   if (!started_) return;
-  if (logger_.debug_enabled()) {
-    logger_.debug(fmt::format("🥁 BACKBEAT beat received - beat={} phase={} tempo={:g} window={}",
-                              frame.beat_index, beat_phase_name(frame.phase), frame.tempo_bpm,
-                              frame.window_id));
+  if (logger_.info_enabled()) {
+    logger_.info(fmt::format("🥁 BACKBEAT beat received - beat={} phase={} tempo={:g} window={}",
+                             frame.beat_index, beat_phase_name(frame.phase), frame.tempo_bpm,
+                             frame.window_id));
   }
   for (const auto& [id, operation] : operations_) {
     // A failed publish is already counted and recorded by the client; keep reporting the rest.
@@ -193,17 +194,17 @@ void Integration::on_beat(const BeatFrame& frame) {
 
 void Integration::on_downbeat(const BeatFrame& frame) {
   if (!started_) return;
-  if (logger_.debug_enabled()) {
-    logger_.debug(fmt::format("🎼 BACKBEAT downbeat - new bar started - beat={} window={}",
-                              frame.beat_index, frame.window_id));
+  if (logger_.info_enabled()) {
+    logger_.info(fmt::format("🎼 BACKBEAT downbeat - new bar started - beat={} window={}",
+                             frame.beat_index, frame.window_id));
   }
   std::erase_if(operations_, [](const auto& entry) {
     return entry.second.phase == OperationPhase::kCompleted ||
            entry.second.phase == OperationPhase::kFailed;
   });
   budgets_.forget_unless([this](const std::string& id) { return operations_.contains(id); });
-  if (logger_.debug_enabled()) {
-    logger_.debug(
+  if (logger_.info_enabled()) {
+    logger_.info(
         fmt::format("🧹 BACKBEAT operations cleanup check - active: {}", operations_.size()));
   }
 }
@@ -229,6 +230,26 @@ IntegrationHealth Integration::get_health() const {
 Status Integration::execute_with_beat_budget(int beats, const std::function<Status()>& fn) {
   if (!started_) return fn();
   return client_->with_beat_budget(beats, fn);
+}
+
+Status check_operation_id(std::string_view operation_id) {
+  if (is_agent_id(operation_id)) return Status::ok();
+  std::string why = operation_id.empty() ? "it is empty" : "it is longer than 128 characters";
+  const auto bad = std::find_if_not(operation_id.begin(), operation_id.end(),
+                                    [](char c) { return is_agent_id(std::string_view(&c, 1)); });
+  if (bad != operation_id.end()) {
+    why = fmt::format("'{}' at position {} is outside it", *bad, bad - operation_id.begin());
+  }
+  return Status::invalid_argument(fmt::format(
+      "operation id '{}': an operation id becomes the claim's task_id, which the contract limits "
+      "to 1..128 characters of [A-Za-z0-9_:-] (docs/contracts.md); {}: map '/', '.' and spaces "
+      "in keys (e.g. to ':') before starting the operation",
+      operation_id.substr(0, 160), why));
+}
+
+void Integration::execute_with_beat_budget_async(int beats, BeatBudgets::Work fn,
+                                                 BeatBudgets::OnResult on_result) {
+  beat_budgets_->start(beats, std::move(fn), std::move(on_result), /*enforce=*/started_);
 }
 
 std::string Integration::short_node_id() const {

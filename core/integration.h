@@ -25,6 +25,7 @@
 #include <string>
 
 #include "core/backbeat_config.h"
+#include "core/beat_budget.h"
 #include "core/beat_client.h"
 #include "core/integration_health.h"
 #include "core/logger.h"
@@ -35,6 +36,10 @@ namespace backbeat {
 
 inline constexpr std::string_view kHealthTaskId = "chorus-p2p-health";
 inline constexpr std::int64_t kHealthClaimEveryBeats = 8;
+
+// OK when `operation_id` can be a claim's task_id (docs/contracts.md: 1..128 characters of
+// [A-Za-z0-9_:-]); else kInvalidArgument naming the rule and the first character outside it.
+Status check_operation_id(std::string_view operation_id);
 
 class Integration {
  public:
@@ -56,7 +61,7 @@ class Integration {
   Status stop();
 
   // Registers an operation at the current beat and emits its first claim. Errors:
-  // not started; kInvalidArgument for an id outside the task-id alphabet, an id already active,
+  // not started; kInvalidArgument for an id check_operation_id refuses, an id already active,
   // an empty type, or estimated_beats < 1; the claim's publish error (the operation is still
   // registered, as in the seed).
   Status start_p2p_operation(const std::string& operation_id, const std::string& operation_type,
@@ -71,8 +76,19 @@ class Integration {
 
   IntegrationHealth get_health() const;
 
-  // Runs fn under the client's beat budget when started, plainly otherwise.
+  // The seed's ExecuteWithBeatBudget, blocking: for hosts that run fn on a thread that may wait.
+  // fn runs on the calling thread, so while it runs no beat is handled and nothing can cut it
+  // off: a fn that overruns is reported kDeadlineExceeded when it returns (its own error wins),
+  // a fn that hangs blocks the caller for good. Plain fn() when not started. Hosts that need the
+  // cut-off use the asynchronous form below.
   Status execute_with_beat_budget(int beats, const std::function<Status()>& fn);
+  // The asynchronous form (core/beat_budget.h): calls fn(token, done) now; fn's outcome, or
+  // kDeadlineExceeded "beat budget exceeded" at the deadline beat (start beat + beats + 1) with
+  // the token's stop requested, reaches on_result through the clock, exactly once. Not started:
+  // no deadline (the seed's fallback). stop() ends pending budgets with kFailedPrecondition.
+  void execute_with_beat_budget_async(int beats, BeatBudgets::Work fn,
+                                      BeatBudgets::OnResult on_result);
+  const BeatBudgets& beat_budgets() const { return *beat_budgets_; }
 
   // Beyond the seed (core/operation_budgets.h, defined in integration_budgets.cc): budgets per
   // type (the static table, or adapted from history), budget warnings and the completion history
@@ -107,6 +123,7 @@ class Integration {
   std::map<std::string, P2POperation> operations_;
   std::uint64_t errors_at_last_health_ = 0;
   OperationBudgets budgets_;
+  std::unique_ptr<BeatBudgets> beat_budgets_;  // after client_: destroyed before it
 };
 
 }  // namespace backbeat

@@ -1,5 +1,8 @@
 #include "core/integration_health.h"
 
+#include <cmath>
+#include <cstdint>
+
 namespace backbeat {
 
 nlohmann::ordered_json IntegrationHealth::to_json() const {
@@ -8,7 +11,10 @@ nlohmann::ordered_json IntegrationHealth::to_json() const {
       {"started", started},
       {"connected", connected},
       {"current_beat", current_beat},
-      {"current_tempo", current_tempo},
+      // Whole tempos as integers ("current_tempo": 2, as the seed's example reads it).
+      {"current_tempo", current_tempo == std::floor(current_tempo) && std::abs(current_tempo) < 1e15
+                            ? nlohmann::ordered_json(static_cast<std::int64_t>(current_tempo))
+                            : nlohmann::ordered_json(current_tempo)},
       {"measured_bpm", measured_bpm},
       {"tempo_drift", tempo_drift},
       {"reconnect_count", reconnect_count},

@@ -14,7 +14,9 @@ struct IntegrationHealth {
   bool started = false;
   bool connected = false;
   std::int64_t current_beat = 0;
-  double current_tempo = 0.0;  // BPM advertised by the pulse
+  // BPM advertised by the pulse: a double (the contract's tempo may be fractional, 0.5 BPM);
+  // to_json writes a whole tempo as an integer, as the seed's int (docs/decisions.md).
+  double current_tempo = 0.0;
   double measured_bpm = 0.0;
   std::string tempo_drift;  // "acceptable", "warning" or "critical"
   std::uint64_t reconnect_count = 0;

@@ -32,8 +32,14 @@ struct SeedResult {
 
 std::optional<Guideline> guideline_for(const std::string& type) {
   static const std::map<std::string, Guideline> table = {
-      {"peer_discovery", {2, 5}}, {"dht_store", {2, 4}},        {"dht_retrieve", {1, 3}},
-      {"pubsub_sync", {1, 2}},    {"leader_election", {3, 10}}, {"task_coordination", {5, 20}}};
+      {"peer_discovery", {2, 5}},
+      {"dht_store", {2, 4}},
+      {"dht_retrieve", {1, 3}},
+      {"pubsub_sync", {1, 2}},
+      {"leader_election", {3, 10}},
+      {"task_coordination", {5, 20}},
+      // The seed's operation type for leader election is "election" (P2POperation.Type).
+      {"election", {3, 10}}};
   auto it = table.find(type);
   if (it == table.end()) return std::nullopt;
   return it->second;

@@ -51,6 +51,8 @@ struct Guideline {
   int low = 0;
   int high = 0;
 };
+// The seed's "Beat Budget Guidelines" row for `type`: its table names (leader_election, ...)
+// and the seed's own type strings ("election" is the Leader Election row).
 std::optional<Guideline> guideline_for(const std::string& type);
 
 struct TypeTuning {

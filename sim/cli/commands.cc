@@ -23,6 +23,7 @@
 #include "sim/cli/seed_text.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
+#include "sim/harness/backbeat_settings.h"
 #include "sim/kernel/determinism.h"
 #include "sim/kernel/jsonl_trace_writer.h"
 #include "sim/scenario/bounded_file.h"
@@ -51,6 +52,19 @@ void print_diagnostics(const LoadResult& loaded) {
   std::fputs(loaded.problems_text().c_str(), stderr);
 }
 
+// -v: the agents' log lines on standard error, with the seed's levels.
+class StderrLog final : public Logger {
+ public:
+  void info(std::string_view m) override { print("INFO ", m); }
+  void warn(std::string_view m) override { print("WARN ", m); }
+  void error(std::string_view m) override { print("ERROR", m); }
+
+ private:
+  static void print(const char* level, std::string_view m) {
+    std::fprintf(stderr, "log %s %.*s\n", level, static_cast<int>(m.size()), m.data());
+  }
+};
+
 // One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
 struct Executed {
   RunOutcome outcome;
@@ -66,7 +80,7 @@ struct Executed {
 // Runs `sc` twice through check_determinism(); `first` receives the first run's outcome (the one
 // that also streams to `trace`).
 DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink* trace,
-                              TimelineSink* timeline, bool show_progress,
+                              TimelineSink* timeline, bool show_progress, Logger* agent_log,
                               std::optional<RunOutcome>& first) {
   int run = 0;
   SimulationFn simulate = [&](TraceRecorder& recorder) {
@@ -79,6 +93,7 @@ DeterminismResult run_checked(const Scenario& sc, std::uint64_t seed, TraceSink*
     RunOptions options;
     options.trace_sink = &tee;
     if (run == 1) options.timeline_sink = timeline;
+    if (run == 1) options.agent_log = agent_log;  // the second run would repeat every line
     options.progress = [&](double f) { return progress.update(f); };
     RunOutcome outcome = run_world(sc.world, seed, options);
     progress.finish();
@@ -177,13 +192,16 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     return nullptr;
   }
   install_interrupt_handler();
-  const bool show_progress = !flags.quiet && !flags.json;
+  const bool show_progress = !flags.quiet && !flags.json && !flags.verbose;
+  StderrLog stderr_log;
+  Logger* agent_log = flags.verbose ? &stderr_log : nullptr;
   auto ex = std::make_unique<Executed>();
   const auto wall_start = std::chrono::steady_clock::now();
   if (!check_determinism) {
     ProgressLine progress(sc.name, show_progress);
     RunOptions options;
     options.trace_sink = trace.get();
+    options.agent_log = agent_log;
     options.timeline_sink = timeline.sink();
     const double duration_s = to_seconds(sc.world.duration);
     options.progress = [&](double f) {
@@ -195,7 +213,8 @@ std::unique_ptr<Executed> execute(const Scenario& sc, std::uint64_t seed, const 
     progress.finish();
   } else {
     std::optional<RunOutcome> first;
-    ex->determinism = run_checked(sc, seed, trace.get(), timeline.sink(), show_progress, first);
+    ex->determinism =
+        run_checked(sc, seed, trace.get(), timeline.sink(), show_progress, agent_log, first);
     ex->outcome = std::move(*first);
   }
   ex->report.wall_time_s = seconds_since(wall_start);
@@ -237,8 +256,77 @@ std::optional<Scenario> load(const std::string& arg, const std::vector<std::stri
   return std::move(*loaded.scenario);
 }
 
+// The --backbeat-* flags as a settings layer; kInvalidArgument naming the flag.
+Result<BackbeatSettings> flag_settings(const BackbeatFlags& flags) {
+  BackbeatSettings out;
+  if (flags.enabled) {
+    out.enabled = parse_enabled(*flags.enabled);
+    if (!out.enabled) {
+      return Status::invalid_argument(
+          fmt::format("{}: expected true or false (1/0, yes/no, on/off), got '{}'",
+                      kBackbeatFlagNames.enabled, echo(*flags.enabled)));
+    }
+  }
+  if (flags.claim_states) {
+    out.claim_state_words = parse_claim_state_words(*flags.claim_states);
+    if (!out.claim_state_words) {
+      return Status::invalid_argument(fmt::format("{}: expected 'contract' or 'legacy', got '{}'",
+                                                  kBackbeatFlagNames.claim_state_words,
+                                                  echo(*flags.claim_states)));
+    }
+  }
+  out.cluster_id = flags.cluster_id;
+  out.agent_id = flags.agent_id;
+  return out;
+}
+
+// Applies the BACKBEAT settings to `sc`: flags over CHORUS_BACKBEAT_* over the scenario, or, for
+// a replay of a run directory, the settings the run recorded (its environment then is ignored:
+// the replay must run what the run ran). Prints where each value came from unless quiet/json.
+// Returns an exit code when the run cannot go on.
+std::optional<int> configure_backbeat(Scenario& sc, const RunFlags& flags,
+                                      const nlohmann::json* recorded) {
+  const bool show = !flags.quiet && !flags.json;
+  std::vector<std::string> lines;
+  if (recorded != nullptr) {
+    if (Status s = apply_backbeat_record(sc.world, *recorded); !s) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", s.message().c_str());
+      return kExitBadInput;
+    }
+    lines.push_back(
+        "backbeat  the settings recorded in run.json (flags and CHORUS_BACKBEAT_* are not "
+        "read for a replay of a run directory)");
+  } else {
+    Result<BackbeatSettings> from_flags = flag_settings(flags.backbeat);
+    Result<BackbeatSettings> from_env =
+        from_flags ? BackbeatSettings::from_environment(process_environment())
+                   : Result<BackbeatSettings>(from_flags.status());
+    Result<std::vector<std::string>> applied =
+        from_env ? apply_backbeat_layers(sc.world, {*from_flags, *from_env},
+                                         /*connects_to_nats=*/false)
+                 : Result<std::vector<std::string>>(from_env.status());
+    if (!applied) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", applied.status().message().c_str());
+      return kExitBadInput;
+    }
+    lines = std::move(*applied);
+  }
+  if (backbeat_disabled_everywhere(sc.world)) {
+    std::fprintf(stderr,
+                 "backbeat-sim: BACKBEAT integration is disabled for every agent "
+                 "(--backbeat-enabled, CHORUS_BACKBEAT_ENABLED or the scenario's groups): nothing "
+                 "to run\n");
+    return kExitBadInput;
+  }
+  if (show) {
+    for (const std::string& line : lines) std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  return std::nullopt;
+}
+
 nlohmann::json summary_of(const Executed& ex) {
   nlohmann::json summary = scenario::run_summary_json(ex.report);
+  summary["backbeat"] = backbeat_record(ex.report.scenario->world);
   if (ex.determinism) {
     summary["determinism"] = {{"deterministic", ex.determinism->deterministic},
                               {"fingerprint_a", hex64(ex.determinism->fingerprint_a)},
@@ -254,6 +342,7 @@ int run_command(const RunArgs& args) {
   std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   std::optional<Scenario> sc = load(arg, args.flags.sets);
   if (!sc) return kExitBadInput;
+  if (auto code = configure_backbeat(*sc, args.flags, nullptr)) return *code;
   std::uint64_t seed = sc->seed;
   if (args.seed && !parse_seed(*args.seed, seed)) {
     std::fprintf(stderr,
@@ -349,6 +438,10 @@ int replay_command(const ReplayArgs& args) {
   }
   std::optional<Scenario> sc = load(scenario_arg, args.flags.sets);
   if (!sc) return kExitBadInput;
+  if (auto code = configure_backbeat(*sc, args.flags,
+                                     saved && saved->backbeat ? &*saved->backbeat : nullptr)) {
+    return *code;
+  }
   int code = kExitInternal;
   const std::optional<double> stop_after_s = saved ? saved->interrupted_after_s : std::nullopt;
   std::unique_ptr<Executed> ex = execute(*sc, seed, args.flags, false, code, {}, stop_after_s);

@@ -8,6 +8,16 @@
 
 namespace backbeat::sim::cli {
 
+// --backbeat-*: the CHORUS_BACKBEAT_* settings from the command line (they win over the
+// environment; sim/harness/backbeat_settings.h). Parsed after the command line, so a bad value
+// is named like a bad variable.
+struct BackbeatFlags {
+  std::optional<std::string> enabled;
+  std::optional<std::string> cluster_id;
+  std::optional<std::string> agent_id;
+  std::optional<std::string> claim_states;
+};
+
 // Options shared by the commands that run a simulation.
 struct RunFlags {
   std::vector<std::string> sets;  // --set PATH=VALUE, in order
@@ -15,6 +25,8 @@ struct RunFlags {
   std::string timeline_file;      // --timeline FILE: JSON Lines of the timeline
   bool json = false;              // --json: one JSON object on stdout, nothing else there
   bool quiet = false;             // --quiet: one summary line, no progress
+  bool verbose = false;           // -v: the agents' log lines (beats, downbeats, ...) on stderr
+  BackbeatFlags backbeat;
 };
 
 struct RunArgs {

@@ -130,6 +130,23 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags) {
                 "Print one JSON object on stdout (seed, fingerprint, verdict, assertions, "
                 "per-type percentiles, ...) and nothing else there");
   cmd->add_flag("-q,--quiet", flags.quiet, "Print one summary line; no progress");
+  cmd->add_flag("-v,--verbose", flags.verbose,
+                "Print every agent's log lines on standard error: the integration's start and "
+                "stop, each beat, downbeat and cleanup check (many lines: one per agent per beat)");
+  // The seed's CHORUS_BACKBEAT_* settings (README, "CHORUS_BACKBEAT_* configuration"): flags win
+  // over the environment, which wins over the scenario.
+  cmd->add_option("--backbeat-enabled", flags.backbeat.enabled,
+                  "CHORUS_BACKBEAT_ENABLED for every agent: true or false")
+      ->type_name("BOOL");
+  cmd->add_option("--backbeat-cluster-id", flags.backbeat.cluster_id,
+                  "CHORUS_BACKBEAT_CLUSTER_ID: the run's cluster id")
+      ->type_name("ID");
+  cmd->add_option("--backbeat-agent-id", flags.backbeat.agent_id,
+                  "CHORUS_BACKBEAT_AGENT_ID, as a prefix: agent i is PREFIX<i>")
+      ->type_name("PREFIX");
+  cmd->add_option("--backbeat-claim-states", flags.backbeat.claim_states,
+                  "CHORUS_BACKBEAT_CLAIM_STATES: contract or legacy claim words")
+      ->type_name("WORDS");
 }
 
 // Documented in scenarios/README.md ("Limits"); the loader names each limit it enforces.

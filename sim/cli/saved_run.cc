@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/seed_text.h"
+#include "sim/scenario/bounded_file.h"
 #include "sim/scenario/echo_text.h"
 
 namespace backbeat::sim::cli {
@@ -35,8 +36,10 @@ Result<SavedRun> read_saved_run(const std::string& dir) {
                "failed before its end leaves none)");
   }
   if (!fs::is_regular_file(run_file, ec)) return bad(run_file, "not a regular file");
-  std::ifstream in(run_file, std::ios::binary);
-  nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  Result<std::string> text =
+      scenario::read_bounded_file(run_file.string(), scenario::kMaxRunFileBytes, "run file");
+  if (!text.is_ok()) return bad(run_file, text.status().message());
+  nlohmann::json run = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (run.is_discarded() || !run.is_object()) {
     return bad(run_file, "corrupt: not a JSON object (rewrite it with run --out)");
   }
@@ -63,6 +66,7 @@ Result<SavedRun> read_saved_run(const std::string& dir) {
     }
     saved.interrupted_after_s = covered.get<double>();
   }
+  if (run.contains("backbeat")) saved.backbeat = run["backbeat"];
   // The seed file is for people and scripts; a copy that disagrees means the directory was
   // edited or mixed up, and which one to trust is not ours to guess.
   if (fs::exists(seed_file, ec)) {

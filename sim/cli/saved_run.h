@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,9 @@ struct SavedRun {
   std::uint64_t fingerprint = 0;
   // Set when the run was interrupted: the virtual seconds it simulated (the replay stops there).
   std::optional<double> interrupted_after_s;
+  // The effective BACKBEAT settings the run recorded ("backbeat" in run.json), which a replay
+  // applies instead of its own environment and flags.
+  std::optional<nlohmann::json> backbeat;
 };
 
 // Reads `dir`. Errors are kInvalidArgument naming DIR/run.json or DIR/seed.

@@ -82,6 +82,13 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
                       beat(t.max)});
     }
     out += aligned_table(rows, "          ");
+    for (const scenario::TypeSummary& t : types) {
+      if (t.cut_off == 0) continue;
+      out += fmt::format(
+          "cut off   {}: {} of {} operation(s) cut off at their deadline beat (beat budget "
+          "exceeded; counted in over)\n",
+          t.type, t.cut_off, t.started);
+    }
   }
   if (!live) {
     out += fmt::format(

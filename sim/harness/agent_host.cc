@@ -7,6 +7,8 @@ AgentHost::AgentHost(Clock& run_clock, int index, std::string agent_id, const Ag
   outcome_.index = index;
   outcome_.agent_id = std::move(agent_id);
   outcome_.group = group.name;
+  outcome_.backbeat_enabled = group.backbeat_enabled;
+  logger_.prefix = "[" + outcome_.agent_id + "] ";
 }
 
 AgentHost::~AgentHost() {
@@ -16,10 +18,13 @@ AgentHost::~AgentHost() {
 Status AgentHost::boot(const std::string& cluster_id, const std::string& node_id, Clock& clock,
                        Transport& transport) {
   BackbeatConfig config;
-  config.cluster_id = cluster_id;
+  config.enabled = group_.backbeat_enabled;
+  config.cluster_id = group_.cluster_id.empty() ? cluster_id : group_.cluster_id;
   config.agent_id = outcome_.agent_id;
   config.nats_url = "nats://harness";
   config.claim_state_words = group_.claim_state_words;
+  // The seed's host skips a disabled integration: the agent runs without the core.
+  if (!config.enabled) return Status::ok();
   auto created = Integration::create(config, node_id, logger_, clock, transport);
   if (!created) return created.status();
   integration_ = std::move(created).value();
@@ -47,6 +52,7 @@ void AgentHost::crash() {
 
 void AgentHost::judge_sync(std::int64_t pulse_beat) {
   judged_ = true;
+  if (!group_.backbeat_enabled) return;  // no core: nothing to judge (in_sync_at_end stays)
   if (!integration_) {
     outcome_.in_sync_at_end = false;
     return;

@@ -32,7 +32,8 @@ class AgentHost {
   AgentHost& operator=(const AgentHost&) = delete;
 
   // Creates and starts the core as `node_id` on `clock` and `transport` (both must outlive the
-  // core: until crash() or finish()). Errors: Integration::create's and start()'s.
+  // core: until crash() or finish()). A group with backbeat disabled boots nothing (OK, the
+  // host stays down and is not judged). Errors: Integration::create's and start()'s.
   Status boot(const std::string& cluster_id, const std::string& node_id, Clock& clock,
               Transport& transport);
   // The process dies: the core vanishes without a word; its counters are kept and open windows
@@ -57,6 +58,9 @@ class AgentHost {
   void set_resync_listener(std::function<void(Duration took)> listener) {
     resync_listener_ = std::move(listener);
   }
+  // Where the core's log lines go (prefixed "[agent id] "); null (the default) discards them.
+  // `sink` must outlive the host.
+  void set_log_sink(Logger* sink) { logger_.sink = sink; }
 
   // Null while down.
   Integration* integration() { return integration_.get(); }
@@ -72,9 +76,25 @@ class AgentHost {
   void judge_sync(std::int64_t pulse_beat);
   void release_core();
 
+  // The core's logger: forwards to the host's sink with the agent's id in front.
+  struct AgentLog final : Logger {
+    Logger* sink = nullptr;
+    std::string prefix;
+    void info(std::string_view m) override {
+      if (sink != nullptr) sink->info(prefix + std::string(m));
+    }
+    void warn(std::string_view m) override {
+      if (sink != nullptr) sink->warn(prefix + std::string(m));
+    }
+    void error(std::string_view m) override {
+      if (sink != nullptr) sink->error(prefix + std::string(m));
+    }
+    bool info_enabled() const override { return sink != nullptr && sink->info_enabled(); }
+  };
+
   Clock& run_clock_;
   AgentGroup group_;
-  NullLogger logger_;
+  AgentLog logger_;
   std::unique_ptr<Integration> integration_;
   Transport* transport_ = nullptr;
   Transport::ListenerId listener_ = 0;

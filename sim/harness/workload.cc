@@ -32,6 +32,16 @@ double draw_beats(const DurationDistribution& d, RandomStream& rng) {
   return std::max(beats, 0.01);  // an operation takes some time
 }
 
+// Agents whose group runs the core: operations go only to them (an agent with BACKBEAT
+// disabled tracks nothing).
+std::vector<int> with_backbeat(const WorldConfig& config, std::vector<int> agents) {
+  std::vector<bool> enabled;
+  for (const AgentGroup& g : config.cluster.groups)
+    enabled.insert(enabled.end(), g.count, g.backbeat_enabled);
+  std::erase_if(agents, [&](int a) { return !enabled[static_cast<std::size_t>(a)]; });
+  return agents;
+}
+
 }  // namespace
 
 Workload::Workload(const WorldConfig& config, WorkloadHost& host, RandomStream rng,
@@ -56,7 +66,7 @@ void Workload::start() {
   Duration span = (config_.duration - w.start_after) * 8 / 10;
   for (std::size_t i = 0; i < w.operations.size(); ++i) {
     const OperationWorkload& op = w.operations[i];
-    eligible_.push_back(select_agents(config_, op.agents, selector_rng_));
+    eligible_.push_back(with_backbeat(config_, select_agents(config_, op.agents, selector_rng_)));
     if (eligible_.back().empty()) continue;
     for (int k = 0; k < op.count; ++k) {
       Time at = begin + span * (2 * k + 1) / (2 * op.count);
@@ -110,6 +120,7 @@ void Workload::arrive(std::size_t i) {
   double stretch = host_.slow_factor(agent);
   op.length = from_seconds(beats * stretch * to_seconds(nominal_beat_));
   op.phases = spec.phases;
+  op.cut_off = spec.cut_off;
   ops_.push_back(std::move(op));
   std::size_t index = ops_.size() - 1;
   if (!spec.depends_on.empty() && agent_runs_type(agent, spec.depends_on)) {
@@ -150,6 +161,7 @@ void Workload::begin(std::size_t index) {
   ++running_;
   running_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
   host_.on_operation_started(op.outcome);
+  if (op.cut_off) begin_under_budget(index, *integration);
   // Phases on the agent's own clock at the operation's fractions of the duration, then the end.
   Clock& clock = host_.agent_clock(agent);
   Time local_start = clock.now();
@@ -170,9 +182,30 @@ void Workload::take_agent_budget(OperationOutcome& outcome, const Integration& i
   }
 }
 
+void Workload::begin_under_budget(std::size_t index, Integration& integration) {
+  integration.execute_with_beat_budget_async(
+      ops_[index].outcome.budget_beats,
+      [this, index](std::stop_token token, BeatBudgets::Done done) {
+        ops_[index].budget_token = std::move(token);
+        ops_[index].budget_done = std::move(done);
+      },
+      [this, index](const Status& result) { on_budget_result(index, result); });
+}
+
+void Workload::on_budget_result(std::size_t index, const Status& result) {
+  Op& op = ops_[index];
+  // The operation's own outcome came back (it already ended), or it ended otherwise (lost).
+  if (!op.running || result.code() != StatusCode::kDeadlineExceeded) return;
+  Integration* integration = host_.integration(op.outcome.agent);
+  if (integration == nullptr) return;  // on_agent_crash handles it
+  op.outcome.end_beat = integration->beat_client().current_beat();
+  (void)integration->fail_p2p_operation(op.outcome.id, result.message());
+  end(index, OperationOutcome::Result::kCutOff);
+}
+
 void Workload::step(std::size_t index, int stage) {
   Op& op = ops_[index];
-  if (!op.running) return;
+  if (!op.running || op.budget_token.stop_requested()) return;
   Integration* integration = host_.integration(op.outcome.agent);
   if (integration == nullptr) return;  // on_agent_crash handles it
   op.timers[static_cast<std::size_t>(stage)] = Clock::kNoTimer;
@@ -187,6 +220,8 @@ void Workload::step(std::size_t index, int stage) {
   if (const OperationBudget* b = integration->budgets().find(op.outcome.id)) {
     op.outcome.budget_warned = b->warned;
   }
+  if (op.budget_done)
+    op.budget_done(op.fail ? Status::internal("simulated failure") : Status::ok());
   if (op.fail) {
     (void)integration->fail_p2p_operation(op.outcome.id, "simulated failure");
     end(index, OperationOutcome::Result::kFailed);

@@ -11,6 +11,10 @@
 //   agent's slow factor; on the agent's own clock it moves to connecting, negotiating and
 //   executing at the operation's phase fractions (`phases`, default 10%, 30%, 50%), and completes
 //   (or fails, with failure_probability) at 100%.
+// - cut_off: the operation runs under the integration's asynchronous beat budget (its budget
+//   beats): its natural end reports its outcome through the budget's done; still running at the
+//   deadline beat, it is failed "beat budget exceeded" and ends kCutOff (its timers cancelled,
+//   its token observed by any step still due).
 // - depends_on: an operation waits while its agent runs one of the named type, then starts.
 // - An operation whose agent is down when it should start, or crashes while it runs, is lost.
 #pragma once
@@ -74,8 +78,11 @@ class Workload {
     Duration length{};
     std::array<double, 3> phases{};
     bool fail = false;
+    bool cut_off = false;  // run under the asynchronous beat budget
     bool running = false;
     std::array<Clock::TimerId, 4> timers{};
+    std::stop_token budget_token;   // cut_off: stop requested at the deadline beat
+    BeatBudgets::Done budget_done;  // cut_off: the operation's own outcome, for the budget
   };
 
   void arrive(std::size_t workload_index);
@@ -83,6 +90,9 @@ class Workload {
   void begin(std::size_t op_index);
   void step(std::size_t op_index, int stage);
   void end(std::size_t op_index, OperationOutcome::Result result);
+  // cut_off: runs the operation under the agent's asynchronous beat budget.
+  void begin_under_budget(std::size_t op_index, Integration& integration);
+  void on_budget_result(std::size_t op_index, const Status& result);
   void release_waiting(int agent, const std::string& finished_type);
   bool agent_runs_type(int agent, const std::string& type) const;
   // The budget the agent's core gave the operation, when the scenario adapts budgets.

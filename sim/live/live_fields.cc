@@ -49,6 +49,11 @@ constexpr std::array kRules = {
     honoured("cluster.groups[].count"),
     honoured("cluster.groups[].slow_factor"),  // stretches operation durations
     honoured("cluster.groups[].claim_states"),
+    honoured("cluster.groups[].enabled"),          // AgentHost: no core for the group
+    honoured("cluster.groups[].agent_id_prefix"),  // the agents' ids
+    refused("cluster.groups[].cluster_id",
+            "live agents, the claim accountant and the built-in pulse share one cluster (set "
+            "cluster.id or --cluster instead)"),
     refused("cluster.groups[].server",
             "agents share one connection to the servers --nats names; a scenario cannot "
             "place a group on a simulated server"),
@@ -133,6 +138,7 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
     if (g.clock_offset != group_defaults.clock_offset) refuse(at + "clock_offset");
     if (g.link_latency != group_defaults.link_latency) refuse(at + "link_latency");
     if (g.link_jitter != group_defaults.link_jitter) refuse(at + "link_jitter");
+    if (!g.cluster_id.empty() && g.cluster_id != c.cluster_id) refuse(at + "cluster_id");
   }
   if (c.nats_servers != defaults.cluster.nats_servers) refuse("cluster.nats_servers");
   if (!c.server_links.empty()) refuse("cluster.links");

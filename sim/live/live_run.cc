@@ -151,7 +151,7 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
   for (const sim::AgentGroup& group : config.cluster.groups) {
     for (int k = 0; k < group.count; ++k, ++index) {
       auto agent = std::make_unique<sim::AgentHost>(
-          loop, index, fmt::format("{}{}", options.agent_id_prefix, index), group);
+          loop, index, fmt::format("{}{}", group.agent_id_prefix, index), group);
       const std::string node_id =
           fmt::format("12D3KooW{:016x}", sim::mix64(seeds.derive("node-id", index)));
       if (Status s = agent->boot(cluster_id, node_id, loop, *claims); !s) return s;

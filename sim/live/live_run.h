@@ -42,7 +42,6 @@ struct LiveRunOptions {
   NatsOptions nats;
   bool builtin_pulse = false;  // run a LivePulse in this process
   std::uint64_t seed = 1;      // workload draws (live runs are not reproducible anyway)
-  std::string agent_id_prefix = "chorus:agent-";  // agent i is <prefix><i>
   ReliableClaimsOptions claims;
   bool validate_claims = true;  // the accountant decodes every claim against the contract
   Duration settle_timeout = std::chrono::seconds(5);

@@ -46,6 +46,9 @@ TypeCounts count_type(const RunOutcome& outcome, const std::string& type) {
         break;
       case Op::Result::kUnfinished:
         break;
+      case Op::Result::kCutOff:  // overran: still running past its budget
+        ++c.over_budget;
+        break;
     }
   }
   std::sort(c.beats.begin(), c.beats.end());

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "core/subject.h"
+#include "sim/harness/backbeat_settings.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
@@ -700,6 +701,26 @@ class Loader {
                 words == "legacy" ? ClaimStateWords::kLegacy : ClaimStateWords::kContract;
           }
         });
+        opt(g, q, "enabled",
+            [&](const json& x, const std::string& r) { boolean(x, r, group.backbeat_enabled); });
+        opt(g, q, "cluster_id", [&](const json& x, const std::string& r) {
+          std::string id;
+          if (!string(x, r, id)) return;
+          if (!valid_identifier(id, true)) {
+            error(r, fmt::format("expected 1..64 characters of [A-Za-z0-9_-]; got \"{}\"", id));
+            return;
+          }
+          group.cluster_id = id;
+        });
+        opt(g, q, "agent_id_prefix", [&](const json& x, const std::string& r) {
+          std::string prefix;
+          if (!string(x, r, prefix)) return;
+          if (Status s = check_agent_id_prefix(prefix); !s) {
+            error(r, s.message());
+            return;
+          }
+          group.agent_id_prefix = prefix;
+        });
       }
       if (!names.insert(group.name).second) {
         error(child(q, "name"), fmt::format("duplicate group name '{}'", group.name));
@@ -915,6 +936,7 @@ class Loader {
     opt(v, p, "failure_probability", [&](const json& x, const std::string& q) {
       number(x, q, field(O + "failure_probability"), op.failure_probability);
     });
+    opt(v, p, "cut_off", [&](const json& x, const std::string& q) { boolean(x, q, op.cut_off); });
     opt(v, p, "phases", [&](const json& x, const std::string& q) { phases(x, q, op.phases); });
     opt(v, p, "depends_on", [&](const json& x, const std::string& q) {
       if (!string(x, q, op.depends_on)) return;

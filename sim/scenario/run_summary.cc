@@ -87,6 +87,10 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
         case OperationOutcome::Result::kUnfinished:
           ++s.unfinished;
           break;
+        case OperationOutcome::Result::kCutOff:
+          ++s.cut_off;
+          ++s.over_budget;
+          break;
       }
     }
     std::sort(beats.begin(), beats.end());
@@ -140,14 +144,10 @@ json run_summary_json(const RunReport& report) {
     json beats = s.has_beats
                      ? json{{"p50", s.p50}, {"p95", s.p95}, {"p99", s.p99}, {"max", s.max}}
                      : json{{"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
-    ops[s.type] = {{"started", s.started},
-                   {"completed", s.completed},
-                   {"failed", s.failed},
-                   {"lost", s.lost},
-                   {"unfinished", s.unfinished},
-                   {"over_budget", s.over_budget},
-                   {"budget_beats", s.budget_beats},
-                   {"beats", beats}};
+    ops[s.type] = {
+        {"started", s.started}, {"completed", s.completed},       {"failed", s.failed},
+        {"lost", s.lost},       {"unfinished", s.unfinished},     {"over_budget", s.over_budget},
+        {"cut_off", s.cut_off}, {"budget_beats", s.budget_beats}, {"beats", beats}};
   }
   j["operations"] = ops;
 

@@ -47,6 +47,7 @@ nlohmann::json run_summary_json(const RunReport& report);
 struct TypeSummary {
   std::string type;
   std::size_t started = 0, completed = 0, failed = 0, lost = 0, unfinished = 0, over_budget = 0;
+  std::size_t cut_off = 0;  // cut off at the deadline beat (also counted in over_budget)
   int budget_beats = 0;
   bool has_beats = false;
   std::int64_t p50 = 0, p95 = 0, p99 = 0, max = 0;

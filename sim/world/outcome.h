@@ -23,6 +23,7 @@ struct OperationOutcome {
     kFailed,      // the workload failed it (failure_probability)
     kLost,        // its agent crashed or its connection closed before it finished
     kUnfinished,  // still running when the run ended
+    kCutOff,      // cut off at its deadline beat (cut_off: the asynchronous beat budget)
   };
   std::string id;
   std::string type;
@@ -37,7 +38,10 @@ struct OperationOutcome {
   Duration elapsed{};  // virtual time from start to end
 
   std::int64_t beats() const { return end_beat - start_beat; }
-  bool over_budget() const { return result == Result::kCompleted && beats() > budget_beats; }
+  // A cut-off operation overran too: it was still running past its budget.
+  bool over_budget() const {
+    return result == Result::kCutOff || (result == Result::kCompleted && beats() > budget_beats);
+  }
 };
 const char* operation_result_name(OperationOutcome::Result result);
 
@@ -68,7 +72,8 @@ struct AgentOutcome {
   std::int64_t final_beat = 0;
   double measured_bpm = 0.0;               // the agent's own measurement at the end of the run
   std::string tempo_drift = "acceptable";  // its drift class at the end of the run
-  bool in_sync_at_end = true;  // not degraded and on the pulse's beat at the end of the run
+  bool in_sync_at_end = true;    // not degraded and on the pulse's beat at the end of the run
+  bool backbeat_enabled = true;  // false: its group ran without the core (never judged)
   // Longest time from the end of a disconnect (or outage) to the first real beat after it.
   std::optional<Duration> longest_resync;
 };

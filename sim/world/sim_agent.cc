@@ -13,7 +13,7 @@ SimAgent::SimAgent(WorldContext& world, int index, const AgentGroup& group, int 
       group_(group),
       server_(server),
       slow_factor_(group.slow_factor),
-      host_(world.clock, index, fmt::format("chorus:agent-{}", index), group),
+      host_(world.clock, index, fmt::format("{}{}", group.agent_id_prefix, index), group),
       kind_sync_(world.trace.kind("agent.sync")) {
   // libp2p-looking node ids, so notes read like the seed's ("12D3KooW...").
   node_id_ = fmt::format("12D3KooW{:016x}", mix64(world.seeds.derive("node-id", index)));
@@ -40,6 +40,7 @@ SimAgent::SimAgent(WorldContext& world, int index, const AgentGroup& group, int 
 SimAgent::~SimAgent() = default;
 
 void SimAgent::boot() {
+  if (!group_.backbeat_enabled) return;  // no core, so no BACKBEAT connection either
   connection_ = &world_.nats.connect(node(), server_, group_.link_latency, group_.link_jitter);
   // The loader validated ids; nothing else can fail here.
   (void)host_.boot(world_.config.cluster.cluster_id, node_id_, *clock_, *connection_);

@@ -26,6 +26,9 @@ class SimAgent {
   void crash();
   bool crashed() const { return !host_.running(); }
 
+  // The core's log lines go to `sink` (RunOptions::agent_log); null discards them.
+  void set_log_sink(Logger* sink) { host_.set_log_sink(sink); }
+
   // Null while crashed.
   Integration* integration() { return host_.integration(); }
   SimConnection* connection() { return connection_; }

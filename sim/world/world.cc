@@ -89,6 +89,8 @@ const char* operation_result_name(OperationOutcome::Result result) {
       return "lost";
     case OperationOutcome::Result::kUnfinished:
       return "unfinished";
+    case OperationOutcome::Result::kCutOff:
+      return "cut_off";
   }
   return "unknown";
 }
@@ -135,6 +137,7 @@ RunOutcome run_world(const WorldConfig& config, std::uint64_t seed, const RunOpt
     for (int k = 0; k < group.count; ++k, ++index) {
       int server = group.server >= 0 ? group.server : index % cluster.nats_servers;
       world.agents.push_back(std::make_unique<SimAgent>(world, index, group, server));
+      world.agents.back()->set_log_sink(options.agent_log);
     }
   }
 

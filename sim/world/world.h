@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+#include "core/logger.h"
 #include "sim/kernel/trace.h"
 #include "sim/world/outcome.h"
 #include "sim/world/timeline.h"
@@ -25,6 +26,9 @@ struct RunOptions {
   // Called now and then with the fraction of virtual time done (0..1); return false to stop
   // early (the outcome then covers the time simulated so far).
   std::function<bool(double fraction)> progress;
+  // Receives every agent's log lines (the integration's beat, downbeat and cleanup lines among
+  // them), prefixed with the agent id; null discards them. Output only: never in the trace.
+  Logger* agent_log = nullptr;
 };
 
 // Runs `config` with `seed`. `config` must have passed validate().

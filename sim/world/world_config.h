@@ -49,7 +49,14 @@ struct AgentGroup {
   Duration link_latency = std::chrono::milliseconds(2);  // agent <-> its server
   Duration link_jitter = std::chrono::milliseconds(1);   // uniform extra 0..jitter
   double slow_factor = 1.0;  // stretches operation durations (slow peers)
+  // The agents' BACKBEAT configuration (the seed's CHORUS_BACKBEAT_* settings): the scenario's
+  // values; command-line flags and the environment override them (sim/harness/
+  // backbeat_settings.h). The NATS URL is not per group: the simulated network has no URLs and
+  // live mode opens one connection.
   ClaimStateWords claim_state_words = ClaimStateWords::kContract;
+  bool backbeat_enabled = true;  // false: the agents run without the core (no claims, no ops)
+  std::string cluster_id;        // the cluster the agents join; empty: the cluster's id
+  std::string agent_id_prefix = "chorus:agent-";  // agent i is <prefix><i>
 };
 
 struct ServerLink {  // a route between two NATS servers
@@ -131,6 +138,9 @@ struct OperationWorkload {
   DurationDistribution duration;  // how long the operation really takes
   int estimated_beats = 3;        // passed to start_p2p_operation
   double failure_probability = 0.0;
+  // Run each operation under the integration's asynchronous beat budget (its type's budget):
+  // one still running at the deadline beat is cut off and fails "beat budget exceeded".
+  bool cut_off = false;
   // When the seed's phases begin, as fractions of the operation's duration: connecting,
   // negotiating, executing (strictly increasing, inside (0, 1)); completion is at 1.
   std::array<double, 3> phases = {0.1, 0.3, 0.5};

@@ -95,6 +95,18 @@ TEST(Tuner, MarginAndSharesOverBudget) {
   EXPECT_FALSE(guideline_for("unknown"));
 }
 
+// The seed's type string for leader election is "election"; its guideline row says "Leader
+// Election". Both names find the 3-10 beats row.
+TEST(Tuner, TheSeedsElectionTypeFindsTheLeaderElectionGuideline) {
+  auto seed_type = guideline_for("election");
+  auto table_name = guideline_for("leader_election");
+  ASSERT_TRUE(seed_type && table_name);
+  EXPECT_EQ(seed_type->low, 3);
+  EXPECT_EQ(seed_type->high, 10);
+  EXPECT_EQ(table_name->low, seed_type->low);
+  EXPECT_EQ(table_name->high, seed_type->high);
+}
+
 // The percentile-method bootstrap CI of a quantile covers the true quantile about as often as
 // it claims, on data with many distinct values (where the CI is not degenerate).
 TEST(Tuner, BootstrapIntervalCoversTheTrueQuantile) {

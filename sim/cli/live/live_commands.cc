@@ -5,8 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -26,6 +26,7 @@
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/text_report.h"
+#include "sim/harness/backbeat_settings.h"
 #include "sim/live/live_pulse.h"
 #include "sim/live/live_run.h"
 #include "sim/live/observer.h"
@@ -393,7 +394,8 @@ std::string utc_time_of_day() {
 
 int live_command(const LiveArgs& args) {
   std::vector<std::string> sets = args.sets;
-  // --tempo, --duration and --cluster become overrides; their problems name the flag as typed.
+  // --tempo and --duration become overrides (--cluster is the flag layer of the settings); their
+  // problems name the flag as typed.
   std::vector<std::pair<std::string, std::string>> flag_of_set;
   auto set_from_flag = [&](const std::string& flag, const std::string& value,
                            const std::string& set) {
@@ -406,7 +408,6 @@ int live_command(const LiveArgs& args) {
                   fmt::format("pulse.tempo_bpm={}", *args.tempo));
   }
   if (args.duration) set_from_flag("--duration", *args.duration, "duration=" + *args.duration);
-  if (args.cluster) set_from_flag("--cluster", *args.cluster, "cluster.id=" + *args.cluster);
   const std::string arg = args.scenario.empty() ? default_scenario() : args.scenario;
   scenario::LoadResult loaded = load_scenario_argument(arg, sets);
   if (!loaded.ok()) {
@@ -419,6 +420,42 @@ int live_command(const LiveArgs& args) {
     return kExitBadInput;
   }
   scenario::Scenario& sc = *loaded.scenario;
+  // The seed's CHORUS_BACKBEAT_* settings under the flags (sim/harness/backbeat_settings.h).
+  NatsFlags nats = args.nats;
+  {
+    sim::BackbeatLayers layers;
+    layers.flags.cluster_id = args.cluster;
+    layers.flag_names.cluster_id = "--cluster";
+    Result<BackbeatSettings> env = BackbeatSettings::from_environment(process_environment());
+    if (env) layers.environment = *env;
+    auto applied = env ? sim::apply_backbeat_layers(sc.world, layers, /*connects_to_nats=*/true)
+                       : Result<std::vector<std::string>>(env.status());
+    if (!applied) {
+      std::fprintf(stderr, "backbeat-sim: live: %s\n", applied.status().message().c_str());
+      return kExitBadInput;
+    }
+    if (nats.servers.empty() && layers.environment.nats_url) {
+      nats.servers = *layers.environment.nats_url;
+      applied->push_back(fmt::format("backbeat  nats_url={} (environment {})",
+                                     redact_nats_urls(nats.servers), kEnvNatsUrl));
+    }
+    if (nats.servers.empty()) {
+      std::fprintf(stderr,
+                   "backbeat-sim: live: --nats is required (or BACKBEAT_NATS_URL, or the seed's "
+                   "%s)\n",
+                   std::string(kEnvNatsUrl).c_str());
+      return kExitBadInput;
+    }
+    if (sim::backbeat_disabled_everywhere(sc.world)) {
+      std::fprintf(stderr,
+                   "backbeat-sim: live: BACKBEAT integration is disabled for every agent "
+                   "(CHORUS_BACKBEAT_ENABLED or the scenario's groups): nothing to run\n");
+      return kExitBadInput;
+    }
+    if (!args.quiet && !args.json) {
+      for (const std::string& line : *applied) std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
   if (args.agents) {
     if (*args.agents < 1 || *args.agents > 10000) {
       std::fprintf(stderr, "backbeat-sim: --agents %d: expected 1..10000\n", *args.agents);
@@ -448,7 +485,7 @@ int live_command(const LiveArgs& args) {
   if (show_progress) {
     std::fprintf(stderr, "backbeat-sim: live %s: %d agent(s) on %s for %s at %g BPM (%s pulse)\n",
                  sc.name.c_str(), sc.world.cluster.agent_count(),
-                 redact_nats_urls(args.nats.servers).c_str(),
+                 redact_nats_urls(nats.servers).c_str(),
                  scenario::format_duration(sc.world.duration).c_str(), sc.world.pulse.tempo_bpm,
                  args.pulse ? "built-in" : "external");
   }
@@ -460,7 +497,7 @@ int live_command(const LiveArgs& args) {
     return kExitInternal;
   }
   live::LiveRunOptions options;
-  options.nats = args.nats.options("backbeat-sim-live");
+  options.nats = nats.options("backbeat-sim-live");
   options.builtin_pulse = args.pulse;
   options.seed = sc.seed;
   bool denied = false;
@@ -506,6 +543,7 @@ int live_command(const LiveArgs& args) {
   report.interrupted = result->interrupted || interrupted();
 
   nlohmann::json summary = scenario::run_summary_json(report);
+  summary["backbeat"] = sim::backbeat_record(sc.world);
   summary["mode"] = "live";
   summary["reconnects"] = result->reconnects;
   nlohmann::json gaps = nlohmann::json::array();
@@ -758,7 +796,8 @@ class LiveCommandsImpl final : public LiveCommands {
                      "Scenario file or shipped scenario name (default: baseline); faults "
                      "and swarm need the simulator and are refused")
         ->type_name("SCENARIO");
-    add_nats_flags(live_cmd_, live_.nats, /*required=*/true);
+    // Not required here: CHORUS_BACKBEAT_NATS_URL may name the servers (live_command checks).
+    add_nats_flags(live_cmd_, live_.nats, /*required=*/false);
     live_cmd_->add_option("--cluster", live_.cluster, "Cluster id (default: the scenario's)")
         ->type_name("ID");
     live_cmd_

@@ -88,7 +88,7 @@ else
   [ "${BACKBEAT_NO_SKIP:-0}" = 1 ] && fails=$((fails + 1))
 fi
 
-# A third reader when the machine has one (not a dependency: the checks above stand alone).
+# A third reader, xmllint (libxml2-utils, installed by .ci/setup; the checks above stand alone).
 if command -v xmllint >/dev/null; then
   xmllint --noout "$work/j1/junit.xml" "$work/folder_out/junit.xml" || fails=$((fails + 1))
 fi

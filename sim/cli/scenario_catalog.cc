@@ -72,10 +72,9 @@ scenario::LoadResult load_scenario_argument(const std::string& arg,
 }
 
 void print_load_problems(const scenario::LoadResult& loaded, const std::string& arg) {
-  bool only_overrides = true;
-  for (const scenario::Diagnostic& d : loaded.errors) {
-    only_overrides = only_overrides && d.location.starts_with("--set ");
-  }
+  // Decided over every problem, not only the ones shown: a file problem hidden behind fifty --set
+  // problems still makes the file wrong.
+  const bool only_overrides = loaded.only_overrides_wrong();
   // The loader keeps the first problems and counts the rest (problems_text says how many more).
   std::fputs(loaded.problems_text().c_str(), stderr);
   const std::string where = only_overrides ? "the --set overrides of " + scenario::echo_path(arg)

@@ -67,6 +67,7 @@ class Loader {
     return std::move(errors_);
   }
   std::size_t found() const { return found_; }
+  std::size_t found_in_overrides() const { return found_in_overrides_; }
 
   enum class At { kValue, kKey };
 
@@ -80,6 +81,7 @@ class Loader {
       const Override& o = *it;
       if (pointer == o.origin || pointer.starts_with(o.origin + "/")) {
         d.location = "--set " + echo_override(o.text);
+        ++found_in_overrides_;
         keep(std::move(d));
         return;
       }
@@ -1411,6 +1413,7 @@ class Loader {
   std::vector<Override> overrides_;
   std::vector<Diagnostic> errors_;
   std::size_t found_ = 0;
+  std::size_t found_in_overrides_ = 0;  // of found_, blamed on a --set
   WorldConfig* world_ = nullptr;
   double tempo_ = 2.0;              // initial tempo: converts beats in durations
   std::vector<std::string> types_;  // workload operation types, in order
@@ -1500,11 +1503,13 @@ LoadResult load_scenario_text(std::string_view text, const std::string& source_n
   scenario.source = source_name;
   loader.load(doc, scenario);
   // Overrides' problems first, then the file's in text order; the first kMaxDiagnostics kept.
-  const std::size_t found = override_errors.size() + loader.found();
+  const std::size_t override_errors_found = override_errors.size();
+  const std::size_t found = override_errors_found + loader.found();
   result.errors = std::move(override_errors);
   for (Diagnostic& d : loader.take_errors()) result.errors.push_back(std::move(d));
   if (result.errors.size() > kMaxDiagnostics) result.errors.resize(kMaxDiagnostics);
   result.unshown = found - result.errors.size();
+  result.from_overrides = override_errors_found + loader.found_in_overrides();
   if (found == 0) {
     scenario.document = std::move(doc);
     result.scenario = std::move(scenario);

@@ -25,9 +25,14 @@ struct LoadResult {
   std::optional<Scenario> scenario;  // present iff `errors` is empty
   std::vector<Diagnostic> errors;    // the first kMaxDiagnostics problems (diagnostic.h)
   std::size_t unshown = 0;           // problems found beyond those, counted only
+  std::size_t from_overrides = 0;    // problems blamed on a --set, shown or not
 
   bool ok() const { return scenario.has_value(); }
   std::size_t problem_count() const { return errors.size() + unshown; }
+  // Every problem, shown or not, is blamed on a --set: the file itself is fine.
+  bool only_overrides_wrong() const {
+    return problem_count() > 0 && from_overrides == problem_count();
+  }
   // Every kept problem, one a line, then "and K more problems not shown" if any were dropped.
   std::string problems_text() const { return format_diagnostics(errors, unshown); }
 };

@@ -293,6 +293,26 @@ TEST(CappedDiagnostics, OverridesComeFirstAndTheCountIsExact) {
   EXPECT_EQ(r.errors[1].pointer, "/bad0");
 }
 
+TEST(CappedDiagnostics, TheFileIsBlamedWhenAnyProblemIsInItEvenUnshown) {
+  // Sixty malformed --set flags fill the fifty shown problems; the file's own problem is unshown,
+  // and must still make the summary blame the file, not only the overrides.
+  std::vector<std::string> bad_sets(60, "no-equals-sign");
+  LoadResult hidden = load_scenario_text("{\"version\": 1, \"bad\": 0}", "x.json", bad_sets);
+  ASSERT_EQ(hidden.errors.size(), kMaxDiagnostics);
+  for (const Diagnostic& d : hidden.errors) EXPECT_TRUE(d.location.starts_with("--set "));
+  EXPECT_EQ(hidden.problem_count(), 61u);
+  EXPECT_FALSE(hidden.only_overrides_wrong());
+
+  LoadResult sets_only = load_scenario_text("{\"version\": 1}", "x.json", bad_sets);
+  EXPECT_TRUE(sets_only.only_overrides_wrong());
+  // A value a --set supplied, found wrong by the loader, is the override's problem too.
+  LoadResult typed = load_scenario_text("{\"version\": 1}", "x.json", {"pulse.tempo_bpm=abc"});
+  ASSERT_EQ(typed.problem_count(), 1u) << format_diagnostics(typed.errors);
+  EXPECT_TRUE(typed.only_overrides_wrong());
+  EXPECT_FALSE(load_scenario_text("{\"version\": 1, \"bad\": 0}", "x.json").only_overrides_wrong());
+  EXPECT_FALSE(load_scenario_text("{\"version\": 1}", "x.json").only_overrides_wrong());
+}
+
 TEST(CappedDiagnostics, FewProblemsAreAllShownWithoutATrailer) {
   LoadResult r = load_scenario_text("{\"version\": 1, \"a\": 0, \"b\": 0}", "x.json");
   EXPECT_EQ(r.errors.size(), 2u);

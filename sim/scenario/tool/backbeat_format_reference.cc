@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "sim/cli/atomic_file.h"
 #include "sim/scenario/format_reference.h"
 
 namespace {
@@ -23,10 +24,12 @@ bool read(const std::string& path, std::string& out) {
   return true;
 }
 
+// Atomically, and only over a regular file (sim/cli/output_path.h): a reader never sees half a
+// schema, and a FIFO or device named schema.json is refused, not written into.
 bool write(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out);
+  const backbeat::Status written = backbeat::sim::cli::write_file_atomically(path, text);
+  if (!written) std::fprintf(stderr, "%s\n", written.message().c_str());
+  return written.is_ok();
 }
 
 }  // namespace

@@ -20,27 +20,6 @@ bool overlaps(const Span& op, Time start, Time end, Time run_end) {
   return start < op.end && op.start < end;
 }
 
-// Whether a fault whose targets read `targets` ("group:laggards (4 agents)": the selector, then
-// what it resolved to) certainly hit `agent`.
-bool targets_agent(const std::string& targets, const sim::AgentOutcome& agent) {
-  auto selector = sim::parse_selector(std::string_view(targets).substr(0, targets.find(' ')));
-  if (!selector) return false;
-  switch (selector->kind) {
-    case sim::Selector::Kind::kAll:
-      return true;
-    case sim::Selector::Kind::kAgentRange:
-      return agent.index >= selector->first && agent.index <= selector->last;
-    case sim::Selector::Kind::kGroup:
-      return agent.group == selector->group;
-    case sim::Selector::Kind::kAgentList:
-      return std::binary_search(selector->agents.begin(), selector->agents.end(), agent.index);
-    case sim::Selector::Kind::kRandomFraction:
-    case sim::Selector::Kind::kServer:
-      return false;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<TypeAnalytics> performance_analytics(const sim::WorldConfig& config,
@@ -86,8 +65,11 @@ std::vector<TypeAnalytics> performance_analytics(const sim::WorldConfig& config,
       Span span{*start, end.value_or(run_end)};
       bool slow = false, disconnect = false, degradation = false;
       for (const sim::FaultWindow& f : o.faults) {
-        slow = slow || (f.kind == "slow_peers" && targets_agent(f.targets, *agent) &&
-                        overlaps(span, f.start, f.end, run_end));
+        // The agents the fault acted on as the plan resolved them: random fractions and server
+        // selectors included, never re-read from the text.
+        const bool hit =
+            std::binary_search(f.target_agents.begin(), f.target_agents.end(), agent->index);
+        slow = slow || (f.kind == "slow_peers" && hit && overlaps(span, f.start, f.end, run_end));
       }
       for (const sim::TimeWindow& w : agent->disconnect_windows) {
         disconnect = disconnect || overlaps(span, w.start, w.end, run_end);

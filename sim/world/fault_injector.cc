@@ -135,7 +135,7 @@ std::string FaultInjector::targets_text(const FaultSpec& f, std::size_t targets)
 std::vector<FaultWindow> FaultInjector::windows() const {
   std::vector<FaultWindow> out;
   for (const Active& f : faults_) {
-    out.push_back({fault_kind_name(f.spec.kind), f.targets_text, f.start, f.end});
+    out.push_back({fault_kind_name(f.spec.kind), f.targets_text, f.targets, f.start, f.end});
   }
   return out;
 }

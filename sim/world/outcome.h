@@ -101,7 +101,8 @@ struct ClaimAccounting {
 
 struct FaultWindow {
   std::string kind;
-  std::string targets;
+  std::string targets;             // as the user reads it: the selector and what it resolved to
+  std::vector<int> target_agents;  // the agents it acted on, resolved (fault_plan.h), ascending
   Time start{};
   Time end{};
 };

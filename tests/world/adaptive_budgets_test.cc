@@ -106,7 +106,7 @@ TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem)
   for (int i = 0; i < 3; ++i) o.agents[static_cast<std::size_t>(i)].index = i;
   o.agents[0].group = "laggards";
   o.agents[1].disconnect_windows.push_back({o.start + beat * 11, o.start + beat * 12});
-  o.faults.push_back({"slow_peers", "group:laggards (1 agents)", o.start + beat * 5, o.start});
+  o.faults.push_back({"slow_peers", "group:laggards (1 agents)", {0}, o.start + beat * 5, o.start});
   auto op = [&](int agent, std::int64_t start, std::int64_t end) {
     OperationOutcome x;
     x.type = "dht_store";
@@ -134,6 +134,36 @@ TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem)
   EXPECT_EQ(a.causes.unexplained, 1u);
   EXPECT_DOUBLE_EQ(a.within_budget, 0.25);
   EXPECT_EQ(a.table_budget, 4);
+}
+
+TEST(PerformanceAnalyticsTest, ASlowPeersFaultIsJudgedByTheAgentsItActedOnNotItsText) {
+  // A random selector's text names no agent; the resolved agents do. And a text that would match
+  // (a group) does not count for an agent the fault never acted on.
+  const Duration beat = std::chrono::seconds(10);
+  RunOutcome o;
+  o.sim_time = beat * 100;
+  for (std::int64_t b = 0; b <= 100; ++b) o.tempo.push_back({o.start + beat * b, b, 6, 6, 0});
+  o.agents.resize(3);
+  for (int i = 0; i < 3; ++i) o.agents[static_cast<std::size_t>(i)].index = i;
+  o.agents[1].group = "laggards";
+  o.faults.push_back({"slow_peers", "random:30% (1 agents)", {2}, o.start, o.start + beat * 50});
+  o.faults.push_back({"slow_peers", "group:laggards (0 agents)", {}, o.start, o.start + beat * 50});
+  for (int agent : {1, 2}) {
+    OperationOutcome x;
+    x.type = "dht_store";
+    x.agent = agent;
+    x.start_beat = 10;
+    x.end_beat = 20;
+    x.budget_beats = x.static_budget_beats = 4;
+    x.result = OperationOutcome::Result::kCompleted;
+    o.operations.push_back(x);
+  }
+  WorldConfig config;
+  auto analytics = reports::performance_analytics(config, o);
+  ASSERT_EQ(analytics.size(), 1u);
+  EXPECT_EQ(analytics[0].overruns, 2u);
+  EXPECT_EQ(analytics[0].causes.slow_peers, 1u);   // agent 2, drawn at random
+  EXPECT_EQ(analytics[0].causes.unexplained, 1u);  // agent 1: in the group's name only
 }
 
 TEST(PerformanceAnalyticsTest, ShippedScenarioBlamesTheSlowPeersForMostTableOverruns) {

@@ -58,6 +58,18 @@ bool ProgressLine::update(double fraction) {
   return true;
 }
 
+bool ProgressLine::show(const std::string& status) {
+  if (interrupted()) return false;
+  if (!enabled_) return true;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(100)) return true;
+  last_ = now;
+  std::fprintf(stderr, "\r\033[K%s: %s (Ctrl-C stops early)", label_.c_str(), status.c_str());
+  std::fflush(stderr);
+  shown_ = true;
+  return true;
+}
+
 void ProgressLine::finish() {
   if (!shown_) return;
   std::fprintf(stderr, "\r\033[K");

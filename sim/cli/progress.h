@@ -26,6 +26,11 @@ class ProgressLine {
 
   // For RunOptions::progress: updates the line at most ~10 times a second; false on Ctrl-C.
   bool update(double fraction);
+  // For work whose fraction is unknown (shrink): shows `status` instead of a percentage and ETA,
+  // at most ~10 times a second; false on Ctrl-C.
+  bool show(const std::string& status);
+  // Whether the line is drawn (enabled and stderr is a terminal).
+  bool drawn() const { return enabled_; }
   // Erases the line.
   void finish();
 

@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-#include "sim/batch/seed_range.h"
 
+#include "sim/batch/seed_range.h"
 #include "sim/batch/shrinker.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
@@ -137,17 +137,25 @@ int shrink_command(const ShrinkArgs& args) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::string last_pass;
   int last_reported = 0;
+  // On a terminal one self-overwriting line (the pass, runs against the budget, wall time);
+  // otherwise a line when a pass starts and every 50 runs: shrinking takes seconds to minutes.
+  ProgressLine line("shrink " + sc.name, !args.quiet);
   if (!args.quiet) {
-    // A line when a pass starts and every 50 runs: shrinking takes from seconds to minutes.
     options.on_progress = [&](const std::string& pass, int runs) {
+      const std::string status = fmt::format("pass {}, {} runs of at most {}, {:.1f} s", pass, runs,
+                                             options.max_runs, seconds_since(wall_start));
+      if (line.drawn()) {
+        line.show(status);
+        return;
+      }
       if (pass == last_pass && runs - last_reported < 50) return;
       last_pass = pass;
       last_reported = runs;
-      std::fprintf(stderr, "shrink %s: %s, %d runs, %.1f s\n", sc.name.c_str(), pass.c_str(), runs,
-                   seconds_since(wall_start));
+      std::fprintf(stderr, "shrink %s: %s\n", sc.name.c_str(), status.c_str());
     };
   }
   Result<batch::ShrinkResult> shrunk = batch::shrink(sc, seed, options);
+  line.finish();
   if (!shrunk.is_ok()) {
     std::fprintf(stderr, "backbeat-sim: shrink: %s\n", shrunk.status().message().c_str());
     return shrunk.status().code() == StatusCode::kInvalidArgument ? kExitBadInput : kExitInternal;

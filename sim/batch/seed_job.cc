@@ -46,6 +46,26 @@ Status parse_kind_and_seeds(const json& j, const std::string& where, JobKind& ki
   return Status::ok();
 }
 
+// The records of `result` parsed by `parse`, when it is of `kind`.
+template <typename Record>
+Result<std::vector<Record>> typed_records(const JobResult& result, JobKind kind,
+                                          Result<Record> (*parse)(const json&)) {
+  if (result.kind != kind) {
+    return Status::invalid_argument(
+        fmt::format("result/kind: expected \"{}\"", job_kind_name(kind)));
+  }
+  std::vector<Record> out;
+  for (std::size_t i = 0; i < result.records.size(); ++i) {
+    Result<Record> r = parse(result.records[i]);
+    if (!r) {
+      return Status::invalid_argument(
+          fmt::format("result/records/{}: {}", i, r.status().message()));
+    }
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* job_kind_name(JobKind kind) {
@@ -173,32 +193,11 @@ Result<JobResult> parse_job_result(const json& j) {
 }
 
 Result<std::vector<SeedRecord>> sweep_records(const JobResult& result) {
-  if (result.kind != JobKind::kSweep) {
-    return Status::invalid_argument("result/kind: expected \"sweep\"");
-  }
-  std::vector<SeedRecord> out;
-  for (std::size_t i = 0; i < result.records.size(); ++i) {
-    Result<SeedRecord> r = parse_seed_record(result.records[i]);
-    if (!r)
-      return Status::invalid_argument(
-          fmt::format("result/records/{}: {}", i, r.status().message()));
-    out.push_back(std::move(*r));
-  }
-  return out;
+  return typed_records<SeedRecord>(result, JobKind::kSweep, parse_seed_record);
 }
 
 Result<std::vector<TuneRecord>> tune_records(const JobResult& result) {
-  if (result.kind != JobKind::kTune)
-    return Status::invalid_argument("result/kind: expected \"tune\"");
-  std::vector<TuneRecord> out;
-  for (std::size_t i = 0; i < result.records.size(); ++i) {
-    Result<TuneRecord> r = parse_tune_record(result.records[i]);
-    if (!r)
-      return Status::invalid_argument(
-          fmt::format("result/records/{}: {}", i, r.status().message()));
-    out.push_back(std::move(*r));
-  }
-  return out;
+  return typed_records<TuneRecord>(result, JobKind::kTune, parse_tune_record);
 }
 
 Result<JobResult> run_seed_job(const SeedJob& job, const JobRunOptions& options) {

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <thread>
 
 #include "reports/tuner.h"
 #include "sim/batch/part_file.h"
@@ -156,22 +155,10 @@ int merge_command(const MergeArgs& args) {
   const batch::PartFile& first = parts->front().part;
   const bool tune = first.kind == batch::JobKind::kTune;
 
-  if (!args.out_dir.empty()) {
-    Status s = tune ? prepare_output_directory(args.out_dir, kTuneDirectoryFiles)
-                    : prepare_output_directory(args.out_dir, kSweepDirectoryFiles);
-    if (s && tune) {
-      s = check_output_directory_path((fs::path(args.out_dir) / "check").string(),
-                                      kRunDirectoryFiles);
-    }
-    if (!s) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
-                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
-      return kExitBadInput;
-    }
+  if (!prepare_batch_output(args.out_dir, tune ? BatchOutput::kTune : BatchOutput::kSweep)) {
+    return kExitBadInput;
   }
-  const int jobs = args.jobs > 0
-                       ? args.jobs
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = jobs_or_every_thread(args.jobs);
 
   // Scenario i of every part: its records pooled, aggregated as the one-machine command does.
   std::vector<batch::ScenarioSweep> sweeps;

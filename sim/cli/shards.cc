@@ -4,10 +4,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/scenario/echo_text.h"
 
 namespace backbeat::sim::cli {
@@ -52,6 +55,26 @@ std::optional<ShardPlan> plan_shard(const std::string& shard, const batch::SeedR
   plan.shard = *parsed;
   plan.seeds = *slice;
   return plan;
+}
+
+bool prepare_batch_output(const std::string& out_dir, BatchOutput what) {
+  if (out_dir.empty()) return true;
+  Status s = what == BatchOutput::kPart    ? prepare_output_directory(out_dir, kShardDirectoryFiles)
+             : what == BatchOutput::kSweep ? prepare_output_directory(out_dir, kSweepDirectoryFiles)
+                                           : prepare_output_directory(out_dir, kTuneDirectoryFiles);
+  if (s && what == BatchOutput::kTune) {
+    s = check_output_directory_path((std::filesystem::path(out_dir) / "check").string(),
+                                    kRunDirectoryFiles);
+  }
+  if (!s) {
+    std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", scenario::echo_path(out_dir).c_str(),
+                 s.message().c_str());
+  }
+  return s.is_ok();
+}
+
+int jobs_or_every_thread(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Result<batch::JobResult> run_job_here(const batch::SeedJob& job, int jobs, const char* command,

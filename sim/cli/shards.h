@@ -31,6 +31,16 @@ struct ShardPlan {
 std::optional<ShardPlan> plan_shard(const std::string& shard, const batch::SeedRange& all,
                                     const std::string& out_dir, bool json);
 
+// What a batch command writes into --out DIR: a part (--shard), sweep's files, or tune's (and
+// DIR/check, a run directory).
+enum class BatchOutput { kPart, kSweep, kTune };
+// Checks DIR for `what` and creates it (output_path.h rules); nothing when `out_dir` is empty.
+// Prints the problem ("--out DIR: ...") and returns false on bad input (exit 2).
+bool prepare_batch_output(const std::string& out_dir, BatchOutput what);
+
+// --jobs as given, or every hardware thread for 0.
+int jobs_or_every_thread(int jobs);
+
 // Runs `job` on `jobs` threads of this process, with a progress line on stderr ("COMMAND
 // LABEL: 3/10 seeds") unless !show_progress; Ctrl-C stops it (result.interrupted). The single
 // place sweep and tune hand their seeds to an engine.

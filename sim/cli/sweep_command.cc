@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <thread>
 
 #include "sim/batch/build_identity.h"
 #include "sim/batch/junit.h"
@@ -192,19 +191,10 @@ int sweep_command(const SweepArgs& args) {
   if (!plan) return kExitBadInput;
   std::optional<std::vector<Loaded>> loaded = load_targets(args);
   if (!loaded) return kExitBadInput;
-  if (!args.out_dir.empty()) {
-    Status s = plan->shard ? prepare_output_directory(args.out_dir, kShardDirectoryFiles)
-                           : prepare_output_directory(args.out_dir, kSweepDirectoryFiles);
-    if (!s) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
-                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
-      return kExitBadInput;
-    }
+  if (!prepare_batch_output(args.out_dir, plan->shard ? BatchOutput::kPart : BatchOutput::kSweep)) {
+    return kExitBadInput;
   }
-
-  const int jobs = args.jobs > 0
-                       ? args.jobs
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = jobs_or_every_thread(args.jobs);
   install_interrupt_handler();
   const auto wall_start = std::chrono::steady_clock::now();
   batch::PartFile part;

@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
-#include <thread>
 
 #include "sim/batch/build_identity.h"
 #include "sim/batch/seed_range.h"
@@ -72,9 +71,7 @@ int tune_command(const TuneArgs& args) {
   }
   options.percentile = args.percentile;
   options.margin = args.margin;
-  options.jobs = args.jobs > 0
-                     ? args.jobs
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.jobs = jobs_or_every_thread(args.jobs);
   options.resamples = args.resamples;
 
   if (options.first_seed >
@@ -87,18 +84,8 @@ int tune_command(const TuneArgs& args) {
                                 options.first_seed + static_cast<std::uint64_t>(args.seeds - 1)};
   std::optional<ShardPlan> plan = plan_shard(args.shard, all, args.out_dir, args.json);
   if (!plan) return kExitBadInput;
-  if (!args.out_dir.empty()) {
-    Status s = plan->shard ? prepare_output_directory(args.out_dir, kShardDirectoryFiles)
-                           : prepare_output_directory(args.out_dir, kTuneDirectoryFiles);
-    if (s && !plan->shard) {
-      s = check_output_directory_path((fs::path(args.out_dir) / "check").string(),
-                                      kRunDirectoryFiles);
-    }
-    if (!s) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
-                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
-      return kExitBadInput;
-    }
+  if (!prepare_batch_output(args.out_dir, plan->shard ? BatchOutput::kPart : BatchOutput::kTune)) {
+    return kExitBadInput;
   }
 
   install_interrupt_handler();

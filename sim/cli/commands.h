@@ -56,6 +56,7 @@ struct TuneArgs {
   int resamples = 1000;
   std::string out_dir;
   std::vector<std::string> sets;
+  std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed
   bool json = false;
   bool quiet = false;
 };

@@ -3,32 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "sim/batch/parallel_for.h"
 #include "sim/kernel/random.h"
 #include "sim/scenario/assertion.h"
 #include "sim/scenario/percentile.h"
-#include "sim/world/world.h"
 
 namespace backbeat::reports {
 
 using json = nlohmann::json;
-using sim::OperationOutcome;
-
-namespace {
-
-struct SeedResult {
-  std::map<std::string, std::vector<std::int64_t>> beats;  // completed, by type
-  std::map<std::string, std::size_t> started;
-  bool passed = false;
-};
-
-}  // namespace
 
 std::optional<Guideline> guideline_for(const std::string& type) {
   static const std::map<std::string, Guideline> table = {
@@ -93,71 +78,57 @@ json TuneResult::budgets() const {
 }
 
 TuneResult tune(const sim::scenario::Scenario& sc, const TuneOptions& options) {
-  const int n = std::max(options.seeds, 0);
-  std::vector<std::optional<SeedResult>> results(static_cast<std::size_t>(n));
-  std::atomic<bool> stopped{false};
-  std::atomic<int> done{0};
-  auto should_stop = [&] {
-    if (stopped.load()) return true;
-    if (options.stop && options.stop()) {
-      stopped.store(true);
-      return true;
-    }
-    return false;
-  };
+  sim::batch::SweepOptions seeds;
+  seeds.first_seed = options.first_seed;
+  seeds.last_seed = options.first_seed + static_cast<std::uint64_t>(std::max(options.seeds, 1) - 1);
+  seeds.jobs = options.jobs;
+  seeds.on_seed_done = options.on_seed_done;
+  seeds.stop = options.stop;
+  if (options.seeds < 1) return aggregate_tune(sc, {}, options, false);
+  sim::batch::TuneRun run = sim::batch::run_tune_seeds(sc, seeds);
+  return aggregate_tune(sc, std::move(run.records), options, run.interrupted);
+}
 
-  sim::batch::parallel_for(
-      n, options.jobs,
-      [&](int i) {
-        std::uint64_t seed = options.first_seed + static_cast<std::uint64_t>(i);
-        sim::RunOptions run_options;
-        run_options.progress = [&](double) { return !should_stop(); };
-        sim::RunOutcome outcome = sim::run_world(sc.world, seed, run_options);
-        if (should_stop()) return;  // abandoned: a partial run would bias the pooled beats
-        SeedResult r;
-        for (const OperationOutcome& op : outcome.operations) {
-          ++r.started[op.type];
-          if (op.result == OperationOutcome::Result::kCompleted) {
-            r.beats[op.type].push_back(op.beats());
-          }
-        }
-        auto checks = sim::scenario::evaluate_assertions(sc.assertions, sc.world, outcome);
-        r.passed = std::all_of(checks.begin(), checks.end(),
-                               [](const sim::scenario::AssertionResult& c) { return c.pass; });
-        results[static_cast<std::size_t>(i)] = std::move(r);
-        int d = done.fetch_add(1) + 1;
-        if (options.on_seed_done) options.on_seed_done(d, n);
-      },
-      should_stop);
-
+TuneResult aggregate_tune(const sim::scenario::Scenario& sc,
+                          std::vector<sim::batch::TuneRecord> records, const TuneOptions& options,
+                          bool interrupted) {
   TuneResult out;
   out.scenario = sc.name;
-  out.seeds_requested = n;
+  out.seeds_requested = std::max(options.seeds, 0);
   out.first_seed = options.first_seed;
   out.percentile = options.percentile;
   out.margin = options.margin;
   out.resamples = options.resamples;
   out.confidence = options.confidence;
-  out.interrupted = stopped.load();
+  out.interrupted = interrupted;
 
-  // Merge in seed order.
+  // Pool in seed order, each seed once.
+  std::sort(records.begin(), records.end(),
+            [](const sim::batch::TuneRecord& a, const sim::batch::TuneRecord& b) {
+              return a.seed < b.seed;
+            });
   std::vector<std::string> types = sim::scenario::workload_types(sc.world);
-  std::map<std::string, std::vector<std::int64_t>> pooled;
+  std::map<std::string, std::map<std::int64_t, std::uint64_t>> pooled_histograms;
   std::map<std::string, std::size_t> started;
-  for (int i = 0; i < n; ++i) {
-    const auto& r = results[static_cast<std::size_t>(i)];
-    if (!r) continue;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const sim::batch::TuneRecord& r = records[i];
+    if (i > 0 && records[i - 1].seed == r.seed) continue;
     ++out.seeds_completed;
-    out.completed_seeds.push_back(options.first_seed + static_cast<std::uint64_t>(i));
-    if (r->passed) ++out.seeds_passing;
-    for (const auto& [type, beats] : r->beats) {
-      auto& v = pooled[type];
-      v.insert(v.end(), beats.begin(), beats.end());
+    out.completed_seeds.push_back(r.seed);
+    if (r.passed) ++out.seeds_passing;
+    for (const auto& [type, sample] : r.types) {
+      started[type] += sample.started;
+      auto& h = pooled_histograms[type];
+      for (const auto& [beats, count] : sample.beats) h[beats] += count;
     }
-    for (const auto& [type, count] : r->started) started[type] += count;
   }
   for (const auto& [type, count] : started) {
     if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+  }
+  std::map<std::string, std::vector<std::int64_t>> pooled;  // sorted beats, by type
+  for (const auto& [type, histogram] : pooled_histograms) {
+    std::vector<std::int64_t>& v = pooled[type];
+    for (const auto& [beats, count] : histogram) v.insert(v.end(), count, beats);
   }
 
   out.types.resize(types.size());
@@ -171,8 +142,7 @@ TuneResult tune(const sim::scenario::Scenario& sc, const TuneOptions& options) {
         t.started = started.count(t.type) ? started.at(t.type) : 0;
         auto it = pooled.find(t.type);
         if (it == pooled.end() || it->second.empty()) return;
-        std::vector<std::int64_t>& beats = it->second;
-        std::sort(beats.begin(), beats.end());
+        const std::vector<std::int64_t>& beats = it->second;
         t.completed = beats.size();
         for (std::int64_t b : beats) ++t.histogram[b];
         t.quantile = *sim::scenario::nearest_rank(beats, options.percentile);

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/batch/tune_record.h"
 #include "sim/scenario/scenario.h"
 
 namespace backbeat::reports {
@@ -90,7 +91,16 @@ struct TuneResult {
   nlohmann::json budgets() const;
 };
 
+// The seeds run on threads (sim/batch/tune_record.h) and aggregated: run records + aggregate_tune.
 TuneResult tune(const sim::scenario::Scenario& scenario, const TuneOptions& options);
+
+// The recommendation from per-seed records, a pure function of the set of records: any order, a
+// seed repeated counted once, so records from any machines or shards give the same result. Uses
+// options' seeds, first_seed, percentile, margin, resamples, confidence and bootstrap_seed (jobs
+// only parallelises the bootstraps); `interrupted` is reported as given.
+TuneResult aggregate_tune(const sim::scenario::Scenario& scenario,
+                          std::vector<sim::batch::TuneRecord> records, const TuneOptions& options,
+                          bool interrupted);
 
 // Bootstrap confidence interval (percentile method) of the nearest-rank `percentile` of `sorted`.
 // Deterministic for a given `stream_seed`.

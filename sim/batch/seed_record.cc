@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "sim/batch/json_fields.h"
 #include "sim/kernel/trace.h"
 
 namespace backbeat::sim::batch {
@@ -18,26 +19,15 @@ json optional_number(const std::optional<double>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-// The member `key` of `j` when it has the type `is` checks, else nullptr.
-template <typename Is>
-const json* member(const json& j, const char* key, Is is) {
-  auto it = j.find(key);
-  return it != j.end() && is(*it) ? &*it : nullptr;
-}
-
-Status bad_field(const std::string& where, const char* key, const char* expected) {
-  return Status::invalid_argument(fmt::format("{}/{}: expected {}", where, key, expected));
-}
-
 Result<FailedAssertion> parse_failed(const json& j, const std::string& where) {
   if (!j.is_object()) return Status::invalid_argument(where + ": expected an object");
   auto is_string = [](const json& v) { return v.is_string(); };
   auto is_number = [](const json& v) { return v.is_number(); };
   FailedAssertion f;
-  const json* name = member(j, "name", is_string);
+  const json* name = json_member(j, "name", is_string);
   if (!name) return bad_field(where, "name", "a string");
   f.name = name->get<std::string>();
-  const json* how = member(j, "how", is_string);
+  const json* how = json_member(j, "how", is_string);
   std::optional<FailureHow> parsed =
       how ? parse_failure_how(how->get<std::string>()) : std::nullopt;
   if (!parsed) return bad_field(where, "how", "above_bound, below_bound or unmeasured");
@@ -47,12 +37,12 @@ Result<FailedAssertion> parse_failed(const json& j, const std::string& where) {
     return bad_field(where, "measured", "a number or null");
   }
   if (measured->is_number()) f.measured = measured->get<double>();
-  const json* bound = member(j, "bound", is_number);
+  const json* bound = json_member(j, "bound", is_number);
   if (!bound) return bad_field(where, "bound", "a number");
   f.bound = bound->get<double>();
   for (auto [key, out] : {std::pair{"comparison", &f.comparison}, std::pair{"unit", &f.unit},
                           std::pair{"detail", &f.detail}}) {
-    const json* text = member(j, key, is_string);
+    const json* text = json_member(j, key, is_string);
     if (!text) return bad_field(where, key, "a string");
     *out = text->get<std::string>();
   }
@@ -115,28 +105,30 @@ Result<SeedRecord> parse_seed_record(const json& j) {
   const std::string where = "record";
   if (!j.is_object()) return Status::invalid_argument(where + ": expected an object");
   SeedRecord r;
-  const json* seed = member(j, "seed", [](const json& v) { return v.is_number_unsigned(); });
+  const json* seed = json_member(j, "seed", [](const json& v) { return v.is_number_unsigned(); });
   if (!seed) return bad_field(where, "seed", "an integer 0..2^64-1");
   r.seed = seed->get<std::uint64_t>();
   const std::string at = fmt::format("seed {}", r.seed);
-  const json* fingerprint = member(j, "fingerprint", [](const json& v) { return v.is_string(); });
+  const json* fingerprint =
+      json_member(j, "fingerprint", [](const json& v) { return v.is_string(); });
   if (!fingerprint) return bad_field(at, "fingerprint", "a string");
   r.fingerprint = fingerprint->get<std::string>();
-  const json* verdict = member(
+  const json* verdict = json_member(
       j, "verdict", [](const json& v) { return v.is_string() && (v == "pass" || v == "fail"); });
   if (!verdict) return bad_field(at, "verdict", "\"pass\" or \"fail\"");
   r.passed = *verdict == "pass";
-  const json* as_expected = member(j, "as_expected", [](const json& v) { return v.is_boolean(); });
+  const json* as_expected =
+      json_member(j, "as_expected", [](const json& v) { return v.is_boolean(); });
   if (!as_expected) return bad_field(at, "as_expected", "true or false");
   r.as_expected = as_expected->get<bool>();
-  const json* failed = member(j, "failed", [](const json& v) { return v.is_array(); });
+  const json* failed = json_member(j, "failed", [](const json& v) { return v.is_array(); });
   if (!failed) return bad_field(at, "failed", "an array");
   for (std::size_t i = 0; i < failed->size(); ++i) {
     Result<FailedAssertion> f = parse_failed((*failed)[i], fmt::format("{}/failed/{}", at, i));
     if (!f) return f.status();
     r.failed.push_back(std::move(*f));
   }
-  const json* mismatches = member(j, "mismatches", [](const json& v) {
+  const json* mismatches = json_member(j, "mismatches", [](const json& v) {
     return v.is_array() &&
            std::all_of(v.begin(), v.end(), [](const json& m) { return m.is_string(); });
   });

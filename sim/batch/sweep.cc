@@ -8,9 +8,9 @@
 
 namespace backbeat::sim::batch {
 
-SeedRun run_seeds(const scenario::Scenario& sc, const SweepOptions& options) {
+bool run_seed_outcomes(const WorldConfig& world, const SweepOptions& options,
+                       const std::function<void(std::size_t index, const RunOutcome&)>& finished) {
   const int n = static_cast<int>(options.last_seed - options.first_seed + 1);
-  std::vector<std::optional<SeedRecord>> records(static_cast<std::size_t>(n));
   std::atomic<bool> stopped{false};
   std::atomic<int> done{0};
   auto should_stop = [&] {
@@ -24,19 +24,28 @@ SeedRun run_seeds(const scenario::Scenario& sc, const SweepOptions& options) {
         RunOptions run_options;
         run_options.progress = [&](double) { return !should_stop(); };
         RunOutcome outcome =
-            run_world(sc.world, options.first_seed + static_cast<std::uint64_t>(i), run_options);
+            run_world(world, options.first_seed + static_cast<std::uint64_t>(i), run_options);
         if (should_stop()) return;  // abandoned: judged on part of its time, it would mislead
-        scenario::RunReport report;
-        report.scenario = &sc;
-        report.outcome = &outcome;
-        report.results = scenario::evaluate_assertions(sc.assertions, sc.world, outcome);
-        records[static_cast<std::size_t>(i)] = seed_record(report);
+        finished(static_cast<std::size_t>(i), outcome);
         const int d = done.fetch_add(1) + 1;
         if (options.on_seed_done) options.on_seed_done(d, n);
       },
       should_stop);
+  return stopped.load();
+}
+
+SeedRun run_seeds(const scenario::Scenario& sc, const SweepOptions& options) {
+  std::vector<std::optional<SeedRecord>> records(
+      static_cast<std::size_t>(options.last_seed - options.first_seed + 1));
   SeedRun run;
-  run.interrupted = stopped.load();
+  run.interrupted =
+      run_seed_outcomes(sc.world, options, [&](std::size_t i, const RunOutcome& outcome) {
+        scenario::RunReport report;
+        report.scenario = &sc;
+        report.outcome = &outcome;
+        report.results = scenario::evaluate_assertions(sc.assertions, sc.world, outcome);
+        records[i] = seed_record(report);
+      });
   for (std::optional<SeedRecord>& r : records) {
     if (r) run.records.push_back(std::move(*r));
   }

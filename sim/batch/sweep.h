@@ -15,6 +15,7 @@
 
 #include "sim/batch/seed_record.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/outcome.h"
 
 namespace backbeat::sim::batch {
 
@@ -32,6 +33,13 @@ struct SeedRun {
   std::vector<SeedRecord> records;  // ascending seeds, the seeds that finished
   bool interrupted = false;
 };
+
+// Runs seeds options.first_seed..last_seed of `world` on options.jobs threads and calls
+// `finished(index, outcome)` (index = seed - first_seed) from the worker thread for every seed
+// that ran to its end, then options.on_seed_done. Seeds abandoned by `stop` are not passed on.
+// Returns true when stopped. The engine under sweep's and tune's per-seed records.
+bool run_seed_outcomes(const WorldConfig& world, const SweepOptions& options,
+                       const std::function<void(std::size_t index, const RunOutcome&)>& finished);
 
 SeedRun run_seeds(const scenario::Scenario& sc, const SweepOptions& options);
 

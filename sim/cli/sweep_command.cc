@@ -162,8 +162,16 @@ int sweep_command(const SweepArgs& args) {
   for (const Loaded& l : *loaded) {
     SeedProgress progress("sweep", l.scenario.name, !args.quiet && !args.json);
     options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
-    batch::SeedRun run = batch::run_seeds(l.scenario, options);
+    Result<batch::SeedRun> ran =
+        args.run_job ? run_sweep_job(args.run_job, l.scenario, options)
+                     : Result<batch::SeedRun>(batch::run_seeds(l.scenario, options));
     progress.finish();
+    if (!ran) {
+      std::fprintf(stderr, "backbeat-sim: sweep %s: %s\n", l.scenario.name.c_str(),
+                   ran.status().message().c_str());
+      return kExitInternal;
+    }
+    batch::SeedRun& run = *ran;
     sweeps.push_back(batch::aggregate(
         batch::sweep_target(l.scenario, l.argument, args.sets, range->first, range->last),
         std::move(run.records)));

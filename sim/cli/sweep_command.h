@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/cli/job_runner.h"
+
 namespace backbeat::sim::cli {
 
 // The files `sweep --out DIR` writes into DIR (sweep.json last: its presence means complete).
@@ -20,6 +22,7 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool json = false;
   bool quiet = false;
+  JobRunner run_job;  // set: the seeds run there (sweep --nats), not on local threads
 };
 
 // Adds the `sweep` subcommand to `app`, filling `args` when parsed.

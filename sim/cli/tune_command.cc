@@ -88,8 +88,16 @@ int tune_command(const TuneArgs& args) {
   options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
   options.stop = [] { return interrupted(); };
   const auto wall_start = std::chrono::steady_clock::now();
-  reports::TuneResult result = reports::tune(sc, options);
+  Result<reports::TuneResult> computed = args.run_job
+                                          ? run_tune_job(args.run_job, sc, options)
+                                          : Result<reports::TuneResult>(reports::tune(sc, options));
   progress.finish();
+  if (!computed) {
+    std::fprintf(stderr, "backbeat-sim: tune %s: %s\n", sc.name.c_str(),
+                 computed.status().message().c_str());
+    return kExitInternal;
+  }
+  reports::TuneResult& result = *computed;
   const double wall = seconds_since(wall_start);
 
   nlohmann::json j = reports::tune_json(result);

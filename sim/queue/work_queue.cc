@@ -252,9 +252,11 @@ Status WorkQueue::publish(const std::string& subject, const std::string& msg_id,
 }
 
 Status WorkQueue::publish_job(std::string_view run_id, std::uint64_t index,
-                              std::string_view payload) {
+                              std::string_view payload, std::uint64_t attempt) {
   return publish(fmt::format("{}{}", kJobSubjectPrefix, run_id),
-                 fmt::format("{}.{}", run_id, index), payload);
+                 attempt == 0 ? fmt::format("{}.{}", run_id, index)
+                              : fmt::format("{}.{}.r{}", run_id, index, attempt),
+                 payload);
 }
 
 Status WorkQueue::publish_result(std::string_view run_id, std::uint64_t index,

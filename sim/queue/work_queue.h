@@ -105,7 +105,10 @@ class WorkQueue {
   // coordinator created the consumer yet.
   Result<Duration> ack_wait();
 
-  Status publish_job(std::string_view run_id, std::uint64_t index, std::string_view payload);
+  // `attempt` > 0 queues the job again on purpose (a new message id: RUN.INDEX.rATTEMPT), e.g.
+  // after its result was rejected.
+  Status publish_job(std::string_view run_id, std::uint64_t index, std::string_view payload,
+                     std::uint64_t attempt = 0);
   // `build` (any text) makes the message id: results of different builds are both kept.
   Status publish_result(std::string_view run_id, std::uint64_t index, std::string_view build,
                         std::string_view payload);

@@ -1,0 +1,153 @@
+// Work-queue benchmark (issue 15 section 5): seeds per second through a real nats-server -js with
+// 1 and 2 worker processes of backbeat-sim (one simulation thread each) for 100-agent, one-hour
+// seeds, and the queue's overhead per seed against the same seeds run on one local thread.
+// Targets: 2 workers >= 1.8 x 1 worker; overhead < 1% of a seed's own run time.
+// BACKBEAT_QUEUE_SEEDS sets the seed count (default 40, jobs of 5 seeds). Not a test: the figures
+// depend on the machine and on what else runs on it.
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "sim/batch/build_identity.h"
+#include "sim/batch/seed_job.h"
+#include "sim/queue/coordinator.h"
+#include "sim/queue/work_queue.h"
+#include "sim/scenario/loader.h"
+#include "tests/live/nats_server.h"
+
+namespace {
+
+using namespace backbeat;
+using namespace std::chrono_literals;
+
+// The tune benchmark's world (bench_tune.cc): 100 agents, one virtual hour, six operation types.
+constexpr const char* kScenario = R"json({
+  "version": 1, "name": "queue_bench", "seed": 1, "duration": "1h",
+  "cluster": { "agents": 100 },
+  "pulse": { "tempo_bpm": 2 },
+  "workload": {
+    "start_after": "2 beats",
+    "operations": [
+      { "type": "peer_discovery", "count": 100, "estimated_beats": 5,
+        "duration": { "distribution": "uniform", "min": 1.5, "max": 3.5 } },
+      { "type": "dht_store", "count": 400, "estimated_beats": 4,
+        "duration": { "distribution": "lognormal", "median": 2, "sigma": 0.25 } },
+      { "type": "dht_retrieve", "count": 600, "estimated_beats": 3,
+        "duration": { "distribution": "uniform", "min": 0.5, "max": 1.8 } },
+      { "type": "pubsub_sync", "rate_per_beat": 2, "estimated_beats": 2,
+        "duration": { "distribution": "uniform", "min": 0.3, "max": 0.9 } },
+      { "type": "leader_election", "count": 30, "estimated_beats": 10,
+        "duration": { "distribution": "uniform", "min": 3, "max": 8 } },
+      { "type": "task_coordination", "count": 60, "estimated_beats": 20,
+        "duration": { "distribution": "lognormal", "median": 9, "sigma": 0.3 } }
+    ]
+  },
+  "assertions": [ { "kind": "beats_within_budget", "percentile": 95 } ]
+})json";
+
+std::uint64_t seed_count() {
+  const char* env = std::getenv("BACKBEAT_QUEUE_SEEDS");
+  return env != nullptr ? std::max(1, std::atoi(env)) : 40;
+}
+
+sim::batch::SeedJob bench_job() {
+  auto loaded = sim::scenario::load_scenario_text(kScenario, "queue_bench");
+  return sim::batch::seed_job(sim::batch::JobKind::kSweep, *loaded.scenario, 1, seed_count());
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Seconds per seed on one local thread, measured once.
+double local_seconds_per_seed() {
+  static const double value = [] {
+    sim::batch::JobRunOptions run;
+    run.jobs = 1;
+    const auto start = std::chrono::steady_clock::now();
+    auto result = sim::batch::run_seed_job(bench_job(), run);
+    benchmark::DoNotOptimize(result);
+    return seconds_since(start) / static_cast<double>(seed_count());
+  }();
+  return value;
+}
+
+pid_t spawn_worker(const std::string& url, int index) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string name = "bench-" + std::to_string(index);
+    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDOUT_FILENO);
+    ::execl(BACKBEAT_SIM_BINARY, BACKBEAT_SIM_BINARY, "worker", "--nats", url.c_str(), "-j", "1",
+            "--name", name.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void BM_QueueSeedsPerSecond(benchmark::State& state) {
+  const int workers = static_cast<int>(state.range(0));
+  const double local = local_seconds_per_seed();
+  live::testing::NatsServerOptions so;
+  so.jetstream = true;
+  live::testing::NatsServer server(so);
+  if (!server.ok()) {
+    state.SkipWithError(server.error().c_str());
+    return;
+  }
+  live::NatsOptions o;
+  o.servers = server.url();
+  auto q = sim::queue::WorkQueue::connect(o);
+  if (!q) {
+    state.SkipWithError(q.status().message().c_str());
+    return;
+  }
+  const sim::batch::SeedJob job = bench_job();
+  sim::queue::CoordinatorOptions co;
+  co.job_size = 5;
+  co.ack_wait = 30s;
+  co.build = sim::batch::build_identity();
+  (void)(*q)->ensure(co.ack_wait);
+  std::vector<pid_t> pids;
+  for (int i = 0; i < workers; ++i) pids.push_back(spawn_worker(server.url(), i));
+  double wall = 0;
+  for (auto _ : state) {
+    // A fresh run id per iteration (the job size is part of it): nothing is resumed.
+    co.job_size = 5 + static_cast<std::uint64_t>(state.iterations());
+    const auto start = std::chrono::steady_clock::now();
+    auto result = sim::queue::run_on_queue(**q, job, co);
+    wall = seconds_since(start);
+    if (!result || result->records.size() != job.seed_count()) {
+      state.SkipWithError("the queue did not return every seed");
+      break;
+    }
+  }
+  for (pid_t pid : pids) {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+  const double seeds = static_cast<double>(job.seed_count());
+  state.counters["workers"] = workers;
+  state.counters["seeds"] = seeds;
+  state.counters["wall_s"] = wall;
+  state.counters["seeds_per_s"] = seeds / wall;
+  state.counters["local_seed_s"] = local;
+  // What the queue adds per seed beyond the seed's own run time, as a fraction of it: the wall
+  // time of the seeds on `workers` processes against the same seeds on as many local threads'
+  // worth of time.
+  state.counters["overhead_pct"] = 100.0 * (wall * workers / seeds - local) / local;
+}
+BENCHMARK(BM_QueueSeedsPerSecond)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
+
+}  // namespace

@@ -168,6 +168,19 @@ TEST_F(QueueFaults, AWorkerKilledMidJobLosesNothingAndTheOutputMatchesALocalRun)
   EXPECT_GE(count(logs, "(delivery 2)"), 1u) << "the killed worker's job came back\n" << logs;
 }
 
+TEST_F(QueueFaults, ASigtermedWorkerGivesItsJobBackAndExitsZero) {
+  start_worker("w1");
+  auto sweep = coordinator("dist");
+  ASSERT_TRUE(wait_for("w1.log", "took job")) << read(work_ / "w1.log");
+  workers_[0]->signal(SIGTERM);
+  EXPECT_EQ(workers_[0]->wait(20s), 0) << read(work_ / "w1.log");
+  const std::string log = read(work_ / "w1.log");
+  EXPECT_NE(log.find("back (stopping)"), std::string::npos) << log;
+  start_worker("w2");
+  ASSERT_EQ(sweep->wait(), 0) << read(work_ / "dist.err");
+  expect_same_as_local("dist");
+}
+
 TEST_F(QueueFaults, ACoordinatorRestartedWithTheSameCommandResumesWithoutRecomputing) {
   auto first = coordinator("dist");
   start_worker("w1", " --max-jobs 2");
@@ -227,6 +240,26 @@ TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
             std::string::npos)
       << err;
   expect_same_as_local("dist");
+}
+
+TEST_F(QueueFaults, ADistributedTuneWritesTheSameBudgetsAndTablesAsALocalOne) {
+  const std::string tune = kSim + " tune swarm --seeds 24 -q -j 1";
+  ASSERT_EQ(
+      std::system((tune + " --out " + path("tune_local") + " > " + path("tune_local.out")).c_str()),
+      0);
+  for (const char* name : {"w1", "w2"}) start_worker(name);
+  Child distributed(tune + " --nats " + server_->url() + " --job-size 5 --ack-wait 2 --out " +
+                    path("tune_dist") + " > " + path("tune_dist.out") + " 2> " +
+                    path("tune_dist.err"));
+  ASSERT_EQ(distributed.wait(), 0) << read(work_ / "tune_dist.err");
+  for (const char* file : {"budgets.json", "scenario.tuned.json", "tune.txt"}) {
+    EXPECT_EQ(stable_lines(read(work_ / "tune_dist" / file)),
+              stable_lines(read(work_ / "tune_local" / file)))
+        << file << " differs from the local tune's";
+  }
+  EXPECT_EQ(stable_lines(read(work_ / "tune_dist.out")),
+            stable_lines(read(work_ / "tune_local.out")));
+  EXPECT_GE(count(all_worker_logs(), "done job"), 5u);
 }
 
 TEST_F(QueueFaults, CtrlCOnTheCoordinatorWritesNothingAndExits130) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/hundred_agent_hour.h"
 #include "sim/batch/build_identity.h"
 #include "sim/batch/seed_job.h"
 #include "sim/queue/coordinator.h"
@@ -26,31 +27,6 @@ namespace {
 
 using namespace backbeat;
 using namespace std::chrono_literals;
-
-// The tune benchmark's world (bench_tune.cc): 100 agents, one virtual hour, six operation types.
-constexpr const char* kScenario = R"json({
-  "version": 1, "name": "queue_bench", "seed": 1, "duration": "1h",
-  "cluster": { "agents": 100 },
-  "pulse": { "tempo_bpm": 2 },
-  "workload": {
-    "start_after": "2 beats",
-    "operations": [
-      { "type": "peer_discovery", "count": 100, "estimated_beats": 5,
-        "duration": { "distribution": "uniform", "min": 1.5, "max": 3.5 } },
-      { "type": "dht_store", "count": 400, "estimated_beats": 4,
-        "duration": { "distribution": "lognormal", "median": 2, "sigma": 0.25 } },
-      { "type": "dht_retrieve", "count": 600, "estimated_beats": 3,
-        "duration": { "distribution": "uniform", "min": 0.5, "max": 1.8 } },
-      { "type": "pubsub_sync", "rate_per_beat": 2, "estimated_beats": 2,
-        "duration": { "distribution": "uniform", "min": 0.3, "max": 0.9 } },
-      { "type": "leader_election", "count": 30, "estimated_beats": 10,
-        "duration": { "distribution": "uniform", "min": 3, "max": 8 } },
-      { "type": "task_coordination", "count": 60, "estimated_beats": 20,
-        "duration": { "distribution": "lognormal", "median": 9, "sigma": 0.3 } }
-    ]
-  },
-  "assertions": [ { "kind": "beats_within_budget", "percentile": 95 } ]
-})json";
 
 // A world that costs next to nothing to run: a job of it measures the queue, not the simulation.
 constexpr const char* kTinyScenario = R"json({
@@ -64,7 +40,7 @@ std::uint64_t seed_count() {
 }
 
 sim::batch::SeedJob bench_job() {
-  auto loaded = sim::scenario::load_scenario_text(kScenario, "queue_bench");
+  auto loaded = sim::scenario::load_scenario_text(bench::kHundredAgentHourScenario, "queue_bench");
   return sim::batch::seed_job(sim::batch::JobKind::kSweep, *loaded.scenario, 1, seed_count());
 }
 

@@ -40,18 +40,31 @@ bool not_found(natsStatus s, jsErrCode code) {
   return s == NATS_NOT_FOUND || code == 10059 || code == 10014;
 }
 
-// Creates `cfg`'s stream unless a stream of that name exists.
-Status ensure_stream(jsCtx* js, jsStreamConfig& cfg) {
+// Creates the stream `name` (file storage, the de-duplication window, `subjects`, `retention`,
+// messages kept `max_age` nanoseconds, 0 = forever) unless a stream of that name exists.
+Status ensure_stream(jsCtx* js, const char* name, const std::string& subjects,
+                     jsRetentionPolicy retention, std::int64_t max_age) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&info, js, cfg.Name, nullptr, &code);
+  natsStatus s = js_GetStreamInfo(&info, js, name, nullptr, &code);
   jsStreamInfo_Destroy(info);
   if (s == NATS_OK) return Status::ok();
-  if (!not_found(s, code)) return js_error(cfg.Name, s, code);
+  if (!not_found(s, code)) return js_error(name, s, code);
+  const char* subject_list[] = {subjects.c_str()};
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  cfg.Name = name;
+  cfg.Subjects = subject_list;
+  cfg.SubjectsLen = 1;
+  cfg.Retention = retention;
+  cfg.Storage = js_FileStorage;
+  cfg.Duplicates = kDuplicateWindowNanos;
+  cfg.MaxAge = max_age;
+  info = nullptr;
   s = js_AddStream(&info, js, &cfg, nullptr, &code);
   jsStreamInfo_Destroy(info);
   // Another coordinator may have created it meanwhile: JSStreamNameExistErr (10058).
-  if (s != NATS_OK && code != 10058) return js_error(cfg.Name, s, code);
+  if (s != NATS_OK && code != 10058) return js_error(name, s, code);
   return Status::ok();
 }
 
@@ -175,30 +188,16 @@ WorkQueue::~WorkQueue() {
 }
 
 Status WorkQueue::ensure(Duration ack_wait) {
-  const std::string job_subjects = std::string(kJobSubjectPrefix) + "*";
-  const char* job_subject_list[] = {job_subjects.c_str()};
-  jsStreamConfig jobs;
-  jsStreamConfig_Init(&jobs);
-  jobs.Name = kJobStream;
-  jobs.Subjects = job_subject_list;
-  jobs.SubjectsLen = 1;
-  jobs.Retention = js_WorkQueuePolicy;
-  jobs.Storage = js_FileStorage;
-  jobs.Duplicates = kDuplicateWindowNanos;
-  if (Status s = ensure_stream(js_, jobs); !s) return s;
-
-  const std::string result_subjects = std::string(kResultSubjectPrefix) + ">";
-  const char* result_subject_list[] = {result_subjects.c_str()};
-  jsStreamConfig results;
-  jsStreamConfig_Init(&results);
-  results.Name = kResultStream;
-  results.Subjects = result_subject_list;
-  results.SubjectsLen = 1;
-  results.Retention = js_LimitsPolicy;
-  results.Storage = js_FileStorage;
-  results.Duplicates = kDuplicateWindowNanos;
-  results.MaxAge = kResultMaxAgeNanos;
-  if (Status s = ensure_stream(js_, results); !s) return s;
+  if (Status s = ensure_stream(js_, kJobStream, std::string(kJobSubjectPrefix) + "*",
+                               js_WorkQueuePolicy, 0);
+      !s) {
+    return s;
+  }
+  if (Status s = ensure_stream(js_, kResultStream, std::string(kResultSubjectPrefix) + ">",
+                               js_LimitsPolicy, kResultMaxAgeNanos);
+      !s) {
+    return s;
+  }
 
   jsConsumerConfig cc;
   jsConsumerConfig_Init(&cc);

@@ -58,6 +58,7 @@ struct TuneArgs {
   int resamples = 1000;
   std::string out_dir;
   std::vector<std::string> sets;
+  std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed
   bool json = false;
   bool quiet = false;
   JobRunner run_job;  // set: the seeds run there (tune --nats), not on local threads

@@ -13,9 +13,11 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/exit_codes.h"
+#include "sim/cli/merge_command.h"
 #include "sim/cli/output_flags.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
+#include "sim/cli/shards.h"
 #include "sim/cli/shrink_command.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/scenario/bounded_file.h"
@@ -266,12 +268,15 @@ int dispatch(int argc, char** argv) {
       ->type_name("DIR")
       ->check(output_directory_flag(kTuneDirectoryFiles));
   add_set_flag(tune_cmd, tune.sets);
+  add_shard_flag(tune_cmd, tune.shard, "the seeds --first-seed .. --first-seed + --seeds - 1");
   tune_cmd->add_flag("--json", tune.json, "Print one JSON object on stdout");
   tune_cmd->add_flag("-q,--quiet", tune.quiet, "No progress output");
   tune_cmd->footer(
       "Exit codes: 0 done (and the tuned table passes the scenario at its seed), 1 the tuned "
       "table still fails an assertion, 2 bad input, 3 internal error, 130 interrupted (a "
-      "partial result naming the seeds completed is printed and written).");
+      "partial result naming the seeds completed is printed and written). With --shard: 0 the "
+      "part was written, 130 interrupted (no part written); `backbeat-sim merge` of the N parts "
+      "prints and writes what one machine would.");
 
   CompareArgs compare;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -299,6 +304,8 @@ int dispatch(int argc, char** argv) {
 
   SweepArgs sweep;  // backbeat-sim sweep (sim/cli/sweep_command.cc)
   CLI::App* sweep_cmd = add_sweep_command(app, sweep);
+  MergeArgs merge;  // backbeat-sim merge (sim/cli/merge_command.cc)
+  CLI::App* merge_cmd = add_merge_command(app, merge);
 
   // shrink (issue 14 section 2): a failing run to its minimal failing scenario.
   ShrinkArgs shrink;
@@ -393,6 +400,7 @@ int dispatch(int argc, char** argv) {
   if (*tune_cmd) return tune_command(tune);
   if (*compare_cmd) return compare_command(compare);
   if (*sweep_cmd) return sweep_command(sweep);
+  if (*merge_cmd) return merge_command(merge);
   if (*shrink_cmd) return shrink_command(shrink);
   if (*timeline_cmd) return timeline_command(timeline);
   return run_command(run);

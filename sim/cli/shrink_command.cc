@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-#include "sim/batch/seed_range.h"
 
+#include "sim/batch/seed_range.h"
 #include "sim/batch/shrinker.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"

@@ -2,6 +2,9 @@
 // (sim/batch/sweep.h), the failures grouped by signature with a replay command per seed, and with
 // --out, sweep.json and junit.xml.
 //
+// With --shard K/N only the K-th slice of the seeds runs and --out DIR gets DIR/part.json
+// (sim/cli/shards.h); `merge` then produces what the one-machine command would (report_sweeps).
+//
 // Ctrl-C writes nothing: a partial sweep.json or junit.xml would read as a complete sweep to
 // whoever (CI) picks it up later. The groups of the seeds finished so far are printed, marked as
 // interrupted, and the exit code is 130.
@@ -15,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "sim/batch/build_identity.h"
 #include "sim/batch/junit.h"
 #include "sim/batch/seed_range.h"
 #include "sim/batch/sweep.h"
@@ -25,6 +29,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
+#include "sim/cli/shards.h"
 #include "sim/scenario/echo_text.h"
 
 namespace backbeat::sim::cli {
@@ -114,6 +119,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
       ->type_name("DIR")
       ->check(output_directory_flag(kSweepDirectoryFiles));
   add_set_flag(cmd, args.sets);
+  add_shard_flag(cmd, args.shard, "the seeds of --seeds (every scenario gets the same slice)");
   cmd->add_flag("--json", args.json, "Print sweep.json on stdout and nothing else there");
   cmd->add_flag("-q,--quiet", args.quiet, "No progress output");
   cmd->footer(
@@ -123,8 +129,51 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args) {
       "(above_bound, below_bound, unmeasured), never the measured values.\n"
       "Exit codes: 0 every seed of every scenario met its expectation, 1 some seed did not, 2 "
       "bad input, 3 internal error (I/O), 130 interrupted (Ctrl-C: the groups so far are "
-      "printed and nothing is written).");
+      "printed and nothing is written). With --shard: 0 the part was written (the verdict is "
+      "merge's), 2, 3 or 130 as above (an interrupted shard writes no part).\n"
+      "Sharding, e.g. three machines: `sweep swarm --seeds 3000 --shard 1/3 --out p1` (and 2/3, "
+      "3/3 into p2, p3), then `backbeat-sim merge p1 p2 p3 --out sweep-out` writes the "
+      "sweep.json and junit.xml the one-machine sweep writes, byte for byte.");
   return cmd;
+}
+
+void print_sweep_text(const std::vector<batch::ScenarioSweep>& sweeps, std::size_t i) {
+  std::printf("%s%s", i > 0 ? "\n" : "", batch::sweep_text(sweeps[i]).c_str());
+  std::fflush(stdout);
+}
+
+int report_sweeps(const std::vector<batch::ScenarioSweep>& sweeps, const SweepReport& how) {
+  if (!how.out_dir.empty()) {
+    if (Status s = write_results(how.out_dir, sweeps); !s) {
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", scenario::echo_path(how.out_dir).c_str(),
+                   s.message().c_str());
+      return kExitInternal;
+    }
+  }
+  bool all_as_expected = true;
+  std::size_t seeds = 0, as_expected = 0;
+  for (const batch::ScenarioSweep& s : sweeps) {
+    all_as_expected = all_as_expected && s.all_as_expected();
+    seeds += s.records.size();
+    as_expected += s.as_expected;
+  }
+  if (how.json) {
+    std::printf("%s\n", batch::sweep_json(sweeps)
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                            .c_str());
+  } else {
+    if (sweeps.size() > 1) {
+      std::printf("\ntotal     %zu scenarios, %zu seeds: %zu as expected, %zu not\n", sweeps.size(),
+                  seeds, as_expected, seeds - as_expected);
+    }
+    std::printf("time      %.1f s wall on %d job(s)\n", how.wall_s, how.jobs);
+    if (!how.out_dir.empty()) {
+      std::printf("saved     %s/sweep.json, %s/junit.xml\n", how.out_dir.c_str(),
+                  how.out_dir.c_str());
+    }
+  }
+  std::fflush(stdout);
+  return all_as_expected ? kExitPass : kExitFail;
 }
 
 int sweep_command(const SweepArgs& args) {
@@ -139,47 +188,62 @@ int sweep_command(const SweepArgs& args) {
                  args.jobs);
     return kExitBadInput;
   }
+  std::optional<ShardPlan> plan = plan_shard(args.shard, *range, args.out_dir, args.json);
+  if (!plan) return kExitBadInput;
   std::optional<std::vector<Loaded>> loaded = load_targets(args);
   if (!loaded) return kExitBadInput;
   if (!args.out_dir.empty()) {
-    if (Status s = prepare_output_directory(args.out_dir, kSweepDirectoryFiles); !s) {
+    Status s = plan->shard ? prepare_output_directory(args.out_dir, kShardDirectoryFiles)
+                           : prepare_output_directory(args.out_dir, kSweepDirectoryFiles);
+    if (!s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
                    scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
       return kExitBadInput;
     }
   }
 
-  batch::SweepOptions options;
-  options.first_seed = range->first;
-  options.last_seed = range->last;
-  options.jobs = args.jobs > 0
-                     ? args.jobs
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.stop = [] { return interrupted(); };
+  const int jobs = args.jobs > 0
+                       ? args.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   install_interrupt_handler();
   const auto wall_start = std::chrono::steady_clock::now();
+  batch::PartFile part;
+  part.kind = batch::JobKind::kSweep;
+  part.first_seed = range->first;
+  part.last_seed = range->last;
+  part.sets = args.sets;
+  part.build = batch::build_identity();
   std::vector<batch::ScenarioSweep> sweeps;
   for (const Loaded& l : *loaded) {
-    SeedProgress progress("sweep", l.scenario.name, !args.quiet && !args.json);
-    options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
-    Result<batch::SeedRun> ran =
-        args.run_job ? run_sweep_job(args.run_job, l.scenario, options)
-                     : Result<batch::SeedRun>(batch::run_seeds(l.scenario, options));
-    progress.finish();
-    if (!ran) {
-      std::fprintf(stderr, "backbeat-sim: sweep %s: %s\n", l.scenario.name.c_str(),
-                   ran.status().message().c_str());
+    const batch::SeedJob job =
+        batch::seed_job(batch::JobKind::kSweep, l.scenario, plan->seeds.first, plan->seeds.last);
+    Result<batch::JobResult> result =
+        run_job_here(job, jobs, "sweep", l.scenario.name, !args.quiet && !args.json, args.run_job);
+    Result<std::vector<batch::SeedRecord>> records =
+        result ? batch::sweep_records(*result)
+               : Result<std::vector<batch::SeedRecord>>(result.status());
+    if (!records) {
+      std::fprintf(stderr, "backbeat-sim: internal error: %s\n",
+                   records.status().message().c_str());
       return kExitInternal;
     }
-    batch::SeedRun& run = *ran;
+    const bool stopped = result->interrupted;
+    if (plan->shard) {
+      if (stopped) {
+        std::fprintf(stderr,
+                     "backbeat-sim: interrupted: shard %s of %s not written (a part holds every "
+                     "seed of its shard)\n",
+                     plan->shard->text().c_str(), l.scenario.name.c_str());
+        return kExitInterrupted;
+      }
+      part.scenarios.push_back({l.argument, l.scenario.source, job, std::move(*result)});
+      continue;
+    }
     sweeps.push_back(batch::aggregate(
         batch::sweep_target(l.scenario, l.argument, args.sets, range->first, range->last),
-        std::move(run.records)));
-    if (!args.json) {
-      std::printf("%s%s", sweeps.size() > 1 ? "\n" : "", batch::sweep_text(sweeps.back()).c_str());
-      std::fflush(stdout);
-    }
-    if (run.interrupted) {
+        std::move(*records)));
+    if (!args.json) print_sweep_text(sweeps, sweeps.size() - 1);
+    if (stopped) {
       std::fprintf(stderr,
                    "backbeat-sim: interrupted: %zu of %llu seeds of %s finished; nothing "
                    "written (a partial sweep would read as complete)\n",
@@ -189,39 +253,11 @@ int sweep_command(const SweepArgs& args) {
       return kExitInterrupted;
     }
   }
-  const double wall = seconds_since(wall_start);
-
-  if (!args.out_dir.empty()) {
-    if (Status s = write_results(args.out_dir, sweeps); !s) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
-                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
-      return kExitInternal;
-    }
+  if (plan->shard) {
+    part.shard = *plan->shard;
+    return write_part(part, args.out_dir);
   }
-  bool all_as_expected = true;
-  std::size_t seeds = 0, as_expected = 0;
-  for (const batch::ScenarioSweep& s : sweeps) {
-    all_as_expected = all_as_expected && s.all_as_expected();
-    seeds += s.records.size();
-    as_expected += s.as_expected;
-  }
-  if (args.json) {
-    std::printf("%s\n", batch::sweep_json(sweeps)
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                            .c_str());
-  } else {
-    if (sweeps.size() > 1) {
-      std::printf("\ntotal     %zu scenarios, %zu seeds: %zu as expected, %zu not\n", sweeps.size(),
-                  seeds, as_expected, seeds - as_expected);
-    }
-    std::printf("time      %.1f s wall on %d job(s)\n", wall, options.jobs);
-    if (!args.out_dir.empty()) {
-      std::printf("saved     %s/sweep.json, %s/junit.xml\n", args.out_dir.c_str(),
-                  args.out_dir.c_str());
-    }
-  }
-  std::fflush(stdout);
-  return all_as_expected ? kExitPass : kExitFail;
+  return report_sweeps(sweeps, {args.out_dir, args.json, jobs, seconds_since(wall_start)});
 }
 
 }  // namespace backbeat::sim::cli

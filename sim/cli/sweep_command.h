@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/batch/sweep_result.h"
 #include "sim/cli/job_runner.h"
 
 namespace backbeat::sim::cli {
@@ -20,6 +21,7 @@ struct SweepArgs {
   int jobs = 0;                      // 0 = every hardware thread
   std::string out_dir;
   std::vector<std::string> sets;
+  std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed
   bool json = false;
   bool quiet = false;
   JobRunner run_job;  // set: the seeds run there (sweep --nats), not on local threads
@@ -28,5 +30,17 @@ struct SweepArgs {
 // Adds the `sweep` subcommand to `app`, filling `args` when parsed.
 CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
 int sweep_command(const SweepArgs& args);
+
+// What sweep prints and writes once every scenario is aggregated, shared with `merge`: the
+// scenario texts (print_sweep_text, as each finishes), then report_sweeps writes sweep.json and
+// junit.xml in out_dir (when given) and prints sweep.json (json) or the totals; its exit code.
+struct SweepReport {
+  std::string out_dir;
+  bool json = false;
+  int jobs = 1;       // printed only
+  double wall_s = 0;  // printed only
+};
+void print_sweep_text(const std::vector<batch::ScenarioSweep>& sweeps, std::size_t i);
+int report_sweeps(const std::vector<batch::ScenarioSweep>& sweeps, const SweepReport& how);
 
 }  // namespace backbeat::sim::cli

@@ -2,14 +2,19 @@
 // tuner.h), prints it next to the current and the guideline tables, and with --out writes
 // tune.json, budgets.json (the scenario's "budgets" object), scenario.tuned.json (the scenario
 // with that table) and check/ (a run of the tuned scenario at its own seed, with its reports).
+// Its seeds run as one SeedJob (sim/cli/shards.h): here on threads, or with --shard K/N only the
+// K-th slice, written as DIR/part.json for `merge`, which renders with the same report_tune.
+#include "sim/cli/tune_command.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
-#include "reports/tuner.h"
+#include "sim/batch/build_identity.h"
 #include "sim/batch/seed_range.h"
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/commands.h"
@@ -19,6 +24,7 @@
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/seed_text.h"
+#include "sim/cli/shards.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -71,11 +77,23 @@ int tune_command(const TuneArgs& args) {
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.resamples = args.resamples;
 
+  if (options.first_seed >
+      std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(args.seeds - 1)) {
+    std::fprintf(stderr, "backbeat-sim: --first-seed %llu with --seeds %d: past 2^64-1\n",
+                 static_cast<unsigned long long>(options.first_seed), args.seeds);
+    return kExitBadInput;
+  }
+  const batch::SeedRange all = {options.first_seed,
+                                options.first_seed + static_cast<std::uint64_t>(args.seeds - 1)};
+  std::optional<ShardPlan> plan = plan_shard(args.shard, all, args.out_dir, args.json);
+  if (!plan) return kExitBadInput;
   if (!args.out_dir.empty()) {
-    Status s = prepare_output_directory(args.out_dir, kTuneDirectoryFiles);
-    if (s)
+    Status s = plan->shard ? prepare_output_directory(args.out_dir, kShardDirectoryFiles)
+                           : prepare_output_directory(args.out_dir, kTuneDirectoryFiles);
+    if (s && !plan->shard) {
       s = check_output_directory_path((fs::path(args.out_dir) / "check").string(),
                                       kRunDirectoryFiles);
+    }
     if (!s) {
       std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
                    scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
@@ -84,25 +102,80 @@ int tune_command(const TuneArgs& args) {
   }
 
   install_interrupt_handler();
-  SeedProgress progress("tune", sc.name, !args.quiet && !args.json);
-  options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
-  options.stop = [] { return interrupted(); };
   const auto wall_start = std::chrono::steady_clock::now();
-  Result<reports::TuneResult> computed = args.run_job
-                                          ? run_tune_job(args.run_job, sc, options)
-                                          : Result<reports::TuneResult>(reports::tune(sc, options));
-  progress.finish();
-  if (!computed) {
-    std::fprintf(stderr, "backbeat-sim: tune %s: %s\n", sc.name.c_str(),
-                 computed.status().message().c_str());
+  const batch::SeedJob job =
+      batch::seed_job(batch::JobKind::kTune, sc, plan->seeds.first, plan->seeds.last);
+  Result<batch::JobResult> ran =
+      run_job_here(job, options.jobs, "tune", sc.name, !args.quiet && !args.json, args.run_job);
+  Result<std::vector<batch::TuneRecord>> records =
+      ran ? batch::tune_records(*ran) : Result<std::vector<batch::TuneRecord>>(ran.status());
+  if (!records) {
+    std::fprintf(stderr, "backbeat-sim: internal error: %s\n", records.status().message().c_str());
     return kExitInternal;
   }
-  reports::TuneResult& result = *computed;
-  const double wall = seconds_since(wall_start);
+  if (plan->shard) {
+    if (ran->interrupted) {
+      std::fprintf(stderr,
+                   "backbeat-sim: interrupted: shard %s not written (a part holds every seed of "
+                   "its shard)\n",
+                   plan->shard->text().c_str());
+      return kExitInterrupted;
+    }
+    batch::PartFile part;
+    part.kind = batch::JobKind::kTune;
+    part.shard = *plan->shard;
+    part.first_seed = all.first;
+    part.last_seed = all.last;
+    part.sets = args.sets;
+    part.options = tune_options_json(options);
+    part.build = batch::build_identity();
+    part.scenarios.push_back({arg, sc.source, job, std::move(*ran)});
+    return write_part(part, args.out_dir);
+  }
+  reports::TuneResult result =
+      reports::aggregate_tune(sc, std::move(*records), options, ran->interrupted);
+  return report_tune(sc, result,
+                     {args.out_dir, args.json, options.jobs, seconds_since(wall_start)});
+}
 
+nlohmann::json tune_options_json(const reports::TuneOptions& options) {
+  return {{"seeds", options.seeds},
+          {"first_seed", options.first_seed},
+          {"percentile", options.percentile},
+          {"margin", options.margin},
+          {"resamples", options.resamples},
+          {"confidence", options.confidence},
+          {"bootstrap_seed", options.bootstrap_seed}};
+}
+
+Result<reports::TuneOptions> parse_tune_options(const nlohmann::json& j) {
+  reports::TuneOptions o;
+  try {
+    o.seeds = j.at("seeds").get<int>();
+    o.first_seed = j.at("first_seed").get<std::uint64_t>();
+    o.percentile = j.at("percentile").get<double>();
+    o.margin = j.at("margin").get<int>();
+    o.resamples = j.at("resamples").get<int>();
+    o.confidence = j.at("confidence").get<double>();
+    o.bootstrap_seed = j.at("bootstrap_seed").get<std::uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::invalid_argument(std::string("part/options: ") + e.what());
+  }
+  if (o.seeds < 1 || o.seeds > 10'000'000 || !(o.percentile > 0 && o.percentile <= 100) ||
+      o.margin < 0 || o.margin > 1000 || o.resamples < 1 || o.resamples > 100000 ||
+      !(o.confidence > 0 && o.confidence < 1)) {
+    return Status::invalid_argument(
+        "part/options: expected seeds 1..10000000, percentile (0, 100], margin 0..1000, "
+        "resamples 1..100000, confidence (0, 1)");
+  }
+  return o;
+}
+
+int report_tune(const scenario::Scenario& sc, const reports::TuneResult& result,
+                const TuneReport& how) {
   nlohmann::json j = reports::tune_json(result);
-  j["jobs"] = options.jobs;
-  j["wall_time_s"] = wall;
+  j["jobs"] = how.jobs;
+  j["wall_time_s"] = how.wall_s;
   j["source"] = sc.source;
 
   // The check: the tuned table on the scenario's own seed (skipped when interrupted).
@@ -138,9 +211,9 @@ int tune_command(const TuneArgs& args) {
                   {"fingerprint", hex64(check_outcome.fingerprint)}};
   }
 
-  if (!args.out_dir.empty()) {
-    fs::path d(args.out_dir);
-    Status s = make_directories(args.out_dir);
+  if (!how.out_dir.empty()) {
+    fs::path d(how.out_dir);
+    Status s = make_directories(how.out_dir);
     if (s.is_ok()) {
       s = write_file_atomically((d / "budgets.json").string(), result.budgets().dump(2) + "\n");
     }
@@ -167,26 +240,26 @@ int tune_command(const TuneArgs& args) {
     // tune.json last: its presence means the directory is complete (possibly a partial tune).
     if (s.is_ok()) s = write_file_atomically((d / "tune.json").string(), j.dump(2) + "\n");
     if (!s.is_ok()) {
-      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n",
-                   scenario::echo_path(args.out_dir).c_str(), s.message().c_str());
+      std::fprintf(stderr, "backbeat-sim: --out %s: %s\n", scenario::echo_path(how.out_dir).c_str(),
+                   s.message().c_str());
       return kExitInternal;
     }
   }
 
-  if (args.json) {
+  if (how.json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("%s", reports::tune_text(result).c_str());
-    std::printf("time      %.1f s wall on %d job(s)\n", wall, options.jobs);
+    std::printf("time      %.1f s wall on %d job(s)\n", how.wall_s, how.jobs);
     if (check_passed) {
       std::printf("check     the recommended table on seed %llu: %s\n",
                   static_cast<unsigned long long>(tuned->seed), *check_passed ? "PASS" : "FAIL");
     }
-    if (!args.out_dir.empty()) {
+    if (!how.out_dir.empty()) {
       std::printf(
           "saved     %s (budgets.json; feed back with: backbeat-sim run %s/scenario.tuned.json, "
           "or --set budgets='%s')\n",
-          args.out_dir.c_str(), args.out_dir.c_str(), result.budgets().dump().c_str());
+          how.out_dir.c_str(), how.out_dir.c_str(), result.budgets().dump().c_str());
     }
   }
   std::fflush(stdout);

@@ -1310,5 +1310,112 @@ INSTANTIATE_TEST_SUITE_P(Messages, SavedRunMatrix, ::testing::ValuesIn(saved_run
                            return info.param.name;
                          });
 
+// ---------------------------------------------------------------------------------------------
+// Shards and merge (issue 15 section 3): --shard K/N is checked before any seed runs, and merge
+// reads each part bounded (sim/scenario/bounded_file.h) and names the part and the field. Merges
+// of real parts that do not belong together (missing, duplicated, other build) are in
+// tests/batch/shard_cli.sh. Same CliMatrix checks as above.
+namespace shard_rows {
+
+std::vector<CliCase> cases() {
+  const std::string part_head =
+      R"({"format":"backbeat.part.v1","kind":"sweep","shard":{"index":1,"count":1},)"
+      R"("first_seed":1,"last_seed":1,"sets":[],"options":{},"build":"b","scenarios":[)";
+  return {
+      {"shard_without_slash",
+       {"sweep", "baseline", "--seeds", "4", "--shard", "2", "--out", "{OUT}"},
+       2,
+       {"--shard 2: expected K/N, the K-th of N shards, with 1 <= K <= N"}},
+      {"shard_k_above_n",
+       {"sweep", "baseline", "--seeds", "4", "--shard", "4/3", "--out", "{OUT}"},
+       2,
+       {"--shard 4/3: expected K/N"}},
+      {"shard_k_zero",
+       {"tune", "baseline", "--seeds", "4", "--shard", "0/3", "--out", "{OUT}"},
+       2,
+       {"--shard 0/3: expected K/N"}},
+      {"shard_trailing_text",
+       {"tune", "baseline", "--seeds", "4", "--shard", "1/2x", "--out", "{OUT}"},
+       2,
+       {"--shard 1/2x: expected K/N"}},
+      {"shard_more_shards_than_seeds",
+       {"sweep", "baseline", "--seeds", "2", "--shard", "1/3", "--out", "{OUT}"},
+       2,
+       {"--shard 1/3: 3 shards for 2 seeds: each shard needs at least one seed"}},
+      {"shard_tune_more_shards_than_seeds",
+       {"tune", "baseline", "--seeds", "2", "--shard", "3/3", "--out", "{OUT}"},
+       2,
+       {"--shard 3/3: 3 shards for 2 seeds"}},
+      {"shard_without_out",
+       {"sweep", "baseline", "--seeds", "4", "--shard", "1/2"},
+       2,
+       {"--shard 1/2: a shard writes its part to DIR/part.json: give --out DIR"}},
+      {"shard_with_json",
+       {"tune", "baseline", "--seeds", "4", "--shard", "1/2", "--json", "--out", "{OUT}"},
+       2,
+       {"--shard 1/2: --json prints a whole result, a shard writes a part"}},
+      {"shard_out_is_a_file",
+       {"sweep", "baseline", "--seeds", "2", "--shard", "1/2", "--out", "{TMP}/a_file"},
+       2,
+       {"--out: {TMP}/a_file exists and is a regular file"}},
+      {"merge_part_missing",
+       {"merge", "{TMP}/nowhere.json", "--out", "{OUT}"},
+       2,
+       {"merge {TMP}/nowhere.json: cannot open the part file"}},
+      {"merge_directory_without_part",
+       {"merge", "{TMP}", "--out", "{OUT}"},
+       2,
+       {"merge {TMP}/part.json: cannot open the part file"}},
+      {"merge_part_truncated",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: not JSON (truncated, or not a part.json"},
+       part_head.substr(0, 70)},
+      {"merge_part_deep_nesting",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: part: expected an object"},
+       std::string(100000, '[') + std::string(100000, ']')},
+      {"merge_part_of_another_format",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: part/format: expected \"backbeat.part.v1\""},
+       R"({"format":"backbeat.sweep.v1","scenarios":[]})"},
+      {"merge_part_shard_beyond_count",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: part/shard: expected {index: K, count: N} with 1 <= K <= N"},
+       R"({"format":"backbeat.part.v1","kind":"sweep","shard":{"index":3,"count":2}})"},
+      {"merge_part_scenario_digest_mismatch",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: part/scenarios/0/job/scenario_digest: 0000000000000000 does not match "
+        "the scenario text"},
+       part_head +
+           R"({"argument":"x","source":"x","job":{"kind":"sweep","first_seed":1,"last_seed":1,)"
+           R"("scenario_digest":"0000000000000000","scenario":"{}"},"result":{}}]})"},
+      {"merge_part_record_without_fingerprint",
+       {"merge", "{FILE}", "--out", "{OUT}"},
+       2,
+       {"merge {FILE}: part/scenarios/0/result/records/0: seed 1/fingerprint: expected a string"},
+       part_head +
+           R"({"argument":"x","source":"x","job":{"kind":"sweep","first_seed":1,"last_seed":1,)"
+           R"("scenario_digest":"cbf29ce484222325","scenario":""},"result":{"kind":"sweep",)"
+           R"("scenario_digest":"cbf29ce484222325","build":"b","first_seed":1,"last_seed":1,)"
+           R"("interrupted":false,"records":[{"seed":1}]}}]})"},
+      {"merge_jobs_negative",
+       {"merge", "{TMP}", "--jobs", "-1"},
+       2,
+       {"--jobs -1: expected 0..1024"}},
+  };
+}
+
+}  // namespace shard_rows
+
+INSTANTIATE_TEST_SUITE_P(Shards, CliMatrix, ::testing::ValuesIn(shard_rows::cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
 }  // namespace
 }  // namespace backbeat

@@ -175,6 +175,10 @@ class NatsTransport final : public Transport {
   // The URL of the server currently connected to (redacted), empty when none.
   std::string connected_url() const;
 
+  // The nats.c connection itself, for APIs this adapter does not wrap (JetStream: sim/queue).
+  // Owned by the transport: valid until it is destroyed; never close or destroy it.
+  natsConnection* native_connection() const { return conn_; }
+
   struct Shared;  // the control block shared with callbacks (defined in the .cc)
 
  private:

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/job_runner.h"
+
 namespace backbeat::sim::cli {
 
 // --backbeat-*: the CHORUS_BACKBEAT_* settings from the command line (they win over the
@@ -59,6 +61,7 @@ struct TuneArgs {
   std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed
   bool json = false;
   bool quiet = false;
+  JobRunner run_job;  // set: the seeds run there (tune --nats), not on local threads
 };
 
 int run_command(const RunArgs& args);

@@ -25,7 +25,8 @@
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/echo_text.h"
 #ifdef BACKBEAT_WITH_LIVE
-#include "sim/cli/live/live_commands.h"  // live, pulse, observe (sim/live)
+#include "sim/cli/live/live_commands.h"   // live, pulse, observe (sim/live)
+#include "sim/cli/live/queue_commands.h"  // worker, sweep/tune --nats (sim/queue)
 #endif
 
 namespace {
@@ -375,6 +376,7 @@ int dispatch(int argc, char** argv) {
 
 #ifdef BACKBEAT_WITH_LIVE
   auto live_commands = add_live_commands(app);
+  auto queue_commands = add_queue_commands(app, {sweep_cmd, tune_cmd});
 #endif
   try {
     app.parse(argc, argv);
@@ -385,6 +387,12 @@ int dispatch(int argc, char** argv) {
   }
 #ifdef BACKBEAT_WITH_LIVE
   if (live_commands->selected()) return live_commands->run();
+  if (queue_commands->selected()) return queue_commands->run();
+  for (auto [cmd, runner] :
+       {std::pair{sweep_cmd, &sweep.run_job}, std::pair{tune_cmd, &tune.run_job}}) {
+    if (!*cmd) continue;
+    if (int code = queue_commands->prepare_runner(cmd, *runner); code != kExitPass) return code;
+  }
 #endif
   if (*replay_cmd) return replay_command(replay);
   if (*validate_cmd) return validate_command(to_validate, validate_sets);

@@ -78,13 +78,15 @@ int jobs_or_every_thread(int jobs) {
 }
 
 Result<batch::JobResult> run_job_here(const batch::SeedJob& job, int jobs, const char* command,
-                                      const std::string& label, bool show_progress) {
+                                      const std::string& label, bool show_progress,
+                                      const JobRunner& runner) {
   SeedProgress progress(command, label, show_progress);
   batch::JobRunOptions options;
   options.jobs = jobs;
   options.on_seed_done = [&](int done, int total) { progress.seed_done(done, total); };
   options.stop = [] { return interrupted(); };
-  Result<batch::JobResult> result = batch::run_seed_job(job, options);
+  Result<batch::JobResult> result =
+      runner ? runner(job, options) : batch::run_seed_job(job, options);
   progress.finish();
   return result;
 }

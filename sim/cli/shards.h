@@ -12,6 +12,7 @@
 #include "sim/batch/part_file.h"
 #include "sim/batch/seed_job.h"
 #include "sim/batch/seed_range.h"
+#include "sim/cli/job_runner.h"
 
 namespace backbeat::sim::cli {
 
@@ -41,11 +42,13 @@ bool prepare_batch_output(const std::string& out_dir, BatchOutput what);
 // --jobs as given, or every hardware thread for 0.
 int jobs_or_every_thread(int jobs);
 
-// Runs `job` on `jobs` threads of this process, with a progress line on stderr ("COMMAND
-// LABEL: 3/10 seeds") unless !show_progress; Ctrl-C stops it (result.interrupted). The single
-// place sweep and tune hand their seeds to an engine.
+// Runs `job` on `jobs` threads of this process, or through `runner` when set (sweep/tune
+// --nats), with a progress line on stderr ("COMMAND LABEL: 3/10 seeds") unless !show_progress;
+// Ctrl-C stops it (result.interrupted). The single place sweep and tune hand their seeds to an
+// engine.
 Result<batch::JobResult> run_job_here(const batch::SeedJob& job, int jobs, const char* command,
-                                      const std::string& label, bool show_progress);
+                                      const std::string& label, bool show_progress,
+                                      const JobRunner& runner = {});
 
 // Writes DIR/part.json and prints where, and how to merge; exit code (0, or 3 on I/O error).
 int write_part(const batch::PartFile& part, const std::string& out_dir);

@@ -208,7 +208,7 @@ int sweep_command(const SweepArgs& args) {
     const batch::SeedJob job =
         batch::seed_job(batch::JobKind::kSweep, l.scenario, plan->seeds.first, plan->seeds.last);
     Result<batch::JobResult> result =
-        run_job_here(job, jobs, "sweep", l.scenario.name, !args.quiet && !args.json);
+        run_job_here(job, jobs, "sweep", l.scenario.name, !args.quiet && !args.json, args.run_job);
     Result<std::vector<batch::SeedRecord>> records =
         result ? batch::sweep_records(*result)
                : Result<std::vector<batch::SeedRecord>>(result.status());

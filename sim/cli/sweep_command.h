@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/batch/sweep_result.h"
+#include "sim/cli/job_runner.h"
 
 namespace backbeat::sim::cli {
 
@@ -23,6 +24,7 @@ struct SweepArgs {
   std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed
   bool json = false;
   bool quiet = false;
+  JobRunner run_job;  // set: the seeds run there (sweep --nats), not on local threads
 };
 
 // Adds the `sweep` subcommand to `app`, filling `args` when parsed.

@@ -93,7 +93,7 @@ int tune_command(const TuneArgs& args) {
   const batch::SeedJob job =
       batch::seed_job(batch::JobKind::kTune, sc, plan->seeds.first, plan->seeds.last);
   Result<batch::JobResult> ran =
-      run_job_here(job, options.jobs, "tune", sc.name, !args.quiet && !args.json);
+      run_job_here(job, options.jobs, "tune", sc.name, !args.quiet && !args.json, args.run_job);
   Result<std::vector<batch::TuneRecord>> records =
       ran ? batch::tune_records(*ran) : Result<std::vector<batch::TuneRecord>>(ran.status());
   if (!records) {

@@ -114,6 +114,9 @@ bool NatsServer::start(int port) {
     if (!options_.tls_ca_file.empty())
       args.insert(args.end(), {"--tlscacert", options_.tls_ca_file});
   }
+  if (options_.jetstream) {
+    args.insert(args.end(), {"-js", "-sd", (fs::path(dir_) / "store").string()});
+  }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
 
   std::vector<char*> argv;

@@ -21,6 +21,8 @@ struct NatsServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_ca_file;
+  // JetStream on (-js), its store in dir()/store: kept across restart(), as a crash would leave it.
+  bool jetstream = false;
   std::vector<std::string> extra_args;
 };
 

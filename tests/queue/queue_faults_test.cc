@@ -1,0 +1,275 @@
+// sweep/tune --nats and `backbeat-sim worker` as processes of the real binary, against a real
+// nats-server -js, under the faults issue 15 names: a worker SIGKILLed mid-job, the coordinator
+// killed and restarted with the same command, the server killed and restarted on its store, and
+// a result from another build. Each time the output must be byte-identical to a local run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "sim/batch/seed_job.h"
+#include "sim/queue/queue_messages.h"
+#include "sim/queue/work_queue.h"
+#include "tests/live/nats_server.h"
+
+namespace backbeat::sim::queue {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using live::testing::NatsServer;
+using live::testing::NatsServerOptions;
+
+const std::string kSim = BACKBEAT_SIM_BINARY;
+// 60 seeds of the shipped swarm scenario in 6 jobs of 10 (about a second each on one thread).
+const std::string kSweep = "sweep swarm --seeds 1..60 -q";
+const std::string kQueueFlags = " --job-size 10 --ack-wait 2";
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Everything but the wall time and the saved line (they name the machine's speed and folder).
+std::string stable_lines(const std::string& text) {
+  std::istringstream in(text);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    if (line.rfind("time ", 0) == 0 || line.rfind("saved ", 0) == 0) continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
+// A child process running `command` through /bin/sh (exec'ed: the pid is the command's).
+class Child {
+ public:
+  explicit Child(const std::string& command) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  // The exit code (128 + signal when killed), or -1 after `timeout`.
+  int wait(std::chrono::milliseconds timeout = 90s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class QueueFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NatsServerOptions o;
+    o.jetstream = true;
+    server_ = std::make_unique<NatsServer>(o);
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    work_ = fs::temp_directory_path() /
+            ("backbeat_queue_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(work_);
+    fs::create_directories(work_);
+    // The local twin every distributed output is compared with.
+    ASSERT_EQ(std::system(
+                  (kSim + " " + kSweep + " -j 2 --out " + path("local") + " > " + path("local.out"))
+                      .c_str()),
+              0);
+  }
+  void TearDown() override {
+    workers_.clear();
+    if (!HasFailure()) fs::remove_all(work_);
+  }
+
+  std::string path(const std::string& name) const { return (work_ / name).string(); }
+
+  void start_worker(const std::string& name, const std::string& extra = "") {
+    workers_.push_back(std::make_unique<Child>(kSim + " worker --nats " + server_->url() +
+                                               " -j 1 --name " + name + extra + " > " +
+                                               path(name + ".log") + " 2>&1"));
+  }
+  std::unique_ptr<Child> coordinator(const std::string& out) {
+    return std::make_unique<Child>(kSim + " " + kSweep + " --nats " + server_->url() + kQueueFlags +
+                                   " --out " + path(out) + " > " + path(out + ".out") + " 2> " +
+                                   path(out + ".err"));
+  }
+  // Waits until `file` contains `what` (10 s at most).
+  bool wait_for(const std::string& file, const std::string& what) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (read(work_ / file).find(what) != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  std::string all_worker_logs() const {
+    std::string logs;
+    for (const auto& entry : fs::directory_iterator(work_)) {
+      if (entry.path().extension() == ".log") logs += read(entry.path());
+    }
+    return logs;
+  }
+  void expect_same_as_local(const std::string& out) {
+    for (const char* file : {"sweep.json", "junit.xml"}) {
+      EXPECT_EQ(read(work_ / out / file), read(work_ / "local" / file))
+          << file << " differs from the local run's";
+    }
+    EXPECT_EQ(stable_lines(read(work_ / (out + ".out"))), stable_lines(read(work_ / "local.out")));
+  }
+
+  std::unique_ptr<NatsServer> server_;
+  fs::path work_;
+  std::vector<std::unique_ptr<Child>> workers_;
+};
+
+TEST_F(QueueFaults, AWorkerKilledMidJobLosesNothingAndTheOutputMatchesALocalRun) {
+  for (const char* name : {"w1", "w2", "w3"}) start_worker(name);
+  auto sweep = coordinator("dist");
+  ASSERT_TRUE(wait_for("w1.log", "took job")) << read(work_ / "w1.log");
+  workers_[0]->signal(SIGKILL);  // mid-job: it never acks, never gives it back
+  ASSERT_EQ(sweep->wait(), 0) << read(work_ / "dist.err");
+  expect_same_as_local("dist");
+  const std::string logs = all_worker_logs();
+  EXPECT_GE(count(logs, "(delivery 2)"), 1u) << "the killed worker's job came back\n" << logs;
+}
+
+TEST_F(QueueFaults, ASigtermedWorkerGivesItsJobBackAndExitsZero) {
+  start_worker("w1");
+  auto sweep = coordinator("dist");
+  ASSERT_TRUE(wait_for("w1.log", "took job")) << read(work_ / "w1.log");
+  workers_[0]->signal(SIGTERM);
+  EXPECT_EQ(workers_[0]->wait(20s), 0) << read(work_ / "w1.log");
+  const std::string log = read(work_ / "w1.log");
+  EXPECT_NE(log.find("back (stopping)"), std::string::npos) << log;
+  start_worker("w2");
+  ASSERT_EQ(sweep->wait(), 0) << read(work_ / "dist.err");
+  expect_same_as_local("dist");
+}
+
+TEST_F(QueueFaults, ACoordinatorRestartedWithTheSameCommandResumesWithoutRecomputing) {
+  auto first = coordinator("dist");
+  start_worker("w1", " --max-jobs 2");
+  ASSERT_EQ(workers_[0]->wait(30s), 0) << read(work_ / "w1.log");
+  first->signal(SIGKILL);
+  first->wait();
+  // The same command again, before any other worker runs: it finds the two results.
+  auto second = coordinator("dist");
+  ASSERT_TRUE(wait_for("dist.err", "2 of 6 jobs already have a result"))
+      << read(work_ / "dist.err");
+  for (const char* name : {"w2", "w3", "w4"}) start_worker(name);
+  ASSERT_EQ(second->wait(), 0) << read(work_ / "dist.err");
+  expect_same_as_local("dist");
+  EXPECT_EQ(count(all_worker_logs(), "done job"), 6u) << "each job computed once\n"
+                                                      << all_worker_logs();
+}
+
+TEST_F(QueueFaults, AServerKilledAndRestartedOnItsStoreLosesAndDoublesNothing) {
+  for (const char* name : {"w1", "w2", "w3"}) start_worker(name);
+  auto sweep = coordinator("dist");
+  ASSERT_TRUE(wait_for("w1.log", "done job") || wait_for("w2.log", "done job"));
+  server_->kill();
+  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(server_->restart()) << server_->error();
+  ASSERT_EQ(sweep->wait(), 0) << read(work_ / "dist.err");
+  expect_same_as_local("dist");
+}
+
+TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
+  auto sweep = coordinator("dist");
+  // A forger takes a job and answers it as a worker of another build would.
+  live::NatsOptions o;
+  o.servers = server_->url();
+  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  ASSERT_TRUE(q.is_ok()) << q.status().message();
+  std::optional<std::unique_ptr<Delivery>> job;
+  for (int i = 0; i < 50 && !job; ++i) {
+    auto taken = (*q)->take(200ms);
+    if (!taken.is_ok()) std::this_thread::sleep_for(200ms);  // no consumer yet
+    if (taken.is_ok() && *taken) job = std::move(*taken);
+  }
+  ASSERT_TRUE(job) << "the coordinator queued no job";
+  Result<JobMessage> message = parse_job_message((*job)->payload());
+  ASSERT_TRUE(message.is_ok()) << message.status().message();
+  Result<batch::JobResult> result = batch::run_seed_job(message->job, {});
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  result->build = "backbeat-sim 0.0.0; other compiler; commit 0000000; canary 0123456789abcdef";
+  ASSERT_TRUE((*q)->publish_result(message->run_id, message->index, result->build,
+                                   result_message_text({message->run_id, message->index, "forger",
+                                                        std::move(*result)}))
+                  .is_ok());
+  ASSERT_TRUE((*job)->ack().is_ok());
+
+  for (const char* name : {"w1", "w2"}) start_worker(name);
+  ASSERT_EQ(sweep->wait(), 0) << read(work_ / "dist.err");
+  const std::string err = read(work_ / "dist.err");
+  EXPECT_NE(err.find("from worker 'forger': build 'backbeat-sim 0.0.0; other compiler"),
+            std::string::npos)
+      << err;
+  expect_same_as_local("dist");
+}
+
+TEST_F(QueueFaults, ADistributedTuneWritesTheSameBudgetsAndTablesAsALocalOne) {
+  const std::string tune = kSim + " tune swarm --seeds 24 -q -j 1";
+  ASSERT_EQ(
+      std::system((tune + " --out " + path("tune_local") + " > " + path("tune_local.out")).c_str()),
+      0);
+  for (const char* name : {"w1", "w2"}) start_worker(name);
+  Child distributed(tune + " --nats " + server_->url() + " --job-size 5 --ack-wait 2 --out " +
+                    path("tune_dist") + " > " + path("tune_dist.out") + " 2> " +
+                    path("tune_dist.err"));
+  ASSERT_EQ(distributed.wait(), 0) << read(work_ / "tune_dist.err");
+  for (const char* file : {"budgets.json", "scenario.tuned.json", "tune.txt"}) {
+    EXPECT_EQ(stable_lines(read(work_ / "tune_dist" / file)),
+              stable_lines(read(work_ / "tune_local" / file)))
+        << file << " differs from the local tune's";
+  }
+  EXPECT_EQ(stable_lines(read(work_ / "tune_dist.out")),
+            stable_lines(read(work_ / "tune_local.out")));
+  EXPECT_GE(count(all_worker_logs(), "done job"), 5u);
+}
+
+TEST_F(QueueFaults, CtrlCOnTheCoordinatorWritesNothingAndExits130) {
+  auto sweep = coordinator("dist");  // no worker: it waits
+  std::this_thread::sleep_for(1500ms);
+  sweep->signal(SIGINT);
+  EXPECT_EQ(sweep->wait(20s), 130) << read(work_ / "dist.err");
+  EXPECT_FALSE(fs::exists(work_ / "dist" / "sweep.json"));
+}
+
+}  // namespace
+}  // namespace backbeat::sim::queue

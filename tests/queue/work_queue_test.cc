@@ -1,0 +1,185 @@
+// The work queue's promises against a real nats-server -js: a job goes to one worker, comes back
+// after AckWait when its worker vanishes, stays away while the worker says it is in progress;
+// re-enqueueing and a redelivered job's second result are de-duplicated; results are read back
+// (resume) and survive a server restart on the same store.
+#include "sim/queue/work_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "sim/queue/run_id.h"
+#include "tests/live/nats_server.h"
+
+namespace backbeat::sim::queue {
+namespace {
+
+using namespace std::chrono_literals;
+using live::testing::NatsServer;
+using live::testing::NatsServerOptions;
+
+NatsServerOptions jetstream() {
+  NatsServerOptions o;
+  o.jetstream = true;
+  return o;
+}
+
+std::unique_ptr<WorkQueue> connect(const NatsServer& server) {
+  live::NatsOptions o;
+  o.servers = server.url();
+  o.name = "work_queue_test";
+  o.reconnect_wait = 100ms;
+  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  EXPECT_TRUE(q.is_ok()) << q.status().message();
+  return q.is_ok() ? std::move(q).value() : nullptr;
+}
+
+// Every result payload of `run` until `count` arrived or 10 s passed.
+std::vector<std::string> read_results(WorkQueue& q, const std::string& run, std::size_t count) {
+  auto reader = q.results(run);
+  std::vector<std::string> all;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (all.size() < count && std::chrono::steady_clock::now() < deadline) {
+    for (std::string& r : reader->next(200ms)) all.push_back(std::move(r));
+  }
+  // Nothing more comes (no duplicate arrives late).
+  for (std::string& r : reader->next(300ms)) all.push_back(std::move(r));
+  return all;
+}
+
+TEST(WorkQueueTest, RunIdDependsOnEveryPartAndNothingElse) {
+  const std::string base = run_id("sweep", "00112233aabbccdd", 1, 100, 10);
+  EXPECT_EQ(base, run_id("sweep", "00112233aabbccdd", 1, 100, 10));
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_NE(base, run_id("tune", "00112233aabbccdd", 1, 100, 10));
+  EXPECT_NE(base, run_id("sweep", "00112233aabbccde", 1, 100, 10));
+  EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 2, 100, 10));
+  EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 1, 101, 10));
+  EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 1, 100, 11));
+}
+
+TEST(WorkQueueTest, WithoutJetStreamEnsureSaysSo) {
+  NatsServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  Status s = q->ensure(2s);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.message();
+  EXPECT_NE(s.message().find("nats-server -js"), std::string::npos) << s.message();
+}
+
+TEST(WorkQueueTest, WorkerBeforeAnyCoordinatorIsToldTheConsumerIsMissing) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  Result<Duration> wait = q->ack_wait();
+  EXPECT_EQ(wait.status().code(), StatusCode::kNotFound);
+}
+
+TEST(WorkQueueTest, EachJobGoesToOneWorkerAndReenqueueingStoresItOnce) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto coordinator = connect(server);
+  ASSERT_TRUE(coordinator);
+  ASSERT_TRUE(coordinator->ensure(2s).is_ok());
+  ASSERT_TRUE(coordinator->ensure(2s).is_ok()) << "ensure is idempotent";
+  Result<Duration> wait = coordinator->ack_wait();
+  ASSERT_TRUE(wait.is_ok());
+  EXPECT_EQ(*wait, std::chrono::duration_cast<Duration>(2s));
+  for (int round = 0; round < 2; ++round) {
+    for (std::uint64_t i = 0; i < 4; ++i) {
+      ASSERT_TRUE(coordinator->publish_job("run1", i, "job " + std::to_string(i)).is_ok());
+    }
+  }
+  auto a = connect(server);
+  auto b = connect(server);
+  ASSERT_TRUE(a && b);
+  std::multiset<std::string> taken;
+  for (int i = 0; i < 6; ++i) {
+    WorkQueue& w = i % 2 ? *a : *b;
+    auto job = w.take(300ms);
+    ASSERT_TRUE(job.is_ok()) << job.status().message();
+    if (!*job) continue;
+    taken.insert(std::string((**job)->payload()));
+    EXPECT_TRUE((**job)->ack().is_ok());
+  }
+  EXPECT_EQ(taken, (std::multiset<std::string>{"job 0", "job 1", "job 2", "job 3"}));
+}
+
+TEST(WorkQueueTest, AJobNotAcknowledgedComesBackAfterAckWaitUnlessInProgress) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->ensure(1s).is_ok());
+  ASSERT_TRUE(q->publish_job("run2", 0, "slow").is_ok());
+  ASSERT_TRUE(q->publish_job("run2", 1, "lost").is_ok());
+
+  auto slow = q->take(1s);
+  auto lost = q->take(1s);
+  ASSERT_TRUE(slow.is_ok() && *slow && lost.is_ok() && *lost);
+  lost->reset();  // its worker died: no ack, no nak
+  auto other = connect(server);
+  ASSERT_TRUE(other);
+  // The slow job is kept alive for 3 AckWaits; only the lost one comes back, once.
+  std::vector<std::string> redelivered;
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_TRUE((**slow)->in_progress().is_ok());
+    auto again = other->take(300ms);
+    ASSERT_TRUE(again.is_ok());
+    if (*again) {
+      redelivered.emplace_back((**again)->payload());
+      EXPECT_EQ((**again)->times_delivered(), 2u);
+      EXPECT_TRUE((**again)->ack().is_ok());
+    }
+  }
+  EXPECT_EQ(redelivered, std::vector<std::string>{"lost"});
+  EXPECT_TRUE((**slow)->nak().is_ok());
+  // Taken on the first connection: `other` may still have a timed-out pull request open on the
+  // server, which would swallow the redelivery until AckWait.
+  auto back = q->take(1s);
+  ASSERT_TRUE(back.is_ok() && *back) << "a nak'ed job is delivered again before AckWait";
+  EXPECT_EQ((**back)->payload(), "slow");
+}
+
+TEST(WorkQueueTest, ResultsAreReadBackOncePerBuildAndSurviveAServerRestart) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->ensure(2s).is_ok());
+  ASSERT_TRUE(q->publish_result("run3", 0, "build A", "r0").is_ok());
+  ASSERT_TRUE(q->publish_result("run3", 0, "build A", "r0 again").is_ok());  // de-duplicated
+  ASSERT_TRUE(q->publish_result("run3", 0, "build B", "r0 by B").is_ok());   // another build: kept
+  ASSERT_TRUE(q->publish_result("run4", 0, "build A", "other run").is_ok());
+  EXPECT_EQ(read_results(*q, "run3", 2), (std::vector<std::string>{"r0", "r0 by B"}));
+
+  auto reader = q->results("run3");
+  std::vector<std::string> seen;
+  for (int i = 0; i < 10 && seen.size() < 2; ++i) {
+    for (std::string& r : reader->next(200ms)) seen.push_back(std::move(r));
+  }
+  ASSERT_EQ(seen.size(), 2u);
+  server.kill();
+  ASSERT_TRUE(server.restart()) << server.error();
+  // Publishing may fail while the client reconnects: retry as the worker does.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!q->publish_result("run3", 1, "build A", "r1").is_ok() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (seen.size() < 3 && std::chrono::steady_clock::now() < until) {
+    for (std::string& r : reader->next(200ms)) seen.push_back(std::move(r));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"r0", "r0 by B", "r1"}));
+  for (std::string& r : reader->next(300ms)) seen.push_back(std::move(r));
+  EXPECT_EQ(seen.size(), 3u) << "nothing read twice after the restart";
+}
+
+}  // namespace
+}  // namespace backbeat::sim::queue

@@ -154,6 +154,12 @@ int merge_command(const MergeArgs& args) {
   if (!parts || !check_parts(*parts)) return kExitBadInput;
   const batch::PartFile& first = parts->front().part;
   const bool tune = first.kind == batch::JobKind::kTune;
+  if (tune && first.scenarios.size() != 1) {
+    std::fprintf(stderr,
+                 "backbeat-sim: merge %s: part/scenarios: a tune has one scenario, not %zu\n",
+                 scenario::echo_path(parts->front().path).c_str(), first.scenarios.size());
+    return kExitBadInput;
+  }
 
   if (!prepare_batch_output(args.out_dir, tune ? BatchOutput::kTune : BatchOutput::kSweep)) {
     return kExitBadInput;

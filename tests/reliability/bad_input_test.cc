@@ -1417,5 +1417,39 @@ INSTANTIATE_TEST_SUITE_P(Shards, CliMatrix, ::testing::ValuesIn(shard_rows::case
                            return info.param.name;
                          });
 
+// The work queue (issue 15 sections 1-2): worker and sweep/tune --nats refuse bad flags before
+// connecting (exit 2), and name the server that is not there or has no JetStream (exit 4;
+// port 1 on loopback: nothing listens). tests/queue/ runs them against a real nats-server -js.
+namespace queue_rows {
+
+std::vector<CliCase> cases() {
+  return {
+      {"worker_without_nats", {"worker"}, 2, {"--nats is required"}},
+      {"sweep_nats_job_size_zero",
+       {"sweep", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--job-size", "0"},
+       2,
+       {"--job-size: Value 0 not in range 1 to 1000000"}},
+      {"tune_nats_ack_wait_zero",
+       {"tune", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--ack-wait", "0"},
+       2,
+       {"--ack-wait: Value 0 not in range"}},
+      {"sweep_nats_no_server",
+       {"sweep", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1"},
+       4,
+       {"sweep: no NATS server reachable at nats://127.0.0.1:1"}},
+      {"worker_no_server",
+       {"worker", "--nats", "nats://127.0.0.1:1"},
+       4,
+       {"worker: no NATS server reachable at nats://127.0.0.1:1"}},
+  };
+}
+
+}  // namespace queue_rows
+
+INSTANTIATE_TEST_SUITE_P(Queue, CliMatrix, ::testing::ValuesIn(queue_rows::cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
 }  // namespace
 }  // namespace backbeat

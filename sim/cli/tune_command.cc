@@ -19,6 +19,7 @@
 #include "sim/cli/report_files.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/seed_text.h"
+#include "sim/cli/tune_profile.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -70,6 +71,12 @@ int tune_command(const TuneArgs& args) {
                      ? args.jobs
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.resamples = args.resamples;
+  if (args.profile) {
+    if (Status s = check_tune_profile_name(*args.profile); !s) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", s.message().c_str());
+      return kExitBadInput;
+    }
+  }
 
   if (!args.out_dir.empty()) {
     Status s = prepare_output_directory(args.out_dir, kTuneDirectoryFiles);
@@ -101,6 +108,9 @@ int tune_command(const TuneArgs& args) {
   std::optional<bool> check_passed;
   nlohmann::json tuned_doc = sc.document;
   tuned_doc["budgets"] = result.budgets();
+  const std::optional<nlohmann::json> profile_doc =
+      args.profile ? std::optional(select_tuned_profile(tuned_doc, *args.profile, result.budgets()))
+                   : std::nullopt;
   std::optional<scenario::Scenario> tuned;
   if (!result.interrupted && result.seeds_completed > 0) {
     scenario::LoadResult reloaded =
@@ -138,6 +148,9 @@ int tune_command(const TuneArgs& args) {
     }
     if (s.is_ok()) {
       s = write_file_atomically((d / "scenario.tuned.json").string(), tuned_doc.dump(2) + "\n");
+    }
+    if (s.is_ok() && profile_doc) {
+      s = write_file_atomically((d / "profile.json").string(), profile_doc->dump(2) + "\n");
     }
     if (s.is_ok()) {
       s = write_file_atomically((d / "tune.txt").string(), reports::tune_text(result));

@@ -125,8 +125,6 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
   };
   if (!config.faults.empty()) refuse("faults");
   if (config.swarm.enabled) refuse("swarm");
-  if (config.adaptive_budgets.enabled) refuse("adaptive_budgets");
-  if (config.budget_warnings.enabled) refuse("budget_warnings");
   const sim::ClusterConfig& c = config.cluster;
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
     const sim::AgentGroup& g = c.groups[i];

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/budget_profiles.h"
 #include "core/contracts/field_rules.h"
 #include "core/nats_url.h"
 
@@ -72,6 +73,11 @@ Status BackbeatSettings::validate(const BackbeatSettingNames& names) const {
     return Status::invalid_argument(fmt::format(
         "{}: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", names.agent_id, *agent_id));
   }
+  if (budget_profile && !is_budget_profile_name(*budget_profile)) {
+    return Status::invalid_argument(
+        fmt::format("{}: expected a profile name of 1..64 characters of [A-Za-z0-9_-], got '{}'",
+                    names.budget_profile, *budget_profile));
+  }
   if (nats_url) {
     if (Status s = validate_nats_urls(*nats_url); !s) {
       return Status::invalid_argument(fmt::format("{}: {}", names.nats_url, s.message()));
@@ -85,6 +91,7 @@ Status BackbeatConfig::validate() const {
   all.cluster_id = cluster_id;
   all.agent_id = agent_id;
   all.nats_url = nats_url;
+  if (!budget_profile.empty()) all.budget_profile = budget_profile;
   return all.validate();
 }
 
@@ -100,6 +107,7 @@ Result<BackbeatSettings> BackbeatSettings::from_environment(const EnvironmentLoo
   if (auto v = env(kEnvClusterId)) settings.cluster_id = *v;
   if (auto v = env(kEnvAgentId)) settings.agent_id = *v;
   if (auto v = env(kEnvNatsUrl)) settings.nats_url = *v;
+  if (auto v = env(kEnvBudgetProfile)) settings.budget_profile = *v;
   if (auto v = env(kEnvClaimStates)) {
     settings.claim_state_words = parse_claim_state_words(*v);
     if (!settings.claim_state_words) {
@@ -117,6 +125,7 @@ BackbeatConfig BackbeatConfig::overlaid(const BackbeatSettings& settings) const 
   if (settings.agent_id) out.agent_id = *settings.agent_id;
   if (settings.nats_url) out.nats_url = *settings.nats_url;
   if (settings.claim_state_words) out.claim_state_words = *settings.claim_state_words;
+  if (settings.budget_profile) out.budget_profile = *settings.budget_profile;
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/budget_profiles.h"
 #include "core/contracts/status_claim.h"
 #include "core/status.h"
 
@@ -38,6 +39,7 @@ struct BackbeatSettingNames {
   std::string_view agent_id = kEnvAgentId;
   std::string_view nats_url = kEnvNatsUrl;
   std::string_view claim_state_words = kEnvClaimStates;
+  std::string_view budget_profile = kEnvBudgetProfile;
 };
 
 // What one source of configuration says (a flag set, the environment, a scenario): each field
@@ -49,6 +51,7 @@ struct BackbeatSettings {
   std::optional<std::string> agent_id;  // a host running several agents takes it as a prefix
   std::optional<std::string> nats_url;
   std::optional<ClaimStateWords> claim_state_words;
+  std::optional<std::string> budget_profile;  // a name; the host resolves it (budget_profiles.h)
 
   // The CHORUS_BACKBEAT_* variables that are set. A value that cannot be parsed (ENABLED,
   // CLAIM_STATES) is kInvalidArgument naming the variable; ids and URLs are checked by
@@ -59,7 +62,8 @@ struct BackbeatSettings {
   // `names`), what is expected and the value (a NATS URL redacted).
   Status validate(const BackbeatSettingNames& names = {}) const;
   bool empty() const {
-    return !enabled && !cluster_id && !agent_id && !nats_url && !claim_state_words;
+    return !enabled && !cluster_id && !agent_id && !nats_url && !claim_state_words &&
+           !budget_profile;
   }
 };
 
@@ -69,12 +73,14 @@ struct BackbeatConfig {
   std::string agent_id;  // default "chorus-<CHORUS agent id>"
   std::string nats_url = "nats://backbeat-nats:4222";
   ClaimStateWords claim_state_words = ClaimStateWords::kContract;
+  std::string budget_profile;  // empty: none (core/budget_profiles.h)
 
   // Reads CHORUS_BACKBEAT_ENABLED (true/false, 1/0, yes/no, on/off; default true),
   // CHORUS_BACKBEAT_CLUSTER_ID (default "chorus-production"), CHORUS_BACKBEAT_AGENT_ID (default
   // "chorus-<chorus_agent_id>"), CHORUS_BACKBEAT_NATS_URL (default "nats://backbeat-nats:4222";
   // comma-separated nats://, tls:// or ws:// URLs) and, our addition,
-  // CHORUS_BACKBEAT_CLAIM_STATES ("contract" or "legacy"; default contract).
+  // CHORUS_BACKBEAT_CLAIM_STATES ("contract" or "legacy"; default contract) and
+  // CHORUS_BACKBEAT_BUDGET_PROFILE (a profile name; default none).
   // A bad value is kInvalidArgument naming the variable and the value expected.
   static Result<BackbeatConfig> from_environment(const EnvironmentLookup& env,
                                                  std::string_view chorus_agent_id);

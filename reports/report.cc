@@ -112,18 +112,14 @@ Report build_report(const scenario::RunReport& run) {
     t.lost = s.lost;
     t.unfinished = s.unfinished;
     t.over_budget = s.over_budget;
+    t.budget_warnings = s.budget_warnings;
+    t.false_alarms = s.false_alarms;
+    t.mean_budget = s.mean_budget;
     std::vector<std::int64_t> beats;
-    std::int64_t budget_total = 0;
     for (const OperationOutcome& op : o.operations) {
       if (op.type != s.type || op.result != OperationOutcome::Result::kCompleted) continue;
       beats.push_back(op.beats());
       ++t.histogram[op.beats()];
-      t.budget_warnings += op.budget_warned ? 1 : 0;
-      t.false_alarms += op.budget_warned && !op.over_budget() ? 1 : 0;
-      budget_total += op.budget_beats;
-    }
-    if (!beats.empty()) {
-      t.mean_budget = static_cast<double>(budget_total) / static_cast<double>(beats.size());
     }
     std::sort(beats.begin(), beats.end());
     if (!beats.empty()) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/budget_profiles.h"
 #include "sim/batch/parallel_for.h"
 #include "sim/kernel/random.h"
 #include "sim/scenario/assertion.h"
@@ -16,18 +17,10 @@ namespace backbeat::reports {
 using json = nlohmann::json;
 
 std::optional<Guideline> guideline_for(const std::string& type) {
-  static const std::map<std::string, Guideline> table = {
-      {"peer_discovery", {2, 5}},
-      {"dht_store", {2, 4}},
-      {"dht_retrieve", {1, 3}},
-      {"pubsub_sync", {1, 2}},
-      {"leader_election", {3, 10}},
-      {"task_coordination", {5, 20}},
-      // The seed's operation type for leader election is "election" (P2POperation.Type).
-      {"election", {3, 10}}};
-  auto it = table.find(type);
-  if (it == table.end()) return std::nullopt;
-  return it->second;
+  // The seed's table lives with the budget profiles derived from it (core/budget_profiles.h).
+  std::optional<BudgetGuideline> g = budget_guideline(type);
+  if (!g) return std::nullopt;
+  return Guideline{g->low, g->high};
 }
 
 std::pair<double, double> bootstrap_quantile_ci(const std::vector<std::int64_t>& sorted,

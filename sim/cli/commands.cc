@@ -21,12 +21,14 @@
 #include "sim/cli/saved_run.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/seed_text.h"
+#include "sim/cli/stderr_log.h"
 #include "sim/cli/text_report.h"
 #include "sim/cli/trace_sinks.h"
 #include "sim/harness/backbeat_settings.h"
 #include "sim/kernel/determinism.h"
 #include "sim/kernel/jsonl_trace_writer.h"
 #include "sim/scenario/bounded_file.h"
+#include "sim/scenario/budget_profile_choice.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -51,19 +53,6 @@ std::string echo_path(const std::string& path) {
 void print_diagnostics(const LoadResult& loaded) {
   std::fputs(loaded.problems_text().c_str(), stderr);
 }
-
-// -v: the agents' log lines on standard error, with the seed's levels.
-class StderrLog final : public Logger {
- public:
-  void info(std::string_view m) override { print("INFO ", m); }
-  void warn(std::string_view m) override { print("WARN ", m); }
-  void error(std::string_view m) override { print("ERROR", m); }
-
- private:
-  static void print(const char* level, std::string_view m) {
-    std::fprintf(stderr, "log %s %.*s\n", level, static_cast<int>(m.size()), m.data());
-  }
-};
 
 // One executed run: its outcome, verdict and summary. Not movable: `report` points into it.
 struct Executed {
@@ -277,6 +266,7 @@ Result<BackbeatSettings> flag_settings(const BackbeatFlags& flags) {
   }
   out.cluster_id = flags.cluster_id;
   out.agent_id = flags.agent_id;
+  out.budget_profile = flags.budget_profile;
   return out;
 }
 
@@ -310,6 +300,11 @@ std::optional<int> configure_backbeat(Scenario& sc, const RunFlags& flags,
       return kExitBadInput;
     }
     lines = std::move(*applied);
+  }
+  if (Status s = scenario::apply_budget_profile(sc.world); !s) {
+    std::fprintf(stderr, "backbeat-sim: %s: %s\n", sc.world.budget_profile.source.c_str(),
+                 s.message().c_str());
+    return kExitBadInput;
   }
   if (backbeat_disabled_everywhere(sc.world)) {
     std::fprintf(stderr,

@@ -18,6 +18,7 @@ struct BackbeatFlags {
   std::optional<std::string> cluster_id;
   std::optional<std::string> agent_id;
   std::optional<std::string> claim_states;
+  std::optional<std::string> budget_profile;  // a name (core/budget_profiles.h)
 };
 
 // Options shared by the commands that run a simulation.
@@ -56,6 +57,7 @@ struct TuneArgs {
   int margin = 0;
   int jobs = 0;  // 0 = every hardware thread
   int resamples = 1000;
+  std::optional<std::string> profile;  // --profile NAME: write the table as a budget profile
   std::string out_dir;
   std::vector<std::string> sets;
   std::string shard;  // "K/N" (sim/cli/shards.h); empty: every seed

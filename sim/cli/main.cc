@@ -150,6 +150,10 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags) {
   cmd->add_option("--backbeat-claim-states", flags.backbeat.claim_states,
                   "CHORUS_BACKBEAT_CLAIM_STATES: contract or legacy claim words")
       ->type_name("WORDS");
+  cmd->add_option("--backbeat-budget-profile", flags.backbeat.budget_profile,
+                  "CHORUS_BACKBEAT_BUDGET_PROFILE: the agents' budget profile (dev, prod, "
+                  "high-latency or one of the scenario's budget_profiles)")
+      ->type_name("NAME");
 }
 
 // Documented in scenarios/README.md ("Limits"); the loader names each limit it enforces.
@@ -267,6 +271,11 @@ int dispatch(int argc, char** argv) {
                    "(a run of the tuned scenario with its reports) in DIR")
       ->type_name("DIR")
       ->check(output_directory_flag(kTuneDirectoryFiles));
+  tune_cmd
+      ->add_option("--profile", tune.profile,
+                   "Write the recommended table as budget profile NAME: --out DIR gets "
+                   "profile.json {NAME: table} and a scenario.tuned.json that selects it")
+      ->type_name("NAME");
   add_set_flag(tune_cmd, tune.sets);
   add_shard_flag(tune_cmd, tune.shard, "the seeds --first-seed .. --first-seed + --seeds - 1");
   tune_cmd->add_flag("--json", tune.json, "Print one JSON object on stdout");

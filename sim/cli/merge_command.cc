@@ -23,6 +23,7 @@
 #include "sim/cli/shards.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/cli/tune_command.h"
+#include "sim/cli/tune_profile.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/echo_text.h"
 
@@ -191,9 +192,22 @@ int merge_command(const MergeArgs& args) {
         return kExitBadInput;
       }
       options->jobs = jobs;
+      // tune --shard --profile NAME: the parts carry the name (the parts agree on their options).
+      std::optional<std::string> profile;
+      if (auto named = first.options.find("profile"); named != first.options.end()) {
+        Status checked = named->is_string() ? check_tune_profile_name(named->get<std::string>())
+                                            : Status::invalid_argument("expected a string");
+        if (!checked) {
+          std::fprintf(stderr, "backbeat-sim: merge %s: part/options/profile: %s\n",
+                       scenario::echo_path(parts->front().path).c_str(), checked.message().c_str());
+          return kExitBadInput;
+        }
+        profile = named->get<std::string>();
+      }
       reports::TuneResult result =
           reports::aggregate_tune(*sc, std::move(records), *options, false);
-      return report_tune(*sc, result, {args.out_dir, args.json, jobs, seconds_since(wall_start)});
+      return report_tune(*sc, result,
+                         {args.out_dir, args.json, jobs, seconds_since(wall_start), profile});
     }
     std::vector<batch::SeedRecord> records;
     for (const NamedPart& p : *parts) {

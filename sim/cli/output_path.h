@@ -47,7 +47,8 @@ inline constexpr std::array<std::string_view, 7> kRunDirectoryFiles = {
     "scenario.json", "seed",     "report.json",   "report.md",
     "report.html",   "run.json", "timeline.jsonl"};
 // The files `tune --out DIR` writes into DIR, besides DIR/check, a run directory.
-inline constexpr std::array<std::string_view, 4> kTuneDirectoryFiles = {
-    "budgets.json", "scenario.tuned.json", "tune.txt", "tune.json"};
+inline constexpr std::array<std::string_view, 5> kTuneDirectoryFiles = {
+    "budgets.json", "scenario.tuned.json", "tune.txt", "tune.json",
+    "profile.json"};  // profile.json: tune --profile
 
 }  // namespace backbeat::sim::cli

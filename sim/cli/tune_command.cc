@@ -24,6 +24,7 @@
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/seed_text.h"
 #include "sim/cli/shards.h"
+#include "sim/cli/tune_profile.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run_summary.h"
@@ -73,6 +74,12 @@ int tune_command(const TuneArgs& args) {
   options.margin = args.margin;
   options.jobs = jobs_or_every_thread(args.jobs);
   options.resamples = args.resamples;
+  if (args.profile) {
+    if (Status s = check_tune_profile_name(*args.profile); !s) {
+      std::fprintf(stderr, "backbeat-sim: %s\n", s.message().c_str());
+      return kExitBadInput;
+    }
+  }
 
   if (options.first_seed >
       std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(args.seeds - 1)) {
@@ -115,14 +122,15 @@ int tune_command(const TuneArgs& args) {
     part.last_seed = all.last;
     part.sets = args.sets;
     part.options = tune_options_json(options);
+    if (args.profile) part.options["profile"] = *args.profile;
     part.build = batch::build_identity();
     part.scenarios.push_back({arg, sc.source, job, std::move(*ran)});
     return write_part(part, args.out_dir);
   }
   reports::TuneResult result =
       reports::aggregate_tune(sc, std::move(*records), options, ran->interrupted);
-  return report_tune(sc, result,
-                     {args.out_dir, args.json, options.jobs, seconds_since(wall_start)});
+  return report_tune(
+      sc, result, {args.out_dir, args.json, options.jobs, seconds_since(wall_start), args.profile});
 }
 
 nlohmann::json tune_options_json(const reports::TuneOptions& options) {
@@ -169,6 +177,9 @@ int report_tune(const scenario::Scenario& sc, const reports::TuneResult& result,
   std::optional<bool> check_passed;
   nlohmann::json tuned_doc = sc.document;
   tuned_doc["budgets"] = result.budgets();
+  const std::optional<nlohmann::json> profile_doc =
+      how.profile ? std::optional(select_tuned_profile(tuned_doc, *how.profile, result.budgets()))
+                  : std::nullopt;
   std::optional<scenario::Scenario> tuned;
   if (!result.interrupted && result.seeds_completed > 0) {
     scenario::LoadResult reloaded =
@@ -206,6 +217,9 @@ int report_tune(const scenario::Scenario& sc, const reports::TuneResult& result,
     }
     if (s.is_ok()) {
       s = write_file_atomically((d / "scenario.tuned.json").string(), tuned_doc.dump(2) + "\n");
+    }
+    if (s.is_ok() && profile_doc) {
+      s = write_file_atomically((d / "profile.json").string(), profile_doc->dump(2) + "\n");
     }
     if (s.is_ok()) {
       s = write_file_atomically((d / "tune.txt").string(), reports::tune_text(result));

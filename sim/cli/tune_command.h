@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -16,6 +17,9 @@ struct TuneReport {
   bool json = false;
   int jobs = 1;       // tune.json "jobs" and the time line
   double wall_s = 0;  // tune.json "wall_time_s" and the time line
+  // --profile NAME: the table is also written as budget profile NAME (profile.json), and the
+  // tuned scenario selects it (tune_profile.h). A part carries it in its options as "profile".
+  std::optional<std::string> profile;
 };
 
 // Runs the check (the recommended table on the scenario's seed), writes tune.json, tune.txt,

@@ -18,6 +18,23 @@ std::string source_of(bool from_flag, std::string_view flag, bool from_env, std:
 
 constexpr std::string_view kRecordVersion = "backbeat-settings/1";
 
+// The budget profile's layer: the name only; the host resolves it against the built-in and the
+// scenario's tables (sim/scenario/budget_profile_choice.h). Says where the name came from.
+void layer_budget_profile(WorldConfig& config, const BackbeatLayers& layers,
+                          std::vector<std::string>& lines) {
+  BudgetProfileChoice& choice = config.budget_profile;
+  if (layers.flags.budget_profile) {
+    choice.name = *layers.flags.budget_profile;
+    choice.source = fmt::format("flag {}", layers.flag_names.budget_profile);
+  } else if (layers.environment.budget_profile) {
+    choice.name = *layers.environment.budget_profile;
+    choice.source = fmt::format("environment {}", kEnvBudgetProfile);
+  }
+  if (!choice.name.empty()) {
+    lines.push_back(fmt::format("backbeat  budget_profile={} ({})", choice.name, choice.source));
+  }
+}
+
 }  // namespace
 
 Status check_agent_id_prefix(std::string_view prefix) {
@@ -82,6 +99,7 @@ Result<std::vector<std::string>> apply_backbeat_layers(WorldConfig& config,
                         ? "backbeat  " + line
                         : fmt::format("backbeat  group {}: {}", g.name, line));
   }
+  layer_budget_profile(config, layers, lines);
   if (!connects_to_nats && e.nats_url) {
     lines.push_back(fmt::format(
         "backbeat  nats_url={} (environment {}): not used, the simulator's NATS is simulated",
@@ -100,9 +118,11 @@ nlohmann::json backbeat_record(const WorldConfig& config) {
          {"agent_id_prefix", g.agent_id_prefix},
          {"claim_states", claim_state_words_name(g.claim_state_words)}});
   }
-  return {{"format", kRecordVersion},
-          {"cluster_id", config.cluster.cluster_id},
-          {"groups", std::move(groups)}};
+  nlohmann::json record = {{"format", kRecordVersion},
+                           {"cluster_id", config.cluster.cluster_id},
+                           {"groups", std::move(groups)}};
+  if (!config.budget_profile.name.empty()) record["budget_profile"] = config.budget_profile.name;
+  return record;
 }
 
 Status apply_backbeat_record(WorldConfig& config, const nlohmann::json& record) {
@@ -123,6 +143,15 @@ Status apply_backbeat_record(WorldConfig& config, const nlohmann::json& record) 
   }
   WorldConfig out = config;
   out.cluster.cluster_id = cluster.get<std::string>();
+  // Recorded only when the run had one: without it, the run had none (whatever the scenario says
+  // now, the replay runs what the run ran).
+  const nlohmann::json& profile = record.value("budget_profile", nlohmann::json(""));
+  if (!profile.is_string() || (!profile.get<std::string>().empty() &&
+                               !is_budget_profile_name(profile.get<std::string>()))) {
+    return bad("budget_profile: expected a profile name");
+  }
+  out.budget_profile.name = profile.get<std::string>();
+  out.budget_profile.source = "run.json /backbeat/budget_profile";
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const nlohmann::json& r = groups[i];
     AgentGroup& g = out.cluster.groups[i];

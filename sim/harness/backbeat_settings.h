@@ -10,6 +10,8 @@
 // - agent_id: a host of several agents takes it as a prefix: agent i is <prefix><i>.
 // - claim_states: contract or legacy claim words.
 // - nats_url: only live mode connects; the simulator shows it as unused.
+// - budget_profile: the run's budget profile by name (the host resolves it with
+//   sim/scenario/budget_profile_choice.h); recorded only when one is selected.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,6 +31,7 @@ inline constexpr BackbeatSettingNames kBackbeatFlagNames = {
     .agent_id = "--backbeat-agent-id",
     .nats_url = "--nats",
     .claim_state_words = "--backbeat-claim-states",
+    .budget_profile = "--backbeat-budget-profile",
 };
 
 // OK when <prefix><i> is an agent id for every agent index a scenario can have.

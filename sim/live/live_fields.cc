@@ -28,12 +28,10 @@ constexpr std::array kRules = {
     honoured("expect"),
     honoured("duration"),
     honoured("budgets"),
-    refused("adaptive_budgets",
-            "live agents keep the seed's static budgets; adaptive budgets run in the simulator "
-            "(`backbeat-sim run`)"),
-    refused("budget_warnings",
-            "live agents send the seed's claims; budget warnings run in the simulator "
-            "(`backbeat-sim run`)"),
+    honoured("budget_profile"),
+    honoured("budget_profiles"),
+    honoured("adaptive_budgets"),  // the live agents host the same core and policy
+    honoured("budget_warnings"),
     honoured("assertions"),
     // What only a simulator can do.
     refused("faults",
@@ -127,8 +125,6 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
   };
   if (!config.faults.empty()) refuse("faults");
   if (config.swarm.enabled) refuse("swarm");
-  if (config.adaptive_budgets.enabled) refuse("adaptive_budgets");
-  if (config.budget_warnings.enabled) refuse("budget_warnings");
   const sim::ClusterConfig& c = config.cluster;
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
     const sim::AgentGroup& g = c.groups[i];

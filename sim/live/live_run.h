@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/logger.h"
 #include "core/nats/event_loop.h"
 #include "core/nats/nats_transport.h"
 #include "sim/live/claim_accountant.h"
@@ -54,6 +55,8 @@ struct LiveRunOptions {
   Transport::ConnectionListener on_connection;
   // Called on the loop thread for each operation the server refuses, as it happens.
   NatsTransport::PermissionListener on_permission_violation;
+  // Every agent's log lines (prefixed with its id), on the loop thread; null discards them.
+  Logger* agent_log = nullptr;
 };
 
 struct LiveRunResult {

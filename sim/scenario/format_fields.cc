@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "core/budget_profiles.h"
 #include "sim/scenario/assertion.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/scenario.h"
@@ -323,6 +324,32 @@ void add_budget_feature_fields(std::vector<Field>& out) {
        .exclusive_min = true,
        .default_text = default_of(&BudgetWarningSettings::share),
        .doc = "the share of the budget that triggers the warning"},
+  };
+  out.insert(out.end(), f.begin(), f.end());
+}
+
+// Budget profiles (core/budget_profiles.h; scenarios/README.md, "Budget profiles").
+void add_budget_profile_fields(std::vector<Field>& out) {
+  std::vector<Field> f = {
+      {.pointer = "/budget_profile",
+       .type = T::kString,
+       .non_empty = true,
+       .default_text = "none",
+       .doc = "the budget profile the agents use: dev, prod, high-latency or a name in "
+              "budget_profiles; explicit budgets win over its rows (CHORUS_BACKBEAT_BUDGET_PROFILE "
+              "and --backbeat-budget-profile win over this)"},
+      {.pointer = "/budget_profiles",
+       .type = T::kMap,
+       .default_text = "none",
+       .doc = "the scenario's own named budget tables (at most 61; not a built-in name)"},
+      {.pointer = "/budget_profiles/*",
+       .type = T::kMap,
+       .doc = "beats per operation type; rows for types the workload does not run are unused"},
+      {.pointer = "/budget_profiles/*/*",
+       .type = T::kInteger,
+       .min = 1,
+       .max = kMaxProfileBudgetBeats,
+       .doc = "the type's budget in beats"},
   };
   out.insert(out.end(), f.begin(), f.end());
 }
@@ -748,6 +775,7 @@ std::vector<Field> build_fields() {
   };
   f.insert(f.end(), swarm.begin(), swarm.end());
   add_budget_feature_fields(f);
+  add_budget_profile_fields(f);
   add_assertion_fields(f);
   return f;
 }

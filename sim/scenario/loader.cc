@@ -11,9 +11,12 @@
 #include <type_traits>
 #include <variant>
 
+#include "core/budget_profiles.h"
+#include "core/contracts/field_rules.h"
 #include "core/subject.h"
 #include "sim/harness/backbeat_settings.h"
 #include "sim/scenario/bounded_file.h"
+#include "sim/scenario/budget_profile_choice.h"
 #include "sim/scenario/did_you_mean.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
@@ -547,6 +550,10 @@ class Loader {
     opt(doc, root, "faults", [&](const json& v, const std::string& p) { faults(v, p); });
     opt(doc, root, "swarm", [&](const json& v, const std::string& p) { swarm(v, p); });
     opt(doc, root, "budgets", [&](const json& v, const std::string& p) { budgets(v, p); });
+    opt(doc, root, "budget_profiles",
+        [&](const json& v, const std::string& p) { budget_profiles(v, p); });
+    opt(doc, root, "budget_profile",
+        [&](const json& v, const std::string& p) { string(v, p, sc.world.budget_profile.name); });
     opt(doc, root, "adaptive_budgets",
         [&](const json& v, const std::string& p) { adaptive_budgets(v, p); });
     opt(doc, root, "budget_warnings",
@@ -555,6 +562,7 @@ class Loader {
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
     if (found_ == 0) run_size();
+    if (found_ == 0) select_budget_profile();
     if (found_ == 0) {
       if (std::optional<ConfigProblem> problem = sc.world.first_problem()) {
         error(problem->pointer, problem->message);
@@ -1285,6 +1293,58 @@ class Loader {
       int b = 0;
       if (integer(beats, q, field("/budgets/*"), b)) world_->budgets[type] = b;
     }
+  }
+
+  // Budget profiles (core/budget_profiles.h): the scenario's own tables. Their rows may name
+  // types the workload does not run (a profile is meant to be shared); those rows are unused.
+  void budget_profiles(const json& v, const std::string& p) {
+    if (!v.is_object()) {
+      error(p,
+            "expected an object of named budget tables, e.g. {\"lab\": {\"dht_store\": 4}}; "
+            "got " +
+                shown(v));
+      return;
+    }
+    if (v.size() + builtin_budget_profiles().size() > kMaxBudgetProfiles) {
+      error(p, fmt::format("too many profiles: {}; at most {} besides the {} built-in ones",
+                           v.size(), kMaxBudgetProfiles - builtin_budget_profiles().size(),
+                           builtin_budget_profiles().size()));
+      return;
+    }
+    for (const auto& [name, table] : v.items()) {
+      const std::string q = child(p, name);
+      if (!is_budget_profile_name(name)) {
+        error(q, "expected a profile name of 1..64 characters of [A-Za-z0-9_-]", At::kKey);
+        continue;
+      }
+      if (BudgetProfiles().find(name) != nullptr) {
+        error(q, fmt::format("'{}' is a built-in profile; choose another name", name), At::kKey);
+        continue;
+      }
+      if (!table.is_object() || table.empty()) {
+        error(q, "expected a non-empty object of beats per operation type; got " + shown(table));
+        continue;
+      }
+      BudgetTable rows;
+      for (const auto& [type, beats] : table.items()) {
+        const std::string r = child(q, type);
+        if (!is_agent_id(type)) {
+          error(r, fmt::format("expected an operation type: {}", kAgentIdRule), At::kKey);
+          continue;
+        }
+        int b = 0;
+        if (integer(beats, r, field("/budget_profiles/*/*"), b)) rows[type] = b;
+      }
+      world_->budget_profile.user.emplace_back(name, std::move(rows));
+    }
+  }
+
+  // The scenario's explicit budgets stay apart from the profile's rows, so that a host's
+  // flag or environment can select another profile later (budget_profile_choice.h).
+  void select_budget_profile() {
+    BudgetProfileChoice& choice = world_->budget_profile;
+    choice.explicit_budgets = world_->budgets;
+    if (Status s = apply_budget_profile(*world_); !s) error("/budget_profile", s.message());
   }
 
   void adaptive_budgets(const json& v, const std::string& p) {

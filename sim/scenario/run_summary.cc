@@ -69,6 +69,7 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
     s.type = type;
     s.budget_beats = budget_for(config, type);
     std::vector<std::int64_t> beats;
+    std::int64_t budget_total = 0;
     for (const OperationOutcome& op : outcome.operations) {
       if (op.type != type) continue;
       ++s.started;
@@ -77,6 +78,10 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
           ++s.completed;
           beats.push_back(op.beats());
           if (op.over_budget()) ++s.over_budget;
+          s.budget_warnings += op.budget_warned ? 1 : 0;
+          s.false_alarms += op.budget_warned && !op.over_budget() ? 1 : 0;
+          s.adapted += op.budget_beats != op.static_budget_beats ? 1 : 0;
+          budget_total += op.budget_beats;
           break;
         case OperationOutcome::Result::kFailed:
           ++s.failed;
@@ -95,6 +100,7 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
     }
     std::sort(beats.begin(), beats.end());
     if (!beats.empty()) {
+      s.mean_budget = static_cast<double>(budget_total) / static_cast<double>(beats.size());
       s.has_beats = true;
       s.p50 = *nearest_rank(beats, 50);
       s.p95 = *nearest_rank(beats, 95);
@@ -148,6 +154,12 @@ json run_summary_json(const RunReport& report) {
         {"started", s.started}, {"completed", s.completed},       {"failed", s.failed},
         {"lost", s.lost},       {"unfinished", s.unfinished},     {"over_budget", s.over_budget},
         {"cut_off", s.cut_off}, {"budget_beats", s.budget_beats}, {"beats", beats}};
+    if (sc.world.adaptive_budgets.enabled || sc.world.budget_warnings.enabled) {
+      ops[s.type]["budget_features"] = {{"budget_warnings", s.budget_warnings},
+                                        {"false_alarms", s.false_alarms},
+                                        {"adapted", s.adapted},
+                                        {"mean_budget", s.mean_budget}};
+    }
   }
   j["operations"] = ops;
 

@@ -49,6 +49,11 @@ struct TypeSummary {
   std::size_t started = 0, completed = 0, failed = 0, lost = 0, unfinished = 0, over_budget = 0;
   std::size_t cut_off = 0;  // cut off at the deadline beat (also counted in over_budget)
   int budget_beats = 0;
+  // The agents' budget features (core/operation_budgets.h), over completed operations: warned
+  // ones, warned ones that then completed within budget, ones whose budget the agent adapted
+  // (differs from the static table's), and the mean budget they were given.
+  std::size_t budget_warnings = 0, false_alarms = 0, adapted = 0;
+  double mean_budget = 0;
   bool has_beats = false;
   std::int64_t p50 = 0, p95 = 0, p99 = 0, max = 0;
 };

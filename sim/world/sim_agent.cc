@@ -46,8 +46,7 @@ void SimAgent::boot() {
   (void)host_.boot(world_.config.cluster.cluster_id, node_id_, *clock_, *connection_);
   // The scenario's budgets (validated by the loader) for the new core; a restart starts with no
   // history, as a restarted process would.
-  const WorldConfig& c = world_.config;
-  (void)host_.integration()->set_budget_policy({c.budgets, c.adaptive_budgets, c.budget_warnings});
+  (void)host_.integration()->set_budget_policy(world_.config.budget_policy());
 }
 
 void SimAgent::crash() {

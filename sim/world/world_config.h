@@ -9,11 +9,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/adaptive_budget.h"
+#include "core/budget_profiles.h"
 #include "core/budget_warning.h"
 #include "core/contracts/status_claim.h"
+#include "core/operation_budgets.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -208,6 +211,16 @@ struct ConfigProblem {
   std::string message;
 };
 
+// The budget profile a run uses (core/budget_profiles.h) and what it combines with. The host
+// picks the name (flags, then CHORUS_BACKBEAT_BUDGET_PROFILE, then the scenario's
+// `budget_profile`); sim/scenario/budget_profile_choice.h resolves it into WorldConfig::budgets.
+struct BudgetProfileChoice {
+  std::string name;                                       // empty: no profile (the default)
+  std::string source = "scenario";                        // where the name came from, for messages
+  std::vector<std::pair<std::string, BudgetTable>> user;  // the scenario's tables, by name
+  BudgetTable explicit_budgets;  // the scenario's own `budgets`, which win over the profile
+};
+
 struct WorldConfig {
   ClusterConfig cluster;
   PulseConfig pulse;
@@ -215,6 +228,7 @@ struct WorldConfig {
   std::vector<FaultSpec> faults;
   SwarmConfig swarm;
   std::map<std::string, int> budgets;       // beats per operation type; missing = estimated_beats
+  BudgetProfileChoice budget_profile;       // budgets = its explicit rows over the profile's
   AdaptiveBudgetSettings adaptive_budgets;  // the agents' budgets from history (off by default)
   BudgetWarningSettings budget_warnings;    // the agents' budget-warning claims (off by default)
   Duration duration = std::chrono::hours(1);
@@ -226,6 +240,9 @@ struct WorldConfig {
   std::optional<ConfigProblem> first_problem() const;
   // OK, or kInvalidArgument reading "POINTER: MESSAGE" (first_problem()), for code-built configs.
   Status validate() const;
+  // What every agent's core gets (simulated and live alike): the budgets, adaptive budgets and
+  // budget warnings.
+  BudgetPolicy budget_policy() const { return {budgets, adaptive_budgets, budget_warnings}; }
 };
 
 }  // namespace backbeat::sim

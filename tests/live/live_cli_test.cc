@@ -77,6 +77,55 @@ TEST(LiveCli, RunAndLiveWriteTheSameOutLayoutAndCompareTakesThePair) {
   fs::remove_all(work);
 }
 
+// live -v prints the agents' log lines as run -v does: start, each beat, each downbeat and the
+// downbeat's cleanup check, at the seed's Info level, with the agent's id.
+TEST(LiveCli, VerboseShowsTheBeatDownbeatAndCleanupLines) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  const fs::path err = fs::temp_directory_path() / ("backbeat_live_v_" + std::to_string(getpid()));
+  const std::string sim = BACKBEAT_SIM_BINARY;
+  const std::string live = sim + " live baseline --pulse --tempo 120 --duration 4s --agents 2 " +
+                           "--nats " + server.url();
+  ASSERT_EQ(run(live + " -v > /dev/null 2> " + err.string()), 0);
+  const std::string verbose = read(err);
+  EXPECT_NE(verbose.find("log INFO  [chorus:agent-0] 🎵 CHORUS BACKBEAT integration started"),
+            std::string::npos)
+      << verbose;
+  EXPECT_NE(verbose.find("log INFO  [chorus:agent-1] 🥁 BACKBEAT beat received"),
+            std::string::npos)
+      << verbose;
+  EXPECT_NE(verbose.find("🎼 BACKBEAT downbeat"), std::string::npos) << verbose;
+  EXPECT_NE(verbose.find("cleanup"), std::string::npos) << verbose;
+  ASSERT_EQ(run(live + " > /dev/null 2> " + err.string()), 0);
+  const std::string quiet = read(err);
+  EXPECT_EQ(quiet.find("log INFO"), std::string::npos) << quiet;
+  fs::remove(err);
+}
+
+// A live run with budget warnings, adaptive budgets and a budget profile from the environment:
+// run.json carries the profile and each type's budget figures, as a simulated run's does.
+TEST(LiveCli, BudgetFeaturesAndProfileReachLiveRunJson) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  const fs::path work =
+      fs::temp_directory_path() / ("backbeat_live_budget_" + std::to_string(getpid()));
+  fs::remove_all(work);
+  const std::string sim = BACKBEAT_SIM_BINARY;
+  ASSERT_EQ(run("CHORUS_BACKBEAT_BUDGET_PROFILE=high-latency " + sim +
+                " live baseline --quiet --pulse --tempo 120 --duration 8s --nats " + server.url() +
+                " --set 'budget_warnings={\"share\": 0.5}' --set 'adaptive_budgets={}' --out " +
+                (work / "live").string() + " > /dev/null"),
+            0);
+  const nlohmann::json r = nlohmann::json::parse(read(work / "live" / "run.json"));
+  EXPECT_EQ(r["backbeat"]["budget_profile"], "high-latency");
+  ASSERT_TRUE(r["operations"].is_object() && !r["operations"].empty()) << r.dump();
+  for (const auto& [type, ops] : r["operations"].items()) {
+    EXPECT_TRUE(ops.contains("budget_features")) << type << ": " << ops.dump();
+  }
+  EXPECT_EQ(r["claims"]["nonconforming"], 0);
+  fs::remove_all(work);
+}
+
 TEST(LiveCli, ObservePrintsSubjectsFromTheWireEscaped) {
   NatsServer server;
   ASSERT_SERVER(server);

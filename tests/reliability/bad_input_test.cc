@@ -1447,6 +1447,55 @@ std::vector<CliCase> cases() {
 }  // namespace queue_rows
 
 INSTANTIATE_TEST_SUITE_P(Queue, CliMatrix, ::testing::ValuesIn(queue_rows::cases()),
+// Budget profiles (core/budget_profiles.h): an unknown or malformed name, from any source, exits
+// 2 naming the source, with a did-you-mean; a scenario's table is checked like `budgets`.
+namespace profile_rows {
+
+std::vector<CliCase> cases() {
+  const std::string header = "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n";
+  return {
+      {"profile_env_unknown",
+       {"run", "baseline", "--out", "{OUT}"},
+       2,
+       {"environment CHORUS_BACKBEAT_BUDGET_PROFILE: unknown budget profile 'prdo': did you "
+        "mean 'prod'?"},
+       "",
+       {{"CHORUS_BACKBEAT_BUDGET_PROFILE", "prdo"}}},
+      {"profile_env_malformed",
+       {"run", "baseline", "--out", "{OUT}"},
+       2,
+       {"CHORUS_BACKBEAT_BUDGET_PROFILE: expected a profile name", "'a b'"},
+       "",
+       {{"CHORUS_BACKBEAT_BUDGET_PROFILE", "a b"}}},
+      {"profile_flag_unknown",
+       {"run", "baseline", "--out", "{OUT}", "--backbeat-budget-profile", "dve"},
+       2,
+       {"flag --backbeat-budget-profile: unknown budget profile 'dve': did you mean 'dev'?"}},
+      {"profile_scenario_unknown",
+       {"validate", "{FILE}"},
+       2,
+       {"/budget_profile: unknown budget profile 'hgih-latency': did you mean 'high-latency'?"},
+       header + "  \"budget_profile\": \"hgih-latency\"\n}\n"},
+      {"profile_scenario_builtin_name",
+       {"validate", "{FILE}"},
+       2,
+       {"/budget_profiles/prod", "built-in profile"},
+       header + "  \"budget_profiles\": {\"prod\": {\"dht_store\": 3}}\n}\n"},
+      {"profile_scenario_zero_beats",
+       {"validate", "{FILE}"},
+       2,
+       {"/budget_profiles/lab/dht_store", "1..1000"},
+       header + "  \"budget_profiles\": {\"lab\": {\"dht_store\": 0}}\n}\n"},
+      {"profile_tune_builtin",
+       {"tune", "baseline", "--seeds", "2", "--profile", "dev"},
+       2,
+       {"--profile dev: a built-in profile has this name"}},
+  };
+}
+
+}  // namespace profile_rows
+
+INSTANTIATE_TEST_SUITE_P(Profiles, CliMatrix, ::testing::ValuesIn(profile_rows::cases()),
                          [](const ::testing::TestParamInfo<CliCase>& info) {
                            return info.param.name;
                          });

@@ -26,11 +26,13 @@
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
+#include "sim/cli/stderr_log.h"
 #include "sim/cli/text_report.h"
 #include "sim/harness/backbeat_settings.h"
 #include "sim/live/live_pulse.h"
 #include "sim/live/live_run.h"
 #include "sim/live/observer.h"
+#include "sim/scenario/budget_profile_choice.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
@@ -107,6 +109,8 @@ struct LiveArgs {
   std::vector<std::string> sets;
   bool json = false;
   bool quiet = false;
+  bool verbose = false;                       // -v: the agents' log lines (as `run -v`)
+  std::optional<std::string> budget_profile;  // --backbeat-budget-profile
   std::string out_dir;
 };
 
@@ -209,6 +213,7 @@ int live_command(const LiveArgs& args) {
   {
     sim::BackbeatLayers layers;
     layers.flags.cluster_id = args.cluster;
+    layers.flags.budget_profile = args.budget_profile;
     layers.flag_names.cluster_id = "--cluster";
     Result<BackbeatSettings> env = BackbeatSettings::from_environment(process_environment());
     if (env) layers.environment = *env;
@@ -216,6 +221,11 @@ int live_command(const LiveArgs& args) {
                        : Result<std::vector<std::string>>(env.status());
     if (!applied) {
       std::fprintf(stderr, "backbeat-sim: live: %s\n", applied.status().message().c_str());
+      return kExitBadInput;
+    }
+    if (Status s = scenario::apply_budget_profile(sc.world); !s) {
+      std::fprintf(stderr, "backbeat-sim: live: %s: %s\n", sc.world.budget_profile.source.c_str(),
+                   s.message().c_str());
       return kExitBadInput;
     }
     if (nats.servers.empty() && layers.environment.nats_url) {
@@ -284,13 +294,15 @@ int live_command(const LiveArgs& args) {
   options.nats = nats.options("backbeat-sim-live");
   options.builtin_pulse = args.pulse;
   options.seed = sc.seed;
+  StderrLog stderr_log;
+  if (args.verbose) options.agent_log = &stderr_log;
   bool denied = false;
   options.on_permission_violation =
       [&denied, print = permission_printer("live")](const live::PermissionViolation& v) {
         denied = true;
         print(v);
       };
-  ProgressLine progress(sc.name + " (live)", show_progress);
+  ProgressLine progress(sc.name + " (live)", show_progress && !args.verbose);
   options.progress = [&](double f) { return progress.update(f); };
   const auto wall_start = std::chrono::steady_clock::now();
   // Disconnects and reconnects as they happen, with the time of day and into the run (the
@@ -603,6 +615,14 @@ class LiveCommandsImpl final : public LiveCommands {
                         "Print one JSON object on stdout (the run summary plus \"mode\", "
                         "\"reconnects\" and \"live\")");
     live_cmd_->add_flag("-q,--quiet", live_.quiet, "Print one summary line; no progress");
+    live_cmd_->add_flag("-v,--verbose", live_.verbose,
+                        "Print every agent's log lines on standard error, as `run -v`: the "
+                        "integration's start and stop, each beat, downbeat and cleanup check");
+    live_cmd_
+        ->add_option("--backbeat-budget-profile", live_.budget_profile,
+                     "CHORUS_BACKBEAT_BUDGET_PROFILE: the agents' budget profile (dev, prod, "
+                     "high-latency or one of the scenario's budget_profiles)")
+        ->type_name("NAME");
     live_cmd_
         ->add_option("--out", live_.out_dir,
                      "Save run.json, scenario.json (after --set), seed and report.json/md/html in "

@@ -36,7 +36,7 @@ std::vector<std::size_t> critical_path(const std::vector<DagNode>& nodes) {
   }
   std::size_t last = 0;
   for (std::size_t i = 1; i < nodes.size(); ++i) {
-    if (longest[i] > longest[last]) last = i;
+    if (longest[i] >= longest[last]) last = i;  // a later zero-beat step still ends the path
   }
   std::vector<std::size_t> path;
   for (std::size_t i = last; i != kNone; i = before[i]) path.push_back(i);

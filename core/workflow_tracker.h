@@ -41,9 +41,11 @@ struct DagNode {
   std::vector<std::size_t> parents;
 };
 
-// The longest chain by summed beats, first node to last. Ties go to the lower index (the
-// earlier-registered node), both for the last node and for each node's predecessor. Empty when
-// `nodes` is empty. Parents not below the node's index are ignored (not a topological order).
+// The longest chain by summed beats, first node to last. Ties for a node's predecessor go to the
+// lower index (the earlier-registered parent); ties for the last node go to the higher index, so
+// a step after the path that took 0 beats (it ended in the beat it started) still ends it. Empty
+// when `nodes` is empty. Parents not below the node's index are ignored (not a topological
+// order).
 std::vector<std::size_t> critical_path(const std::vector<DagNode>& nodes);
 
 // A completed workflow.

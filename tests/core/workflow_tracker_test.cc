@@ -28,11 +28,16 @@ TEST(WorkflowCriticalPath, DiamondFollowsTheSlowerBranch) {
   EXPECT_EQ(critical_path(dag), (Path{0, 2, 3}));
 }
 
-TEST(WorkflowCriticalPath, TiesGoToTheEarlierNode) {
+TEST(WorkflowCriticalPath, TiedParentsGoToTheEarlierOne) {
   std::vector<DagNode> dag = {{1, {}}, {4, {0}}, {4, {0}}, {1, {2, 1}}};
   EXPECT_EQ(critical_path(dag), (Path{0, 1, 3}));
-  // Two sinks of equal length: the earlier one ends the path.
-  EXPECT_EQ(critical_path({{3, {}}, {3, {}}}), (Path{0}));
+}
+
+TEST(WorkflowCriticalPath, AZeroBeatLastStepStillEndsThePath) {
+  // discovery -> {store 3, sync 1} -> announce 0: announce ends in the beat it started.
+  EXPECT_EQ(critical_path({{1, {}}, {3, {0}}, {1, {0}}, {0, {1, 2}}}), (Path{0, 1, 3}));
+  // Two unrelated sinks of equal length: the later one ends the path.
+  EXPECT_EQ(critical_path({{3, {}}, {3, {}}}), (Path{1}));
 }
 
 TEST(WorkflowCriticalPath, ALongSideBranchBeatsTheLastNode) {

@@ -83,7 +83,7 @@ TEST(WorkflowWorldTest, TheDescriptionsCriticalPathAndSlowPeersHold) {
     EXPECT_EQ(w.typical_path, "peer_discovery -> dht_store -> announce") << "seed " << seed;
     EXPECT_GE(w.typical_count * 10, w.completed * 7) << "seed " << seed;
     std::map<std::string, std::size_t> on_path(w.on_critical_path.begin(),
-                                                w.on_critical_path.end());
+                                               w.on_critical_path.end());
     EXPECT_EQ(on_path["peer_discovery"], w.completed);
     EXPECT_EQ(on_path["announce"], w.completed);
     EXPECT_EQ(on_path["dht_store"] + on_path["pubsub_sync"], w.completed);

@@ -716,7 +716,8 @@ std::vector<Field> build_fields() {
        .min = 0,
        .max = kMaxListEntries,
        .doc = "workflow templates: steps that are operations of the workload's types, each "
-              "started on the same agent when the steps it comes after have completed"},
+              "started on the same agent when the steps it comes after have completed; a "
+              "failed, cut-off or lost step fails its instance"},
       {.pointer = "/workload/workflows/*",
        .type = T::kObject,
        .doc = "one workflow template: count or rate_per_beat"},
@@ -739,8 +740,7 @@ std::vector<Field> build_fields() {
        .type = T::kArray,
        .min = 1,
        .max = static_cast<double>(WorkflowTracker::kMaxSteps),
-       .doc = "the steps; a failed, cut-off or lost step fails its instance (its dependants "
-              "never start)"},
+       .doc = "the workflow's steps"},
       {.pointer = "/workload/workflows/*/steps/*", .type = T::kObject, .doc = "one step"},
       {.pointer = "/workload/workflows/*/steps/*/type",
        .type = T::kTypeName,

@@ -1009,8 +1009,11 @@ class Loader {
       for (std::size_t i = 0; i < steps->size(); ++i)
         workflow_step((*steps)[i], child(q, std::to_string(i)), wf);
       std::map<std::string, std::set<std::string>> edges;
-      for (const WorkflowStep& step : wf.steps) {
-        for (const std::string& a : step.after) {
+      const bool aligned = wf.steps.size() == steps->size();  // no step was skipped
+      for (std::size_t i = 0; i < wf.steps.size(); ++i) {
+        const WorkflowStep& step = wf.steps[i];
+        for (std::size_t j = 0; j < step.after.size(); ++j) {
+          const std::string& a = step.after[j];
           if (std::none_of(wf.steps.begin(), wf.steps.end(),
                            [&](const WorkflowStep& s) { return s.name == a; })) {
             std::vector<std::string> names;
@@ -1020,7 +1023,9 @@ class Loader {
                             step.name, a, wf.name);
             if (auto guess = did_you_mean(a, names))
               message += fmt::format("; did you mean '{}'?", *guess);
-            error(q, message + fmt::format(" (steps: {})", join(names)));
+            error(
+                aligned ? child(child(child(q, std::to_string(i)), "after"), std::to_string(j)) : q,
+                message + fmt::format(" (steps: {})", join(names)));
           }
           edges[step.name].insert(a);
         }

@@ -6,9 +6,7 @@
 
 #include "core/contracts/status_claim.h"
 #include "core/integration.h"
-#include "tests/support/in_memory_transport.h"
-#include "tests/support/manual_clock.h"
-#include "tests/support/test_pulse.h"
+#include "tests/support/integration_fixture.h"
 
 namespace backbeat {
 namespace {
@@ -135,41 +133,9 @@ TEST(WorkflowTracker, MemoryStaysBoundedUnderManyWorkflows) {
   EXPECT_EQ(u.on_start("one-more", "x", {"big", {}}, 1).code(), StatusCode::kResourceExhausted);
 }
 
-constexpr Duration kBeat = std::chrono::seconds(30);
-
-class IntegrationWorkflowsTest : public ::testing::Test {
+class IntegrationWorkflowsTest : public testing::IntegrationFixture {
  protected:
-  void SetUp() override {
-    BackbeatConfig config;
-    config.cluster_id = "chorus-dev";
-    config.agent_id = "chorus-dev-bob";
-    auto created = Integration::create(config, "12D3KooWBob", logger_, clock_, transport_);
-    ASSERT_TRUE(created.is_ok()) << created.status().to_string();
-    integration_ = std::move(created).value();
-    ASSERT_TRUE(integration_->start().is_ok());
-    pulse_.start();
-    clock_.advance_by(kBeat);
-  }
-
-  // Every claim published since the last call, validated by the core's own contract check.
-  std::vector<StatusClaim> claims() {
-    std::vector<StatusClaim> out;
-    for (const auto& p : transport_.published_matching("backbeat.status.>")) {
-      auto claim = decode_status_claim(p.payload);
-      EXPECT_TRUE(claim.is_ok()) << claim.status().to_string() << ": " << p.payload;
-      if (!claim) continue;
-      EXPECT_TRUE(validate_status_claim(*claim).is_ok()) << p.payload;
-      out.push_back(*claim);
-    }
-    transport_.clear_published();
-    return out;
-  }
-
-  testing::ManualClock clock_;
-  testing::InMemoryTransport transport_;
-  NullLogger logger_;
-  testing::TestPulse pulse_{testing::TestPulseOptions{}, clock_, transport_};
-  std::unique_ptr<Integration> integration_;
+  std::vector<StatusClaim> claims() { return published_claims(); }
 };
 
 TEST_F(IntegrationWorkflowsTest, ClaimsCarryTheWorkflowAndAreContractValid) {

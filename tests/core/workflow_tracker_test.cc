@@ -166,7 +166,7 @@ TEST_F(IntegrationWorkflowsTest, ClaimsCarryTheWorkflowAndAreContractValid) {
   ASSERT_TRUE(health.contains("workflows"));
   EXPECT_EQ(health["workflows"]["completed"], 1);
   EXPECT_EQ(health["workflows"]["recent"][0]["critical_path"],
-            nlohmann::json::array({"disc-1", "store-1"}));
+            nlohmann::ordered_json::array({"disc-1", "store-1"}));
 }
 
 TEST_F(IntegrationWorkflowsTest, RefusedLinkStartsNothing) {

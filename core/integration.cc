@@ -104,7 +104,9 @@ Status Integration::complete_p2p_operation(const std::string& operation_id, int 
   operation.phase = OperationPhase::kCompleted;
   operation.peer_count = peer_count;
   budgets_.on_end(operation.id, operation.beats_passed(client_->current_beat()), true);
-  return emit_operation_status(operation);
+  Status published = emit_operation_status(operation);
+  workflows_.on_end(operation.id, client_->current_beat(), true);
+  return published;
 }
 
 Status Integration::fail_p2p_operation(const std::string& operation_id, const std::string& reason) {
@@ -123,7 +125,10 @@ Status Integration::fail_p2p_operation(const std::string& operation_id, const st
   claim.beats_left = 0;
   claim.progress = 0.0;
   claim.notes = fmt::format("P2P operation failed: {} (type: {})", reason, operation.type);
-  return client_->emit_status_claim(std::move(claim));
+  annotate_workflow(operation.id, claim);
+  Status published = client_->emit_status_claim(std::move(claim));
+  workflows_.on_end(operation.id, client_->current_beat(), false);
+  return published;
 }
 
 Status Integration::emit_operation_status(const P2POperation& operation) {
@@ -150,6 +155,7 @@ Status Integration::emit_operation_status(const P2POperation& operation) {
   claim.notes =
       fmt::format("P2P {}: {} (peers: {}, node: {})", operation.type,
                   operation_phase_name(operation.phase), operation.peer_count, short_node_id());
+  annotate_workflow(operation.id, claim);
   return client_->emit_status_claim(std::move(claim));
 }
 
@@ -181,6 +187,7 @@ void Integration::on_beat(const BeatFrame& frame) {
                              frame.beat_index, beat_phase_name(frame.phase), frame.tempo_bpm,
                              frame.window_id));
   }
+  workflows_.on_beat(frame.beat_index);
   for (const auto& [id, operation] : operations_) {
     // A failed publish is already counted and recorded by the client; keep reporting the rest.
     if (budgets_.take_warning(id, operation.beats_passed(frame.beat_index))) {
@@ -224,6 +231,7 @@ IntegrationHealth Integration::get_health() const {
   health.errors = client_->errors();
   health.node_id = node_id_;
   health.operation_history = budgets_.to_json();
+  if (workflows_.open() > 0 || workflows_.completed() > 0) health.workflows = workflows_.to_json();
   return health;
 }
 

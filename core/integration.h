@@ -31,6 +31,7 @@
 #include "core/logger.h"
 #include "core/operation_budgets.h"
 #include "core/p2p_operation.h"
+#include "core/workflow_tracker.h"
 
 namespace backbeat {
 
@@ -76,6 +77,15 @@ class Integration {
 
   IntegrationHealth get_health() const;
 
+  // Beyond the seed (core/workflow_tracker.h, defined in integration_workflows.cc): starts an
+  // operation as a step of workflow `link.workflow_id` after `link.parents`. Its claims carry
+  // metadata.workflow = {"id", "parents"} so an observer can correlate them. Errors:
+  // start_p2p_operation's, then WorkflowTracker::check's (nothing is started).
+  Status start_workflow_operation(const std::string& operation_id,
+                                  const std::string& operation_type, int estimated_beats,
+                                  const WorkflowLink& link, nlohmann::json data = nullptr);
+  const WorkflowTracker& workflows() const { return workflows_; }
+
   // The seed's ExecuteWithBeatBudget, blocking: for hosts that run fn on a thread that may wait.
   // fn runs on the calling thread, so while it runs no beat is handled and nothing can cut it
   // off: a fn that overruns is reported kDeadlineExceeded when it returns (its own error wins),
@@ -113,6 +123,7 @@ class Integration {
   Status emit_health_status();
   Status emit_budget_warning(const P2POperation& operation);
   std::string short_node_id() const;
+  void annotate_workflow(const std::string& operation_id, StatusClaim& claim) const;
 
   BackbeatConfig config_;
   std::string node_id_;
@@ -123,6 +134,7 @@ class Integration {
   std::map<std::string, P2POperation> operations_;
   std::uint64_t errors_at_last_health_ = 0;
   OperationBudgets budgets_;
+  WorkflowTracker workflows_;
   std::unique_ptr<BeatBudgets> beat_budgets_;  // after client_: destroyed before it
 };
 

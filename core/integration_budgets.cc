@@ -31,6 +31,7 @@ Status Integration::emit_budget_warning(const P2POperation& operation) {
                                     {"share", budgets_.policy().warnings.share}}}};
   logger_.warn(fmt::format("P2P operation {} used {} of its {} budget beats", operation.id, passed,
                            budget->budget_beats));
+  annotate_workflow(operation.id, claim);
   return client_->emit_status_claim(std::move(claim));
 }
 

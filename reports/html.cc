@@ -373,6 +373,40 @@ std::string message_chart(const Report& r) {
 
 }  // namespace
 
+namespace {
+
+// Workflows (reports/workflow_report.h): one row per template, then its slowest instances.
+std::string workflows_section(const Report& r) {
+  if (r.workflows.empty()) return "";
+  std::string h =
+      "<h2>Workflows</h2>\n<p class=\"note\">Beats from a workflow's first step starting to its "
+      "last step ending; the critical path is the chain of steps with the most beats.</p>\n"
+      "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>workflow</th>"
+      "<th>started</th><th>completed</th><th>failed</th><th>p50</th><th>p95</th><th>p99</th>"
+      "<th>max</th><th class=\"t\">typical critical path</th><th class=\"t\">slowest</th>"
+      "</tr></thead><tbody>\n";
+  auto out = std::back_inserter(h);
+  for (const WorkflowTemplateReport& w : r.workflows) {
+    std::string slowest;
+    for (const WorkflowInstance& i : w.slowest) {
+      std::string path;
+      for (const std::string& s : i.critical_path) path += (path.empty() ? "" : " → ") + s;
+      slowest += fmt::format("{}{} ({} beats: {})", slowest.empty() ? "" : "<br>", escape(i.id),
+                             i.beats, escape(path));
+    }
+    fmt::format_to(out,
+                   "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}<td class=\"t\">{}"
+                   "</td><td class=\"t\">{}</td></tr>\n",
+                   escape(w.name), w.started, w.completed, w.failed, opt_cell(w.p50),
+                   opt_cell(w.p95), opt_cell(w.p99), opt_cell(w.max), escape(typical_path_text(w)),
+                   slowest);
+  }
+  h += "</tbody></table></div>\n";
+  return h;
+}
+
+}  // namespace
+
 std::string report_html(const Report& r) {
   std::string h;
   auto out = std::back_inserter(h);
@@ -420,6 +454,7 @@ std::string report_html(const Report& r) {
                    t.over_budget, escape(t.verdict), escape(t.verdict));
   }
   h += "</tbody></table></div>\n";
+  h += workflows_section(r);
   h += swimlane_section(r);
 
   std::vector<Shading> shadings = {{&r.faults, "w-fault", "fault"},

@@ -41,6 +41,7 @@ std::string report_markdown(const Report& r) {
   }
   if (r.budget_comparison) md += "\n" + budget_comparison_markdown(*r.budget_comparison);
   if (!r.analytics.empty()) md += "\n" + performance_analytics_markdown(r.analytics);
+  if (!r.workflows.empty()) md += "\n" + workflow_report_markdown(r.workflows);
   std::size_t passed = 0;
   for (const sim::scenario::AssertionResult& a : r.assertions) passed += a.pass ? 1 : 0;
   fmt::format_to(out, "\n## Assertions: {}/{} pass\n\n", passed, r.assertions.size());

@@ -193,6 +193,7 @@ Report build_report(const scenario::RunReport& run) {
   }
   r.budget_comparison = compare_budgets(sc.world, o.operations);
   r.analytics = performance_analytics(sc.world, o);
+  r.workflows = workflow_report(o.operations);
   for (const sim::TempoSample& t : o.tempo) {
     r.tempo.push_back(
         {since_start(o, t.at), t.beat_index, t.advertised_bpm, t.measured_bpm, t.drift_ms});
@@ -293,6 +294,7 @@ json report_json(const Report& r) {
   j["tempo"] = tempo;
   if (r.budget_comparison) j["budget_comparison"] = budget_comparison_json(*r.budget_comparison);
   j["performance"] = performance_analytics_json(r.analytics);
+  if (!r.workflows.empty()) j["workflows"] = workflow_report_json(r.workflows);
   return j;
 }
 

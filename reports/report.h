@@ -17,6 +17,7 @@
 
 #include "reports/budget_comparison.h"
 #include "reports/performance_analytics.h"
+#include "reports/workflow_report.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
 #include "sim/world/timeline_window.h"
@@ -108,6 +109,7 @@ struct Report {
   std::vector<TempoPoint> tempo;
   std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
   std::vector<TypeAnalytics> analytics;               // per type with completions
+  std::vector<WorkflowTemplateReport> workflows;      // per workflow template; empty: none
   // The timeline around the first failing observation, when the run recorded one (run --out).
   std::optional<sim::TimelineWindow> timeline_window;
 };

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/workflow_report.h"
 #include "sim/scenario/duration_text.h"
 
 namespace backbeat::sim::cli {
@@ -89,6 +90,16 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
           "exceeded; counted in over)\n",
           t.type, t.cut_off, t.started);
     }
+  }
+  for (const reports::WorkflowTemplateReport& w : reports::workflow_report(o.operations)) {
+    auto beats = [](const std::optional<std::int64_t>& v) {
+      return v ? std::to_string(*v) : std::string("-");
+    };
+    out += fmt::format(
+        "workflow  {}: {} started, {} completed, {} failed; beats p50 {} p95 {} p99 {} max {}; "
+        "critical path {}\n",
+        w.name, w.started, w.completed, w.failed, beats(w.p50), beats(w.p95), beats(w.p99),
+        beats(w.max), reports::typical_path_text(w));
   }
   if (!live) {
     out += fmt::format(

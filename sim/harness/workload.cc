@@ -50,7 +50,8 @@ Workload::Workload(const WorldConfig& config, WorkloadHost& host, RandomStream r
       host_(host),
       rng_(rng),
       selector_rng_(selector_rng),
-      poisson_timers_(config.workload.operations.size(), Clock::kNoTimer),
+      poisson_timers_(config.workload.operations.size() + config.workload.workflows.size(),
+                      Clock::kNoTimer),
       running_by_agent_(static_cast<std::size_t>(config.cluster.agent_count())),
       waiting_by_agent_(static_cast<std::size_t>(config.cluster.agent_count())),
       nominal_beat_(beat_duration(config.pulse.tempo_bpm)) {}
@@ -64,15 +65,18 @@ void Workload::start() {
   Clock& clock = host_.run_clock();
   Time begin = clock.now() + w.start_after;
   Duration span = (config_.duration - w.start_after) * 8 / 10;
-  for (std::size_t i = 0; i < w.operations.size(); ++i) {
-    const OperationWorkload& op = w.operations[i];
-    eligible_.push_back(with_backbeat(config_, select_agents(config_, op.agents, selector_rng_)));
+  for (std::size_t i = 0; i < poisson_timers_.size(); ++i) {
+    const bool flow = i >= w.operations.size();
+    const Selector& agents =
+        flow ? w.workflows[i - w.operations.size()].agents : w.operations[i].agents;
+    const int count = flow ? w.workflows[i - w.operations.size()].count : w.operations[i].count;
+    eligible_.push_back(with_backbeat(config_, select_agents(config_, agents, selector_rng_)));
     if (eligible_.back().empty()) continue;
-    for (int k = 0; k < op.count; ++k) {
-      Time at = begin + span * (2 * k + 1) / (2 * op.count);
+    for (int k = 0; k < count; ++k) {
+      Time at = begin + span * (2 * k + 1) / (2 * count);
       arrival_timers_.push_back(clock.schedule_at(at, [this, i] { arrive(i); }));
     }
-    if (op.rate_per_beat > 0) {
+    if (rate_per_beat(i) > 0) {
       poisson_timers_[i] = clock.schedule_at(begin, [this, i] { schedule_poisson(i); });
     }
   }
@@ -94,7 +98,7 @@ void Workload::stop() {
 }
 
 void Workload::schedule_poisson(std::size_t i) {
-  double mean_beats = 1.0 / config_.workload.operations[i].rate_per_beat;
+  double mean_beats = 1.0 / rate_per_beat(i);
   Duration gap = from_seconds(rng_.exponential(mean_beats) * to_seconds(nominal_beat_));
   Clock& clock = host_.run_clock();
   poisson_timers_[i] = clock.schedule_at(clock.now() + gap, [this, i] {
@@ -103,10 +107,30 @@ void Workload::schedule_poisson(std::size_t i) {
   });
 }
 
+double Workload::rate_per_beat(std::size_t source) const {
+  const WorkloadConfig& w = config_.workload;
+  return source < w.operations.size() ? w.operations[source].rate_per_beat
+                                      : w.workflows[source - w.operations.size()].rate_per_beat;
+}
+
 void Workload::arrive(std::size_t i) {
-  const OperationWorkload& spec = config_.workload.operations[i];
   const std::vector<int>& agents = eligible_[i];
   int agent = agents[rng_.uniform_u64(agents.size())];
+  if (i >= config_.workload.operations.size()) {
+    arrive_workflow(i - config_.workload.operations.size(), agent);
+    return;
+  }
+  const OperationWorkload& spec = config_.workload.operations[i];
+  ops_.push_back(make_op(spec, agent));
+  std::size_t index = ops_.size() - 1;
+  if (!spec.depends_on.empty() && agent_runs_type(agent, spec.depends_on)) {
+    waiting_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
+    return;
+  }
+  begin(index);
+}
+
+Workload::Op Workload::make_op(const OperationWorkload& spec, int agent) {
   Op op;
   op.outcome.id = fmt::format("{}-{:06d}", spec.type, ops_.size());
   op.outcome.type = spec.type;
@@ -121,13 +145,54 @@ void Workload::arrive(std::size_t i) {
   op.length = from_seconds(beats * stretch * to_seconds(nominal_beat_));
   op.phases = spec.phases;
   op.cut_off = spec.cut_off;
-  ops_.push_back(std::move(op));
-  std::size_t index = ops_.size() - 1;
-  if (!spec.depends_on.empty() && agent_runs_type(agent, spec.depends_on)) {
-    waiting_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
-    return;
+  return op;
+}
+
+void Workload::arrive_workflow(std::size_t w, int agent) {
+  const WorkflowWorkload& spec = config_.workload.workflows[w];
+  Flow flow;
+  flow.spec = w;
+  flow.agent = agent;
+  flow.id = fmt::format("{}-{:06d}", spec.name, flows_.size());
+  flow.op_of_step.assign(spec.steps.size(), kNotStarted);
+  flows_.push_back(std::move(flow));
+  start_ready_steps(flows_.size() - 1);
+}
+
+void Workload::start_ready_steps(std::size_t f) {
+  const WorkflowWorkload& spec = config_.workload.workflows[flows_[f].spec];
+  for (std::size_t s = 0; s < spec.steps.size(); ++s) {
+    if (stopped_ || flows_[f].failed) return;
+    if (flows_[f].op_of_step[s] != kNotStarted) continue;
+    const WorkflowStep& step = spec.steps[s];
+    std::vector<std::string> parents;
+    for (const std::string& name : step.after) {
+      auto p = std::find_if(spec.steps.begin(), spec.steps.end(),
+                            [&](const WorkflowStep& x) { return x.name == name; });
+      std::size_t op = flows_[f].op_of_step[static_cast<std::size_t>(p - spec.steps.begin())];
+      if (op == kNotStarted || ops_[op].running ||
+          ops_[op].outcome.result != OperationOutcome::Result::kCompleted) {
+        break;
+      }
+      parents.push_back(ops_[op].outcome.id);
+    }
+    if (parents.size() != step.after.size()) continue;
+    const auto& types = config_.workload.operations;
+    auto type = std::find_if(types.begin(), types.end(),
+                             [&](const OperationWorkload& o) { return o.type == step.type; });
+    Op op = make_op(*type, flows_[f].agent);
+    op.flow = static_cast<int>(f);
+    op.step = s;
+    op.outcome.id = fmt::format("{}-{:06d}", step.name, ops_.size());
+    op.outcome.workflow_id = flows_[f].id;
+    op.outcome.workflow = spec.name;
+    op.outcome.step = step.name;
+    op.outcome.parents = std::move(parents);
+    op.outcome.workflow_steps = static_cast<int>(spec.steps.size());
+    ops_.push_back(std::move(op));
+    flows_[f].op_of_step[s] = ops_.size() - 1;
+    begin(ops_.size() - 1);
   }
-  begin(index);
 }
 
 bool Workload::agent_runs_type(int agent, const std::string& type) const {
@@ -148,8 +213,11 @@ void Workload::begin(std::size_t index) {
   }
   op.outcome.start_beat = integration->beat_client().current_beat();
   op.outcome.end_beat = op.outcome.start_beat;
-  Status s =
-      integration->start_p2p_operation(op.outcome.id, op.outcome.type, op.outcome.estimated_beats);
+  Status s = op.flow < 0 ? integration->start_p2p_operation(op.outcome.id, op.outcome.type,
+                                                            op.outcome.estimated_beats)
+                         : integration->start_workflow_operation(
+                               op.outcome.id, op.outcome.type, op.outcome.estimated_beats,
+                               {op.outcome.workflow_id, op.outcome.parents});
   // A claim that could not be published still registers the operation (as in the seed); only
   // a refusal to register counts as lost.
   if (!s && !integration->active_operations().contains(op.outcome.id)) {
@@ -248,6 +316,14 @@ void Workload::end(std::size_t index, OperationOutcome::Result result) {
       t = Clock::kNoTimer;
     }
     release_waiting(agent, op.outcome.type);
+  }
+  // ops_[index], not op: starting the next steps grows ops_.
+  if (const int flow = ops_[index].flow; flow >= 0) {
+    if (result != OperationOutcome::Result::kCompleted) {
+      flows_[static_cast<std::size_t>(flow)].failed = true;
+    } else {
+      start_ready_steps(static_cast<std::size_t>(flow));
+    }
   }
 }
 

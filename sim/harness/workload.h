@@ -16,6 +16,12 @@
 //   deadline beat, it is failed "beat budget exceeded" and ends kCutOff (its timers cancelled,
 //   its token observed by any step still due).
 // - depends_on: an operation waits while its agent runs one of the named type, then starts.
+// - workflows: an instance arrives like an operation (count or rate_per_beat) on one agent drawn
+//   from its selector; its root steps start at once, each other step when every step it comes
+//   after has completed, as an operation of its type started with the integration's
+//   start_workflow_operation (so budgets, adaptive budgets, warnings and cut_off apply). A step
+//   that fails, is cut off or is lost fails the instance: its dependants never start, the steps
+//   already running finish. Workflow steps ignore depends_on.
 // - An operation whose agent is down when it should start, or crashes while it runs, is lost.
 #pragma once
 
@@ -72,7 +78,20 @@ class Workload {
   std::size_t running() const { return running_; }
 
  private:
+  static constexpr std::size_t kNotStarted = static_cast<std::size_t>(-1);
+
+  // A running workflow instance: its template, agent, id and each step's operation index.
+  struct Flow {
+    std::size_t spec = 0;
+    int agent = 0;
+    std::string id;
+    std::vector<std::size_t> op_of_step;  // kNotStarted until the step starts
+    bool failed = false;
+  };
+
   struct Op {
+    int flow = -1;  // index in flows_ for a workflow step
+    std::size_t step = 0;
     OperationOutcome outcome;
     Time started_at{};
     Duration length{};
@@ -85,7 +104,12 @@ class Workload {
     BeatBudgets::Done budget_done;  // cut_off: the operation's own outcome, for the budget
   };
 
-  void arrive(std::size_t workload_index);
+  // `source`: an index of workload.operations, then of workload.workflows after them.
+  void arrive(std::size_t source);
+  Op make_op(const OperationWorkload& spec, int agent);
+  void arrive_workflow(std::size_t workflow_index, int agent);
+  double rate_per_beat(std::size_t source) const;
+  void start_ready_steps(std::size_t flow);
   void schedule_poisson(std::size_t workload_index);
   void begin(std::size_t op_index);
   void step(std::size_t op_index, int stage);
@@ -104,9 +128,10 @@ class Workload {
   RandomStream selector_rng_;
   bool stopped_ = false;
   std::vector<Clock::TimerId> arrival_timers_;  // evenly spread arrivals (fired ids are ignored)
-  std::vector<Clock::TimerId> poisson_timers_;  // per workload entry: its next Poisson arrival
-  std::vector<std::vector<int>> eligible_;      // per workload entry: agent indices
+  std::vector<Clock::TimerId> poisson_timers_;  // per source: its next Poisson arrival
+  std::vector<std::vector<int>> eligible_;      // per source: agent indices
   std::vector<Op> ops_;
+  std::vector<Flow> flows_;
   std::vector<std::vector<std::size_t>> running_by_agent_;
   std::vector<std::deque<std::size_t>> waiting_by_agent_;
   std::size_t running_ = 0;

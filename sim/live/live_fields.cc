@@ -80,6 +80,7 @@ constexpr std::array kRules = {
     refused("pulse.nodes", "pulse failover between nodes is simulated; live mode runs one pulse"),
     // The workload: sim/harness/workload.h, the same code in both worlds.
     honoured("workload"),
+    honoured("workload.workflows"),  // the same Workload starts steps as their parents complete
     refused("trace", "live mode records no trace and has no fingerprint"),
 };
 

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "core/budget_profiles.h"
+#include "core/workflow_tracker.h"
 #include "sim/scenario/assertion.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/scenario.h"
@@ -736,6 +737,59 @@ std::vector<Field> build_fields() {
        .type = T::kSelector,
        .default_text = "\"all\"",
        .doc = "which agents run it"},
+      // Workflows (core/workflow_tracker.h): off unless listed.
+      {.pointer = "/workload/workflows",
+       .type = T::kArray,
+       .min = 0,
+       .max = kMaxListEntries,
+       .doc = "workflow templates: steps that are operations of the workload's types, each "
+              "started on the same agent when the steps it comes after have completed; a "
+              "failed, cut-off or lost step fails its instance"},
+      {.pointer = "/workload/workflows/*",
+       .type = T::kObject,
+       .doc = "one workflow template: count or rate_per_beat"},
+      {.pointer = "/workload/workflows/*/name",
+       .type = T::kTypeName,
+       .required = true,
+       .doc = "the template's name, e.g. publish (instance ids: <name>-<number>)"},
+      {.pointer = "/workload/workflows/*/count",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 1000000,
+       .doc = "instances spread evenly over the first 80% of the run after start_after"},
+      {.pointer = "/workload/workflows/*/rate_per_beat",
+       .type = T::kNumber,
+       .min = 0,
+       .max = 1000,
+       .exclusive_min = true,
+       .doc = "Poisson arrivals of instances per beat across the cluster"},
+      {.pointer = "/workload/workflows/*/steps",
+       .type = T::kArray,
+       .min = 1,
+       .max = static_cast<double>(WorkflowTracker::kMaxSteps),
+       .doc = "the workflow's steps"},
+      {.pointer = "/workload/workflows/*/steps/*", .type = T::kObject, .doc = "one step"},
+      {.pointer = "/workload/workflows/*/steps/*/type",
+       .type = T::kTypeName,
+       .required = true,
+       .doc = "an operation type of the workload: its duration, estimate, failures and cut_off"},
+      {.pointer = "/workload/workflows/*/steps/*/name",
+       .type = T::kTypeName,
+       .default_text = "the type",
+       .doc = "unique in the template"},
+      {.pointer = "/workload/workflows/*/steps/*/after",
+       .type = T::kArray,
+       .min = 0,
+       .max = static_cast<double>(WorkflowTracker::kMaxParents),
+       .default_text = "[]",
+       .doc = "names of the steps that must complete first (no cycles)"},
+      {.pointer = "/workload/workflows/*/steps/*/after/*",
+       .type = T::kTypeName,
+       .doc = "a step name of the same template"},
+      {.pointer = "/workload/workflows/*/agents",
+       .type = T::kSelector,
+       .default_text = "\"all\"",
+       .doc = "which agents run instances (one agent runs all of an instance's steps)"},
   };
   f.insert(f.end(), rest.begin(), rest.end());
   add_fault_fields(f);
@@ -797,6 +851,7 @@ const std::vector<KeyRule>& scenario_key_rules() {
   static const std::vector<KeyRule> rules = {
       {"/cluster", "", K::kAtMostOne, {"agents", "groups"}},
       {"/workload/operations/*", "", K::kExactlyOne, {"count", "rate_per_beat"}},
+      {"/workload/workflows/*", "", K::kExactlyOne, {"count", "rate_per_beat"}},
       {"/faults/*", "partition", K::kExactlyOne, {"servers", "targets"}},
       {"/assertions/*",
        "bar_reports",

@@ -895,7 +895,10 @@ class Loader {
       }
     });
     const json* ops = member(v, "operations");
-    if (!ops) return;
+    if (!ops) {  // workflow steps then name no known type: say so
+      opt(v, p, "workflows", [&](const json& x, const std::string& r) { workflows(x, r); });
+      return;
+    }
     std::string q = child(p, "operations");
     if (!ops->is_array()) {
       error(q, "expected an array of operation workloads; got " + shown(*ops));
@@ -910,6 +913,7 @@ class Loader {
     }
     for (std::size_t i = 0; i < ops->size(); ++i) operation((*ops)[i], child(q, std::to_string(i)));
     dependency_cycles(q);
+    opt(v, p, "workflows", [&](const json& x, const std::string& r) { workflows(x, r); });
     // Every counted operation is planned up front: the per-type cap holds for their sum too.
     std::int64_t total = 0;
     for (const OperationWorkload& op : w.operations) total += op.count;
@@ -977,6 +981,113 @@ class Loader {
     }
   }
 
+  // Workflow templates (sim/world/world_config.h WorkflowWorkload); needs the operation types.
+  void workflows(const json& v, const std::string& p) {
+    const std::string W = "/workload/workflows";
+    if (!v.is_array()) {
+      error(p, "expected an array of workflow templates; got " + shown(v));
+      return;
+    }
+    if (!within_cap(v, p, field(W))) return;
+    for (std::size_t i = 0; i < v.size(); ++i) workflow(v[i], child(p, std::to_string(i)));
+  }
+
+  void workflow(const json& v, const std::string& p) {
+    const std::string W = "/workload/workflows/*/";
+    WorkflowWorkload wf;
+    if (!object(v, p, keys_of("/workload/workflows/*"))) return;
+    if (const json* n = required(v, p, field(W + "name"))) {
+      std::string q = child(p, "name");
+      if (string(*n, q, wf.name) && !valid_identifier(wf.name, false)) {
+        error(q, fmt::format("expected a workflow name of 1..64 characters of [a-z0-9_-]; got "
+                             "\"{}\"",
+                             wf.name));
+      }
+    }
+    key_rules(v, "/workload/workflows/*", p);
+    opt(v, p, "count",
+        [&](const json& x, const std::string& q) { integer(x, q, field(W + "count"), wf.count); });
+    opt(v, p, "rate_per_beat", [&](const json& x, const std::string& q) {
+      number(x, q, field(W + "rate_per_beat"), wf.rate_per_beat);
+    });
+    opt(v, p, "agents", [&](const json& x, const std::string& q) { selector(x, q, wf.agents); });
+    const json* steps = required(v, p, field(W + "steps"));
+    const std::string q = child(p, "steps");
+    if (steps && (!steps->is_array() || steps->empty())) {
+      error(q, "expected a non-empty array of steps; got " + shown(*steps));
+    } else if (steps && within_cap(*steps, q, field(W + "steps"))) {
+      for (std::size_t i = 0; i < steps->size(); ++i)
+        workflow_step((*steps)[i], child(q, std::to_string(i)), wf);
+      std::map<std::string, std::set<std::string>> edges;
+      const bool aligned = wf.steps.size() == steps->size();  // no step was skipped
+      for (std::size_t i = 0; i < wf.steps.size(); ++i) {
+        const WorkflowStep& step = wf.steps[i];
+        for (std::size_t j = 0; j < step.after.size(); ++j) {
+          const std::string& a = step.after[j];
+          if (std::none_of(wf.steps.begin(), wf.steps.end(),
+                           [&](const WorkflowStep& s) { return s.name == a; })) {
+            std::vector<std::string> names;
+            for (const WorkflowStep& s : wf.steps) names.push_back(s.name);
+            std::string message =
+                fmt::format("step '{}' comes after '{}', which is no step of workflow '{}'",
+                            step.name, a, wf.name);
+            if (auto guess = did_you_mean(a, names))
+              message += fmt::format("; did you mean '{}'?", *guess);
+            error(
+                aligned ? child(child(child(q, std::to_string(i)), "after"), std::to_string(j)) : q,
+                message + fmt::format(" (steps: {})", join(names)));
+          }
+          edges[step.name].insert(a);
+        }
+      }
+      cycles(edges, q, fmt::format("cycle between the steps of workflow '{}'", wf.name));
+    }
+    world_->workload.workflows.push_back(std::move(wf));
+  }
+
+  void workflow_step(const json& v, const std::string& p, WorkflowWorkload& wf) {
+    const std::string S = "/workload/workflows/*/steps/*/";
+    WorkflowStep step;
+    if (!object(v, p, keys_of("/workload/workflows/*/steps/*"))) return;
+    if (const json* t = required(v, p, field(S + "type"))) {
+      std::string q = child(p, "type");
+      if (string(*t, q, step.type) &&
+          std::find(types_.begin(), types_.end(), step.type) == types_.end()) {
+        unknown_type(q, step.type);
+      }
+    }
+    step.name = step.type;
+    opt(v, p, "name", [&](const json& x, const std::string& q) {
+      if (string(x, q, step.name) && !valid_identifier(step.name, false)) {
+        error(q, fmt::format("expected a step name of 1..64 characters of [a-z0-9_-]; got \"{}\"",
+                             step.name));
+      }
+    });
+    if (std::any_of(wf.steps.begin(), wf.steps.end(),
+                    [&](const WorkflowStep& s) { return s.name == step.name; })) {
+      error(p, fmt::format("workflow '{}' has two steps named '{}'; give one a \"name\"", wf.name,
+                           step.name));
+    }
+    opt(v, p, "after", [&](const json& x, const std::string& q) {
+      if (!x.is_array()) {
+        error(q, "expected an array of step names; got " + shown(x));
+        return;
+      }
+      if (!within_cap(x, q, field(S + "after"))) return;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        std::string name;
+        std::string r = child(q, std::to_string(i));
+        if (!string(x[i], r, name)) continue;
+        if (std::find(step.after.begin(), step.after.end(), name) != step.after.end()) {
+          error(r, fmt::format("step '{}' is listed twice", name));
+          continue;
+        }
+        step.after.push_back(std::move(name));
+      }
+    });
+    wf.steps.push_back(std::move(step));
+  }
+
   void unknown_type(const std::string& ptr, const std::string& type, At at = At::kValue) {
     std::string message = fmt::format("no operation of type '{}' in the workload", type);
     if (auto guess = did_you_mean(type, types_))
@@ -991,6 +1102,13 @@ class Loader {
     for (const OperationWorkload& op : world_->workload.operations) {
       if (!op.depends_on.empty()) edges[op.type].insert(op.depends_on);
     }
+    cycles(edges, ptr, "dependency cycle");
+  }
+
+  // Reports the first cycle of `edges` (node -> the nodes it waits for) at `ptr` as
+  // "<what>: a -> b -> a".
+  void cycles(std::map<std::string, std::set<std::string>> edges, const std::string& ptr,
+              std::string_view what) {
     std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
     std::vector<std::string> stack;
     std::function<bool(const std::string&)> visit = [&](const std::string& t) {
@@ -1001,7 +1119,7 @@ class Loader {
           std::string cycle;
           auto it = std::find(stack.begin(), stack.end(), next);
           for (; it != stack.end(); ++it) cycle += *it + " -> ";
-          error(ptr, fmt::format("dependency cycle: {}{}", cycle, next));
+          error(ptr, fmt::format("{}: {}{}", what, cycle, next));
           return true;
         }
         if (state[next] == 0 && visit(next)) return true;

@@ -36,6 +36,13 @@ struct OperationOutcome {
   bool budget_warned = false;   // the agent sent its budget warning before the end
   Result result = Result::kUnfinished;
   Duration elapsed{};  // virtual time from start to end
+  // A workflow's step (sim/harness/workload.h): the instance id, its template, the step's name
+  // and its parents' operation ids; empty otherwise.
+  std::string workflow_id;
+  std::string workflow;
+  std::string step;
+  std::vector<std::string> parents;
+  int workflow_steps = 0;  // the template's step count
 
   std::int64_t beats() const { return end_beat - start_beat; }
   // A cut-off operation overran too: it was still running past its budget.

@@ -151,8 +151,27 @@ struct OperationWorkload {
   Selector agents;         // which agents run it (default all)
 };
 
+// A workflow template (core/workflow_tracker.h): each instance runs on one agent; each step is
+// an ordinary operation of its type (the operation workload of that type gives its duration,
+// estimate, failures and cut_off), started when all the steps it comes after have completed. A
+// step that fails, is cut off or is lost fails its instance: its dependants never start.
+struct WorkflowStep {
+  std::string name;                // unique in the template (default: the type)
+  std::string type;                // an operation type of the workload
+  std::vector<std::string> after;  // step names of the same template
+};
+
+struct WorkflowWorkload {
+  std::string name;
+  int count = 0;                    // instances spread evenly over the run, or ...
+  double rate_per_beat = 0.0;       // ... Poisson arrivals per beat across the cluster
+  std::vector<WorkflowStep> steps;  // in any order; `after` makes a DAG
+  Selector agents;
+};
+
 struct WorkloadConfig {
   std::vector<OperationWorkload> operations;
+  std::vector<WorkflowWorkload> workflows;         // empty: none (the default)
   Duration start_after = std::chrono::seconds(0);  // let agents find the beat first
 };
 

@@ -4,38 +4,19 @@
 
 #include "core/contracts/status_claim.h"
 #include "core/integration.h"
-#include "tests/support/in_memory_transport.h"
-#include "tests/support/manual_clock.h"
-#include "tests/support/test_pulse.h"
+#include "tests/support/integration_fixture.h"
 
 namespace backbeat {
 namespace {
 
-constexpr Duration kBeat = std::chrono::seconds(30);
-
-class IntegrationBudgetsTest : public ::testing::Test {
+class IntegrationBudgetsTest : public testing::IntegrationFixture {
  protected:
-  void SetUp() override {
-    BackbeatConfig config;
-    config.cluster_id = "chorus-dev";
-    config.agent_id = "chorus-dev-bob";
-    auto created = Integration::create(config, "12D3KooWBob", logger_, clock_, transport_);
-    ASSERT_TRUE(created.is_ok()) << created.status().to_string();
-    integration_ = std::move(created).value();
-    ASSERT_TRUE(integration_->start().is_ok());
-    pulse_.start();
-    clock_.advance_by(kBeat);
-  }
-
   // Claims for `task` published since the last call, each checked against the contract.
   std::vector<StatusClaim> claims_for(const std::string& task) {
     std::vector<StatusClaim> out;
-    for (const auto& p : transport_.published_matching("backbeat.status.>")) {
-      auto claim = decode_status_claim(p.payload);
-      EXPECT_TRUE(claim.is_ok()) << claim.status().to_string() << ": " << p.payload;
-      if (claim && claim->task_id == task) out.push_back(*claim);
+    for (StatusClaim& claim : published_claims()) {
+      if (claim.task_id == task) out.push_back(std::move(claim));
     }
-    transport_.clear_published();
     return out;
   }
 
@@ -45,12 +26,6 @@ class IntegrationBudgetsTest : public ::testing::Test {
     clock_.advance_by(kBeat * beats);
     ASSERT_TRUE(integration_->complete_p2p_operation(id, 2).is_ok());
   }
-
-  testing::ManualClock clock_;
-  testing::InMemoryTransport transport_;
-  NullLogger logger_;
-  testing::TestPulse pulse_{testing::TestPulseOptions{}, clock_, transport_};
-  std::unique_ptr<Integration> integration_;
 };
 
 TEST_F(IntegrationBudgetsTest, WarningClaimIsContractValidAndComesOnceBeforeTheOverrun) {

@@ -89,6 +89,18 @@ const char* const kTimelineHeader =
 const char* const kTimelineEntry =
     "{\"t_ns\":1,\"beat\":0,\"role\":\"agent\",\"node\":\"chorus:agent-0\",\"event\":\"resync\"}\n";
 
+// Workflow rows: operation types a and b, then a workflow whose "steps" follows.
+const char* const kWorkflowHead =
+    "  \"workload\": {\"operations\": [{\"type\": \"a\", \"count\": 1}, {\"type\": \"b\", "
+    "\"count\": 0}],\n    \"workflows\": [{\"name\": \"w\", \"count\": 1, \"steps\": ";
+std::string many_steps(int n) {
+  std::string out = "[";
+  for (int i = 0; i < n; ++i)
+    out += (i ? ", " : "") + std::string("{\"name\": \"s") + std::to_string(i) +
+           "\", \"type\": \"a\"}";
+  return out + "]";
+}
+
 std::vector<CliCase> cli_cases() {
   const std::string header = "{\n  \"version\": 1,\n  \"name\": \"x\",\n  \"duration\": \"1h\",\n";
   return {
@@ -184,6 +196,33 @@ std::vector<CliCase> cli_cases() {
        {"validate", "{TMP}"},
        2,
        {"{TMP}: /: cannot open the scenario file: it is a directory"}},
+
+      // --- workflows (issue 16 section 4): steps named, cycles and the step cap, at the pointer.
+      {"workflow_steps_cycle",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:6:54: /workload/workflows/0/steps: cycle between the steps of workflow "
+        "'w': a -> b -> a"},
+       header + kWorkflowHead +
+           "[{\"type\": \"a\", \"after\": [\"b\"]}, {\"type\": \"b\", \"after\": "
+           "[\"a\"]}]}]}\n}\n"},
+      {"workflow_unknown_step",
+       {"validate", "{FILE}"},
+       2,
+       {"scenario.json:6:94: /workload/workflows/0/steps/1/after/0: step 'b' comes after 'c', "
+        "which is no step of workflow 'w'; did you mean 'a'?"},
+       header + kWorkflowHead +
+           "[{\"type\": \"a\"}, {\"type\": \"b\", \"after\": [\"c\"]}]}]}\n}\n"},
+      {"workflow_too_many_steps",
+       {"validate", "{FILE}"},
+       2,
+       {"/workload/workflows/0/steps: too many entries: 65; at most 64"},
+       header + kWorkflowHead + many_steps(65) + "}]}\n}\n"},
+      {"workflow_step_unknown_type",
+       {"validate", "{FILE}"},
+       2,
+       {"/workload/workflows/0/steps/0/type: no operation of type 'c' in the workload"},
+       header + kWorkflowHead + "[{\"type\": \"c\"}]}]}\n}\n"},
 
       // --- command-line flags: each names the flag and the bad value.
       {"flag_unknown", {"run", "--bogus"}, 2, {"--bogus"}},

@@ -50,6 +50,7 @@ Status Integration::stop() {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
   started_ = false;
   beat_budgets_->cancel_all(Status::failed_precondition("BACKBEAT integration stopped"));
+  shed_waiting(admission_.shed_all(), client_->current_beat());
   if (Status s = client_->stop(); !s) {
     logger_.warn("BACKBEAT shutdown warning: " + s.message());
     return s;
@@ -68,7 +69,7 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
     return Status::invalid_argument(
         fmt::format("estimated beats: expected at least 1, got {}", estimated_beats));
   }
-  if (operations_.contains(operation_id)) {
+  if (operations_.contains(operation_id) || admission_.is_waiting(operation_id)) {
     return Status::invalid_argument(fmt::format("operation {} already active", operation_id));
   }
   P2POperation operation;
@@ -91,7 +92,9 @@ Status Integration::update_p2p_operation_phase(const std::string& operation_id,
   }
   it->second.phase = phase;
   it->second.peer_count = peer_count;
-  return emit_operation_status(it->second);
+  Status s = emit_operation_status(it->second);
+  admit_waiting();  // a completed or failed phase frees its slot
+  return s;
 }
 
 Status Integration::complete_p2p_operation(const std::string& operation_id, int peer_count) {
@@ -104,7 +107,9 @@ Status Integration::complete_p2p_operation(const std::string& operation_id, int 
   operation.phase = OperationPhase::kCompleted;
   operation.peer_count = peer_count;
   budgets_.on_end(operation.id, operation.beats_passed(client_->current_beat()), true);
-  return emit_operation_status(operation);
+  Status s = emit_operation_status(operation);
+  admit_waiting();
+  return s;
 }
 
 Status Integration::fail_p2p_operation(const std::string& operation_id, const std::string& reason) {
@@ -123,7 +128,9 @@ Status Integration::fail_p2p_operation(const std::string& operation_id, const st
   claim.beats_left = 0;
   claim.progress = 0.0;
   claim.notes = fmt::format("P2P operation failed: {} (type: {})", reason, operation.type);
-  return client_->emit_status_claim(std::move(claim));
+  Status s = client_->emit_status_claim(std::move(claim));
+  admit_waiting();
+  return s;
 }
 
 Status Integration::emit_operation_status(const P2POperation& operation) {
@@ -189,6 +196,7 @@ void Integration::on_beat(const BeatFrame& frame) {
       (void)emit_operation_status(operation);
     }
   }
+  on_beat_admission(frame.beat_index);
   if (frame.beat_index % kHealthClaimEveryBeats == 0) (void)emit_health_status();
 }
 
@@ -224,6 +232,7 @@ IntegrationHealth Integration::get_health() const {
   health.errors = client_->errors();
   health.node_id = node_id_;
   health.operation_history = budgets_.to_json();
+  if (admission_.settings().limited()) health.admission = admission_.to_json();
   return health;
 }
 

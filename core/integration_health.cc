@@ -24,6 +24,7 @@ nlohmann::ordered_json IntegrationHealth::to_json() const {
       {"node_id", node_id},
   };
   if (!operation_history.empty()) out["operation_history"] = operation_history;
+  if (!admission.empty()) out["admission"] = admission;
   return out;
 }
 

@@ -26,8 +26,11 @@ struct IntegrationHealth {
   std::string node_id;
   // Beyond the seed: OperationBudgets::to_json() (an object by type; empty: none ended).
   nlohmann::ordered_json operation_history = nlohmann::ordered_json::object();
+  // Beyond the seed: OperationAdmission::to_json() when the agent limits concurrent operations.
+  nlohmann::ordered_json admission = nlohmann::ordered_json::object();
 
-  // The seed's JSON keys, in the seed's order, then "operation_history" when not empty.
+  // The seed's JSON keys, in the seed's order, then "operation_history" and "admission" when not
+  // empty.
   nlohmann::ordered_json to_json() const;
 };
 

@@ -17,6 +17,7 @@
 
 #include "reports/budget_comparison.h"
 #include "reports/performance_analytics.h"
+#include "sim/scenario/admission_summary.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
 #include "sim/world/timeline_window.h"
@@ -108,6 +109,9 @@ struct Report {
   std::vector<TempoPoint> tempo;
   std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
   std::vector<TypeAnalytics> analytics;               // per type with completions
+  // Per type and priority, when the agents limit concurrent operations (the summary's
+  // "admission" holds the same rows).
+  std::vector<sim::scenario::AdmissionRow> admission;
   // The timeline around the first failing observation, when the run recorded one (run --out).
   std::optional<sim::TimelineWindow> timeline_window;
 };

@@ -16,6 +16,10 @@
 //   deadline beat, it is failed "beat budget exceeded" and ends kCutOff (its timers cancelled,
 //   its token observed by any step still due).
 // - depends_on: an operation waits while its agent runs one of the named type, then starts.
+// - admission (the agents limit concurrent operations): an operation is requested through the
+//   core's admission with its priority; one that waits starts when its agent's core admits it
+//   (its beats and budget count from then), one that is shed ends kShed.
+// - capacity_per_agent: an operation that starts while its agent runs more is stretched.
 // - An operation whose agent is down when it should start, or crashes while it runs, is lost.
 #pragma once
 
@@ -80,6 +84,8 @@ class Workload {
     bool fail = false;
     bool cut_off = false;  // run under the asynchronous beat budget
     bool running = false;
+    bool queued = false;  // waiting for its agent's admission
+    OperationPriority priority = OperationPriority::kNormal;
     std::array<Clock::TimerId, 4> timers{};
     std::stop_token budget_token;   // cut_off: stop requested at the deadline beat
     BeatBudgets::Done budget_done;  // cut_off: the operation's own outcome, for the budget
@@ -89,6 +95,11 @@ class Workload {
   void schedule_poisson(std::size_t workload_index);
   void begin(std::size_t op_index);
   void step(std::size_t op_index, int stage);
+  // Runs an operation its agent's core has started: phases, end, budget.
+  void run(std::size_t op_index, Integration& integration);
+  // admission: requests the start from the agent's core; the answer may come later.
+  void request_admission(std::size_t op_index, Integration& integration);
+  void on_admission(std::size_t op_index, const AdmissionNotice& notice);
   void end(std::size_t op_index, OperationOutcome::Result result);
   // cut_off: runs the operation under the agent's asynchronous beat budget.
   void begin_under_budget(std::size_t op_index, Integration& integration);

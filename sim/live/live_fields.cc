@@ -34,6 +34,8 @@ constexpr std::array kRules = {
     refused("budget_warnings",
             "live agents send the seed's claims; budget warnings run in the simulator "
             "(`backbeat-sim run`)"),
+    refused("admission", "live agents start every operation at once; admission limits and "
+                         "priorities run in the simulator (`backbeat-sim run`)"),
     honoured("assertions"),
     // What only a simulator can do.
     refused("faults",
@@ -129,6 +131,7 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
   if (config.swarm.enabled) refuse("swarm");
   if (config.adaptive_budgets.enabled) refuse("adaptive_budgets");
   if (config.budget_warnings.enabled) refuse("budget_warnings");
+  if (config.admission.limited()) refuse("admission");
   const sim::ClusterConfig& c = config.cluster;
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
     const sim::AgentGroup& g = c.groups[i];

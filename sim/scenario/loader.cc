@@ -549,6 +549,7 @@ class Loader {
         [&](const json& v, const std::string& p) { adaptive_budgets(v, p); });
     opt(doc, root, "budget_warnings",
         [&](const json& v, const std::string& p) { budget_warnings(v, p); });
+    opt(doc, root, "admission", [&](const json& v, const std::string& p) { admission(v, p); });
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
@@ -884,6 +885,9 @@ class Loader {
                              format_duration(world_->duration)));
       }
     });
+    opt(v, p, "capacity_per_agent", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/workload/capacity_per_agent"), w.capacity_per_agent);
+    });
     const json* ops = member(v, "operations");
     if (!ops) return;
     std::string q = child(p, "operations");
@@ -945,6 +949,10 @@ class Loader {
       } else if (std::find(types_.begin(), types_.end(), op.depends_on) == types_.end()) {
         unknown_type(q, op.depends_on);
       }
+    });
+    opt(v, p, "priority", [&](const json& x, const std::string& q) {
+      std::string name;
+      if (choice(x, q, field(O + "priority"), name)) op.priority = parse_operation_priority(name);
     });
     opt(v, p, "agents", [&](const json& x, const std::string& q) { selector(x, q, op.agents); });
     world_->workload.operations.push_back(op);
@@ -1323,6 +1331,21 @@ class Loader {
     opt(v, p, "share", [&](const json& x, const std::string& q) {
       number(x, q, field("/budget_warnings/share"), w.share);
     });
+  }
+
+  void admission(const json& v, const std::string& p) {
+    AdmissionSettings& a = world_->admission;
+    const std::string P = "/admission";
+    if (!object(v, p, keys_of(P))) return;
+    if (const json* limit = required(v, p, field(P + "/max_concurrent"))) {
+      integer(*limit, child(p, "max_concurrent"), field(P + "/max_concurrent"), a.max_concurrent);
+    }
+    for (auto [key, out] : {std::pair{"max_queue", &a.max_queue},
+                            std::pair{"max_wait_beats", &a.max_wait_beats}}) {
+      opt(v, p, key, [&, key = key, out = out](const json& x, const std::string& q) {
+        integer(x, q, field(P + "/" + key), *out);
+      });
+    }
   }
 
   // ---------------------------------------------------------------------------------------

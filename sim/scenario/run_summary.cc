@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/kernel/trace.h"
+#include "sim/scenario/admission_summary.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/percentile.h"
 
@@ -91,6 +92,9 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
           ++s.cut_off;
           ++s.over_budget;
           break;
+        case OperationOutcome::Result::kShed:
+          ++s.shed;
+          break;
       }
     }
     std::sort(beats.begin(), beats.end());
@@ -147,9 +151,13 @@ json run_summary_json(const RunReport& report) {
     ops[s.type] = {
         {"started", s.started}, {"completed", s.completed},       {"failed", s.failed},
         {"lost", s.lost},       {"unfinished", s.unfinished},     {"over_budget", s.over_budget},
-        {"cut_off", s.cut_off}, {"budget_beats", s.budget_beats}, {"beats", beats}};
+        {"cut_off", s.cut_off}, {"shed", s.shed},                 {"budget_beats", s.budget_beats},
+        {"beats", beats}};
   }
   j["operations"] = ops;
+  if (sc.world.admission.limited()) {
+    j["admission"] = admission_summary_json(sc.world, summarize_admission(sc.world, o));
+  }
 
   json lost_by_cause = json::object();
   for (const auto& [cause, n] : o.claims.lost_by_cause) lost_by_cause[cause] = n;

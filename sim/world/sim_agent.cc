@@ -48,6 +48,7 @@ void SimAgent::boot() {
   // history, as a restarted process would.
   const WorldConfig& c = world_.config;
   (void)host_.integration()->set_budget_policy({c.budgets, c.adaptive_budgets, c.budget_warnings});
+  (void)host_.integration()->set_admission(c.admission);
 }
 
 void SimAgent::crash() {

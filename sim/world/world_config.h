@@ -13,6 +13,7 @@
 
 #include "core/adaptive_budget.h"
 #include "core/budget_warning.h"
+#include "core/operation_admission.h"
 #include "core/contracts/status_claim.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -145,12 +146,19 @@ struct OperationWorkload {
   // negotiating, executing (strictly increasing, inside (0, 1)); completion is at 1.
   std::array<double, 3> phases = {0.1, 0.3, 0.5};
   std::string depends_on;  // type whose running operation on the same agent must finish first
+  // Its priority when the agents limit concurrent operations (admission); empty: the type's
+  // default (default_operation_priority).
+  std::optional<OperationPriority> priority;
   Selector agents;         // which agents run it (default all)
 };
 
 struct WorkloadConfig {
   std::vector<OperationWorkload> operations;
   Duration start_after = std::chrono::seconds(0);  // let agents find the beat first
+  // Contention: operations an agent runs at full speed. 0: operations never slow each other;
+  // else one that starts while k others run on its agent takes max(1, (k + 1) / capacity) times
+  // its drawn duration (fixed at its start), as shared CPU and links would.
+  int capacity_per_agent = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +225,7 @@ struct WorldConfig {
   std::map<std::string, int> budgets;       // beats per operation type; missing = estimated_beats
   AdaptiveBudgetSettings adaptive_budgets;  // the agents' budgets from history (off by default)
   BudgetWarningSettings budget_warnings;    // the agents' budget-warning claims (off by default)
+  AdmissionSettings admission;  // the agents' limit on concurrent operations (unlimited by default)
   Duration duration = std::chrono::hours(1);
   bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
 

@@ -42,13 +42,14 @@ std::string report_markdown(const Report& r) {
   if (r.budget_comparison) md += "\n" + budget_comparison_markdown(*r.budget_comparison);
   if (!r.analytics.empty()) md += "\n" + performance_analytics_markdown(r.analytics);
   if (!r.admission.empty()) {
-    md += "\n## Admission per type and priority\n\n"
-          "| type | priority | requested | at once | waited | wait p50 | wait p99 | shed | still "
-          "waiting | completed | over budget | p99 |\n"
-          "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+    md +=
+        "\n## Admission per type and priority\n\n"
+        "| type | priority | requested | at once | waited | wait p50 | wait p99 | shed | still "
+        "waiting | completed | over budget | p99 |\n"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const sim::scenario::AdmissionRow& a : r.admission) {
-      fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                     a.type, a.priority, a.requested, a.at_once, a.waited, opt_text(a.waited_p50),
+      fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", a.type,
+                     a.priority, a.requested, a.at_once, a.waited, opt_text(a.waited_p50),
                      opt_text(a.waited_p99), a.shed, a.still_waiting, a.completed, a.over_budget,
                      opt_text(a.p99));
     }

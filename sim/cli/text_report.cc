@@ -65,8 +65,8 @@ std::string admission_text(const WorldConfig& world, const RunOutcome& o) {
                                                   "waiting", "completed", "over-budget", "p99"}};
   for (const scenario::AdmissionRow& r : rows) {
     table.push_back({r.type, r.priority, fmt::format("{}", r.requested),
-                     fmt::format("{}", r.at_once), fmt::format("{}", r.waited),
-                     beats(r.waited_p50), beats(r.waited_p99), fmt::format("{}", r.shed),
+                     fmt::format("{}", r.at_once), fmt::format("{}", r.waited), beats(r.waited_p50),
+                     beats(r.waited_p99), fmt::format("{}", r.shed),
                      fmt::format("{}", r.still_waiting), fmt::format("{}", r.completed),
                      fmt::format("{}", r.over_budget), beats(r.p99)});
   }

@@ -357,8 +357,7 @@ std::vector<OperationOutcome> Workload::finish() {
     } else if (op.queued) {  // still waiting for admission: unfinished, waited until now
       op.outcome.waiting_at_end = true;
       if (Integration* integration = host_.integration(op.outcome.agent)) {
-        op.outcome.waited_beats =
-            integration->beat_client().current_beat() - op.outcome.start_beat;
+        op.outcome.waited_beats = integration->beat_client().current_beat() - op.outcome.start_beat;
       }
     }
     out.push_back(op.outcome);

@@ -34,8 +34,9 @@ constexpr std::array kRules = {
     refused("budget_warnings",
             "live agents send the seed's claims; budget warnings run in the simulator "
             "(`backbeat-sim run`)"),
-    refused("admission", "live agents start every operation at once; admission limits and "
-                         "priorities run in the simulator (`backbeat-sim run`)"),
+    refused("admission",
+            "live agents start every operation at once; admission limits and "
+            "priorities run in the simulator (`backbeat-sim run`)"),
     honoured("assertions"),
     // What only a simulator can do.
     refused("faults",

@@ -18,8 +18,8 @@ struct AdmissionRow {
   std::string type;
   std::string priority;
   std::size_t requested = 0;
-  std::size_t at_once = 0;  // started without waiting
-  std::size_t waited = 0;   // admitted after waiting
+  std::size_t at_once = 0;                             // started without waiting
+  std::size_t waited = 0;                              // admitted after waiting
   std::optional<std::int64_t> waited_p50, waited_p99;  // beats waited, of those admitted
   std::size_t shed = 0;
   std::size_t still_waiting = 0;  // waiting when the run ended
@@ -28,8 +28,7 @@ struct AdmissionRow {
 };
 
 // Rows by type (workload order) then priority (highest first); empty without an admission limit.
-std::vector<AdmissionRow> summarize_admission(const WorldConfig& config,
-                                              const RunOutcome& outcome);
+std::vector<AdmissionRow> summarize_admission(const WorldConfig& config, const RunOutcome& outcome);
 // {"max_concurrent", "max_queue", "max_wait_beats", "rows": [...]}.
 nlohmann::json admission_summary_json(const WorldConfig& config,
                                       const std::vector<AdmissionRow>& rows);

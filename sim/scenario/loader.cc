@@ -1340,8 +1340,8 @@ class Loader {
     if (const json* limit = required(v, p, field(P + "/max_concurrent"))) {
       integer(*limit, child(p, "max_concurrent"), field(P + "/max_concurrent"), a.max_concurrent);
     }
-    for (auto [key, out] : {std::pair{"max_queue", &a.max_queue},
-                            std::pair{"max_wait_beats", &a.max_wait_beats}}) {
+    for (auto [key, out] :
+         {std::pair{"max_queue", &a.max_queue}, std::pair{"max_wait_beats", &a.max_wait_beats}}) {
       opt(v, p, key, [&, key = key, out = out](const json& x, const std::string& q) {
         integer(x, q, field(P + "/" + key), *out);
       });

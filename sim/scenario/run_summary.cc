@@ -148,11 +148,16 @@ json run_summary_json(const RunReport& report) {
     json beats = s.has_beats
                      ? json{{"p50", s.p50}, {"p95", s.p95}, {"p99", s.p99}, {"max", s.max}}
                      : json{{"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
-    ops[s.type] = {
-        {"started", s.started}, {"completed", s.completed},       {"failed", s.failed},
-        {"lost", s.lost},       {"unfinished", s.unfinished},     {"over_budget", s.over_budget},
-        {"cut_off", s.cut_off}, {"shed", s.shed},                 {"budget_beats", s.budget_beats},
-        {"beats", beats}};
+    ops[s.type] = {{"started", s.started},
+                   {"completed", s.completed},
+                   {"failed", s.failed},
+                   {"lost", s.lost},
+                   {"unfinished", s.unfinished},
+                   {"over_budget", s.over_budget},
+                   {"cut_off", s.cut_off},
+                   {"shed", s.shed},
+                   {"budget_beats", s.budget_beats},
+                   {"beats", beats}};
   }
   j["operations"] = ops;
   if (sc.world.admission.limited()) {

@@ -13,8 +13,8 @@
 
 #include "core/adaptive_budget.h"
 #include "core/budget_warning.h"
-#include "core/operation_admission.h"
 #include "core/contracts/status_claim.h"
+#include "core/operation_admission.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -149,7 +149,7 @@ struct OperationWorkload {
   // Its priority when the agents limit concurrent operations (admission); empty: the type's
   // default (default_operation_priority).
   std::optional<OperationPriority> priority;
-  Selector agents;         // which agents run it (default all)
+  Selector agents;  // which agents run it (default all)
 };
 
 struct WorkloadConfig {

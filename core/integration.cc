@@ -50,6 +50,7 @@ Status Integration::stop() {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
   started_ = false;
   beat_budgets_->cancel_all(Status::failed_precondition("BACKBEAT integration stopped"));
+  shed_waiting(admission_.shed_all(), client_->current_beat());
   if (Status s = client_->stop(); !s) {
     logger_.warn("BACKBEAT shutdown warning: " + s.message());
     return s;
@@ -68,7 +69,7 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
     return Status::invalid_argument(
         fmt::format("estimated beats: expected at least 1, got {}", estimated_beats));
   }
-  if (operations_.contains(operation_id)) {
+  if (operations_.contains(operation_id) || admission_.is_waiting(operation_id)) {
     return Status::invalid_argument(fmt::format("operation {} already active", operation_id));
   }
   P2POperation operation;
@@ -91,7 +92,9 @@ Status Integration::update_p2p_operation_phase(const std::string& operation_id,
   }
   it->second.phase = phase;
   it->second.peer_count = peer_count;
-  return emit_operation_status(it->second);
+  Status s = emit_operation_status(it->second);
+  admit_waiting();  // a completed or failed phase frees its slot
+  return s;
 }
 
 Status Integration::complete_p2p_operation(const std::string& operation_id, int peer_count) {
@@ -106,6 +109,7 @@ Status Integration::complete_p2p_operation(const std::string& operation_id, int 
   budgets_.on_end(operation.id, operation.beats_passed(client_->current_beat()), true);
   Status published = emit_operation_status(operation);
   workflows_.on_end(operation.id, client_->current_beat(), true);
+  admit_waiting();
   return published;
 }
 
@@ -128,6 +132,7 @@ Status Integration::fail_p2p_operation(const std::string& operation_id, const st
   annotate_workflow(operation.id, claim);
   Status published = client_->emit_status_claim(std::move(claim));
   workflows_.on_end(operation.id, client_->current_beat(), false);
+  admit_waiting();
   return published;
 }
 
@@ -196,6 +201,7 @@ void Integration::on_beat(const BeatFrame& frame) {
       (void)emit_operation_status(operation);
     }
   }
+  on_beat_admission(frame.beat_index);
   if (frame.beat_index % kHealthClaimEveryBeats == 0) (void)emit_health_status();
 }
 
@@ -232,6 +238,7 @@ IntegrationHealth Integration::get_health() const {
   health.node_id = node_id_;
   health.operation_history = budgets_.to_json();
   if (workflows_.open() > 0 || workflows_.completed() > 0) health.workflows = workflows_.to_json();
+  if (admission_.settings().limited()) health.admission = admission_.to_json();
   return health;
 }
 

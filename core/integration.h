@@ -29,6 +29,7 @@
 #include "core/beat_client.h"
 #include "core/integration_health.h"
 #include "core/logger.h"
+#include "core/operation_admission.h"
 #include "core/operation_budgets.h"
 #include "core/p2p_operation.h"
 #include "core/workflow_tracker.h"
@@ -106,6 +107,21 @@ class Integration {
   Status set_budget_policy(BudgetPolicy policy);
   const OperationBudgets& budgets() const { return budgets_; }
 
+  // Beyond the seed (core/operation_admission.h, defined in integration_admission.cc): a limit on
+  // concurrent operations, with priorities. request_p2p_operation is start_p2p_operation through
+  // admission: kAdmit, the operation started now (as start_p2p_operation); kQueue, it waits and
+  // claims `blocked` each beat until `on_later` hears, exactly once and through the clock (never
+  // from inside a call), that it was admitted (started then) or shed (claimed `failed`); kShed,
+  // shed at once (its `failed` claim sent). Without a limit it always admits. Errors: those of
+  // start_p2p_operation, checked before admission (an id waiting counts as active).
+  Result<OperationAdmission::Verdict> request_p2p_operation(
+      const std::string& operation_id, const std::string& operation_type, int estimated_beats,
+      OperationPriority priority, std::function<void(const AdmissionNotice&)> on_later,
+      nlohmann::json data = nullptr);
+  // Errors: AdmissionSettings::validate's.
+  Status set_admission(AdmissionSettings settings);
+  const OperationAdmission& admission() const { return admission_; }
+
   bool started() const { return started_; }
   const std::string& node_id() const { return node_id_; }
   const BackbeatConfig& config() const { return config_; }
@@ -124,6 +140,15 @@ class Integration {
   Status emit_budget_warning(const P2POperation& operation);
   std::string short_node_id() const;
   void annotate_workflow(const std::string& operation_id, StatusClaim& claim) const;
+  // Admission (integration_admission.cc): operations holding a slot (not completed or failed);
+  // starting waiting operations while slots are free; a beat's shedding and `blocked` claims;
+  // shedding every waiting operation when stopping.
+  std::size_t running_operations() const;
+  void admit_waiting();
+  void on_beat_admission(std::int64_t beat);
+  void shed_waiting(std::vector<ShedOperation> shed, std::int64_t beat);
+  Status emit_waiting_status(const WaitingOperation& operation, std::size_t position,
+                             std::int64_t beat);
 
   BackbeatConfig config_;
   std::string node_id_;
@@ -136,6 +161,8 @@ class Integration {
   OperationBudgets budgets_;
   WorkflowTracker workflows_;
   std::unique_ptr<BeatBudgets> beat_budgets_;  // after client_: destroyed before it
+  OperationAdmission admission_;
+  std::map<std::string, std::function<void(const AdmissionNotice&)>> admission_listeners_;
 };
 
 }  // namespace backbeat

@@ -25,6 +25,7 @@ nlohmann::ordered_json IntegrationHealth::to_json() const {
   };
   if (!operation_history.empty()) out["operation_history"] = operation_history;
   if (!workflows.empty()) out["workflows"] = workflows;
+  if (!admission.empty()) out["admission"] = admission;
   return out;
 }
 

@@ -28,9 +28,11 @@ struct IntegrationHealth {
   nlohmann::ordered_json operation_history = nlohmann::ordered_json::object();
   // Beyond the seed: WorkflowTracker::to_json() once a workflow started (else empty).
   nlohmann::ordered_json workflows = nlohmann::ordered_json::object();
+  // Beyond the seed: OperationAdmission::to_json() when the agent limits concurrent operations.
+  nlohmann::ordered_json admission = nlohmann::ordered_json::object();
 
-  // The seed's JSON keys, in the seed's order, then "operation_history" and "workflows"
-  // when not empty.
+  // The seed's JSON keys, in the seed's order, then "operation_history", "workflows" and
+  // "admission" when not empty.
   nlohmann::ordered_json to_json() const;
 };
 

@@ -455,6 +455,23 @@ std::string report_html(const Report& r) {
   }
   h += "</tbody></table></div>\n";
   h += workflows_section(r);
+  if (!r.admission.empty()) {
+    h += "<h2>Admission per type and priority</h2>\n<p class=\"note\">Operations above the "
+         "agents' limit wait by priority or are shed; beats to complete count from admission."
+         "</p>\n<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>type</th>"
+         "<th>priority</th><th>requested</th><th>at once</th><th>waited</th><th>wait p50</th>"
+         "<th>wait p99</th><th>shed</th><th>still waiting</th><th>completed</th>"
+         "<th>over budget</th><th>p99</th></tr></thead><tbody>\n";
+    for (const sim::scenario::AdmissionRow& a : r.admission) {
+      fmt::format_to(out,
+                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td>{}</td>"
+                     "<td>{}</td><td>{}</td><td>{}</td>{}</tr>\n",
+                     escape(a.type), escape(a.priority), a.requested, a.at_once, a.waited,
+                     opt_cell(a.waited_p50), opt_cell(a.waited_p99), a.shed, a.still_waiting,
+                     a.completed, a.over_budget, opt_cell(a.p99));
+    }
+    h += "</tbody></table></div>\n";
+  }
   h += swimlane_section(r);
 
   std::vector<Shading> shadings = {{&r.faults, "w-fault", "fault"},

@@ -42,6 +42,19 @@ std::string report_markdown(const Report& r) {
   if (r.budget_comparison) md += "\n" + budget_comparison_markdown(*r.budget_comparison);
   if (!r.analytics.empty()) md += "\n" + performance_analytics_markdown(r.analytics);
   if (!r.workflows.empty()) md += "\n" + workflow_report_markdown(r.workflows);
+  if (!r.admission.empty()) {
+    md +=
+        "\n## Admission per type and priority\n\n"
+        "| type | priority | requested | at once | waited | wait p50 | wait p99 | shed | still "
+        "waiting | completed | over budget | p99 |\n"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+    for (const sim::scenario::AdmissionRow& a : r.admission) {
+      fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", a.type,
+                     a.priority, a.requested, a.at_once, a.waited, opt_text(a.waited_p50),
+                     opt_text(a.waited_p99), a.shed, a.still_waiting, a.completed, a.over_budget,
+                     opt_text(a.p99));
+    }
+  }
   std::size_t passed = 0;
   for (const sim::scenario::AssertionResult& a : r.assertions) passed += a.pass ? 1 : 0;
   fmt::format_to(out, "\n## Assertions: {}/{} pass\n\n", passed, r.assertions.size());

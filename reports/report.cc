@@ -194,6 +194,7 @@ Report build_report(const scenario::RunReport& run) {
   r.budget_comparison = compare_budgets(sc.world, o.operations);
   r.analytics = performance_analytics(sc.world, o);
   r.workflows = workflow_report(o.operations);
+  r.admission = scenario::summarize_admission(sc.world, o);
   for (const sim::TempoSample& t : o.tempo) {
     r.tempo.push_back(
         {since_start(o, t.at), t.beat_index, t.advertised_bpm, t.measured_bpm, t.drift_ms});

@@ -18,6 +18,7 @@
 #include "reports/budget_comparison.h"
 #include "reports/performance_analytics.h"
 #include "reports/workflow_report.h"
+#include "sim/scenario/admission_summary.h"
 #include "sim/scenario/run_summary.h"
 #include "sim/world/outcome.h"
 #include "sim/world/timeline_window.h"
@@ -110,6 +111,9 @@ struct Report {
   std::optional<BudgetComparison> budget_comparison;  // when the scenario adapts budgets
   std::vector<TypeAnalytics> analytics;               // per type with completions
   std::vector<WorkflowTemplateReport> workflows;      // per workflow template; empty: none
+  // Per type and priority, when the agents limit concurrent operations (the summary's
+  // "admission" holds the same rows).
+  std::vector<sim::scenario::AdmissionRow> admission;
   // The timeline around the first failing observation, when the run recorded one (run --out).
   std::optional<sim::TimelineWindow> timeline_window;
 };

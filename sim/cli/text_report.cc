@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reports/workflow_report.h"
+#include "sim/scenario/admission_summary.h"
 #include "sim/scenario/duration_text.h"
 
 namespace backbeat::sim::cli {
@@ -47,6 +48,30 @@ std::string aligned_table(const std::vector<std::vector<std::string>>& rows,
     out += line + "\n";
   }
   return out;
+}
+
+// Admission per type and priority (sim/scenario/admission_summary.h); empty without a limit.
+std::string admission_text(const WorldConfig& world, const RunOutcome& o) {
+  std::vector<scenario::AdmissionRow> rows = scenario::summarize_admission(world, o);
+  if (rows.empty()) return "";
+  std::string out = fmt::format(
+      "admission at most {} operation(s) per agent at once, {} waiting, shed after {} beat(s) "
+      "waited (beats to complete count from admission)\n",
+      world.admission.max_concurrent, world.admission.max_queue, world.admission.max_wait_beats);
+  auto beats = [](const std::optional<std::int64_t>& v) {
+    return v ? fmt::format("{}", *v) : std::string("-");
+  };
+  std::vector<std::vector<std::string>> table = {{"type", "priority", "requested", "at-once",
+                                                  "waited", "wait-p50", "wait-p99", "shed",
+                                                  "waiting", "completed", "over-budget", "p99"}};
+  for (const scenario::AdmissionRow& r : rows) {
+    table.push_back({r.type, r.priority, fmt::format("{}", r.requested),
+                     fmt::format("{}", r.at_once), fmt::format("{}", r.waited), beats(r.waited_p50),
+                     beats(r.waited_p99), fmt::format("{}", r.shed),
+                     fmt::format("{}", r.still_waiting), fmt::format("{}", r.completed),
+                     fmt::format("{}", r.over_budget), beats(r.p99)});
+  }
+  return out + aligned_table(table, "          ");
 }
 
 }  // namespace
@@ -101,6 +126,7 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
         w.name, w.started, w.completed, w.failed, beats(w.p50), beats(w.p95), beats(w.p99),
         beats(w.max), reports::typical_path_text(w));
   }
+  out += admission_text(sc.world, o);
   if (!live) {
     out += fmt::format(
         "claims    {} published, {} received, {} in flight at the end, {} lost, {} duplicates, "

@@ -145,6 +145,8 @@ Workload::Op Workload::make_op(const OperationWorkload& spec, int agent) {
   op.length = from_seconds(beats * stretch * to_seconds(nominal_beat_));
   op.phases = spec.phases;
   op.cut_off = spec.cut_off;
+  op.priority = spec.priority.value_or(default_operation_priority(spec.type));
+  op.outcome.priority = operation_priority_name(op.priority);
   return op;
 }
 
@@ -213,6 +215,12 @@ void Workload::begin(std::size_t index) {
   }
   op.outcome.start_beat = integration->beat_client().current_beat();
   op.outcome.end_beat = op.outcome.start_beat;
+  // Admission takes plain operations; a workflow's steps start when their parents complete
+  // (the workflow is the unit the host admitted).
+  if (config_.admission.limited() && op.flow < 0) {
+    request_admission(index, *integration);
+    return;
+  }
   Status s = op.flow < 0 ? integration->start_p2p_operation(op.outcome.id, op.outcome.type,
                                                             op.outcome.estimated_beats)
                          : integration->start_workflow_operation(
@@ -224,12 +232,68 @@ void Workload::begin(std::size_t index) {
     end(index, OperationOutcome::Result::kLost);
     return;
   }
-  take_agent_budget(op.outcome, *integration);
+  run(index, *integration);
+}
+
+void Workload::request_admission(std::size_t index, Integration& integration) {
+  Op& op = ops_[index];
+  auto verdict = integration.request_p2p_operation(
+      op.outcome.id, op.outcome.type, op.outcome.estimated_beats, op.priority,
+      [this, index](const AdmissionNotice& notice) { on_admission(index, notice); });
+  if (!verdict) {
+    end(index, OperationOutcome::Result::kLost);
+    return;
+  }
+  switch (*verdict) {
+    case OperationAdmission::Verdict::kAdmit:
+      run(index, integration);
+      return;
+    case OperationAdmission::Verdict::kShed:
+      end(index, OperationOutcome::Result::kShed);
+      return;
+    case OperationAdmission::Verdict::kQueue:
+      op.queued = true;
+      op.outcome.waited = true;
+      return;
+  }
+}
+
+void Workload::on_admission(std::size_t index, const AdmissionNotice& notice) {
+  Op& op = ops_[index];
+  if (!op.queued) return;  // its agent crashed meanwhile: already lost
+  op.queued = false;
+  op.outcome.waited_beats = notice.waited_beats;
+  Integration* integration = host_.integration(op.outcome.agent);
+  if (!notice.admitted) {
+    op.outcome.end_beat = op.outcome.start_beat + notice.waited_beats;
+    end(index, OperationOutcome::Result::kShed);
+    return;
+  }
+  if (integration == nullptr || !integration->active_operations().contains(op.outcome.id)) {
+    end(index, OperationOutcome::Result::kLost);  // a restarted core never knew it
+    return;
+  }
+  // Waiting does not count against the budget: the operation starts now.
+  op.started_at = host_.run_clock().now();
+  op.outcome.start_beat = integration->active_operations().at(op.outcome.id).start_beat;
+  op.outcome.end_beat = op.outcome.start_beat;
+  run(index, *integration);
+}
+
+void Workload::run(std::size_t index, Integration& integration) {
+  Op& op = ops_[index];
+  const int agent = op.outcome.agent;
+  take_agent_budget(op.outcome, integration);
+  auto& running_here = running_by_agent_[static_cast<std::size_t>(agent)];
+  if (const int capacity = config_.workload.capacity_per_agent; capacity > 0) {
+    const double load = static_cast<double>(running_here.size() + 1) / capacity;
+    if (load > 1) op.length = from_seconds(to_seconds(op.length) * load);
+  }
   op.running = true;
   ++running_;
-  running_by_agent_[static_cast<std::size_t>(agent)].push_back(index);
+  running_here.push_back(index);
   host_.on_operation_started(op.outcome);
-  if (op.cut_off) begin_under_budget(index, *integration);
+  if (op.cut_off) begin_under_budget(index, integration);
   // Phases on the agent's own clock at the operation's fractions of the duration, then the end.
   Clock& clock = host_.agent_clock(agent);
   Time local_start = clock.now();
@@ -348,6 +412,13 @@ void Workload::release_waiting(int agent, const std::string& finished_type) {
 void Workload::on_agent_crash(int agent) {
   std::vector<std::size_t> running = running_by_agent_[static_cast<std::size_t>(agent)];
   for (std::size_t op : running) end(op, OperationOutcome::Result::kLost);
+  // Operations waiting for the crashed core's admission are lost with it.
+  for (std::size_t i = 0; i < ops_.size(); ++i) {
+    if (ops_[i].queued && ops_[i].outcome.agent == agent) {
+      ops_[i].queued = false;
+      end(i, OperationOutcome::Result::kLost);
+    }
+  }
 }
 
 std::vector<OperationOutcome> Workload::finish() {
@@ -361,6 +432,11 @@ std::vector<OperationOutcome> Workload::finish() {
         op.outcome.end_beat = integration->beat_client().current_beat();
       }
       op.outcome.elapsed = now - op.started_at;
+    } else if (op.queued) {  // still waiting for admission: unfinished, waited until now
+      op.outcome.waiting_at_end = true;
+      if (Integration* integration = host_.integration(op.outcome.agent)) {
+        op.outcome.waited_beats = integration->beat_client().current_beat() - op.outcome.start_beat;
+      }
     }
     out.push_back(op.outcome);
   }

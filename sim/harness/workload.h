@@ -22,6 +22,10 @@
 //   start_workflow_operation (so budgets, adaptive budgets, warnings and cut_off apply). A step
 //   that fails, is cut off or is lost fails the instance: its dependants never start, the steps
 //   already running finish. Workflow steps ignore depends_on.
+// - admission (the agents limit concurrent operations): an operation (not a workflow step) is
+//   requested through the core's admission with its priority; one that waits starts when its
+//   agent's core admits it (its beats and budget count from then), one that is shed ends kShed.
+// - capacity_per_agent: an operation that starts while its agent runs more is stretched.
 // - An operation whose agent is down when it should start, or crashes while it runs, is lost.
 #pragma once
 
@@ -99,6 +103,8 @@ class Workload {
     bool fail = false;
     bool cut_off = false;  // run under the asynchronous beat budget
     bool running = false;
+    bool queued = false;  // waiting for its agent's admission
+    OperationPriority priority = OperationPriority::kNormal;
     std::array<Clock::TimerId, 4> timers{};
     std::stop_token budget_token;   // cut_off: stop requested at the deadline beat
     BeatBudgets::Done budget_done;  // cut_off: the operation's own outcome, for the budget
@@ -113,6 +119,11 @@ class Workload {
   void schedule_poisson(std::size_t workload_index);
   void begin(std::size_t op_index);
   void step(std::size_t op_index, int stage);
+  // Runs an operation its agent's core has started: phases, end, budget.
+  void run(std::size_t op_index, Integration& integration);
+  // admission: requests the start from the agent's core; the answer may come later.
+  void request_admission(std::size_t op_index, Integration& integration);
+  void on_admission(std::size_t op_index, const AdmissionNotice& notice);
   void end(std::size_t op_index, OperationOutcome::Result result);
   // cut_off: runs the operation under the agent's asynchronous beat budget.
   void begin_under_budget(std::size_t op_index, Integration& integration);

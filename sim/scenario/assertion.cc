@@ -49,6 +49,8 @@ TypeCounts count_type(const RunOutcome& outcome, const std::string& type) {
       case Op::Result::kCutOff:  // overran: still running past its budget
         ++c.over_budget;
         break;
+      case Op::Result::kShed:  // never ran: no beats to judge
+        break;
     }
   }
   std::sort(c.beats.begin(), c.beats.end());

@@ -355,6 +355,35 @@ void add_budget_profile_fields(std::vector<Field>& out) {
   out.insert(out.end(), f.begin(), f.end());
 }
 
+// The agents' limit on concurrent operations (core/operation_admission.h).
+void add_admission_fields(std::vector<Field>& out) {
+  std::vector<Field> f = {
+      {.pointer = "/admission",
+       .type = T::kObject,
+       .doc = "agents limit concurrent operations; above the limit, operations wait by priority or "
+              "are shed (docs/decisions.md, \"Priorities under contention\")"},
+      {.pointer = "/admission/max_concurrent",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 10000,
+       .required = true,
+       .doc = "operations an agent runs at once; 0: unlimited (the seed)"},
+      {.pointer = "/admission/max_queue",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 10000,
+       .default_text = default_of(&AdmissionSettings::max_queue),
+       .doc = "operations that may wait; when full, the lowest priority, latest arrival is shed"},
+      {.pointer = "/admission/max_wait_beats",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 1000,
+       .default_text = default_of(&AdmissionSettings::max_wait_beats),
+       .doc = "a waiting operation is shed once it has waited more beats; 0: no limit"},
+  };
+  out.insert(out.end(), f.begin(), f.end());
+}
+
 std::vector<Field> build_fields() {
   using Sign = DurationSign;
   std::vector<Field> f = {
@@ -651,6 +680,13 @@ std::vector<Field> build_fields() {
        .type = T::kDuration,
        .default_text = default_of(&WorkloadConfig::start_after),
        .doc = "lets agents find the beat first"},
+      {.pointer = "/workload/capacity_per_agent",
+       .type = T::kInteger,
+       .min = 0,
+       .max = 10000,
+       .default_text = default_of(&WorkloadConfig::capacity_per_agent),
+       .doc = "operations an agent runs at full speed; one starting while k others run takes "
+              "max(1, (k+1)/capacity) times as long; 0: no contention"},
       {.pointer = "/workload/operations",
        .type = T::kArray,
        .min = 0,
@@ -733,6 +769,11 @@ std::vector<Field> build_fields() {
       {.pointer = "/workload/operations/*/depends_on",
        .type = T::kString,
        .doc = "a type whose running operation on the same agent must finish first"},
+      {.pointer = "/workload/operations/*/priority",
+       .type = T::kChoice,
+       .choices = {"low", "normal", "high"},
+       .default_text = "the type's: election high, peer_discovery low, others normal",
+       .doc = "its priority when the agents limit concurrent operations (admission)"},
       {.pointer = "/workload/operations/*/agents",
        .type = T::kSelector,
        .default_text = "\"all\"",
@@ -830,6 +871,7 @@ std::vector<Field> build_fields() {
   f.insert(f.end(), swarm.begin(), swarm.end());
   add_budget_feature_fields(f);
   add_budget_profile_fields(f);
+  add_admission_fields(f);
   add_assertion_fields(f);
   return f;
 }

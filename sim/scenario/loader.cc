@@ -558,6 +558,7 @@ class Loader {
         [&](const json& v, const std::string& p) { adaptive_budgets(v, p); });
     opt(doc, root, "budget_warnings",
         [&](const json& v, const std::string& p) { budget_warnings(v, p); });
+    opt(doc, root, "admission", [&](const json& v, const std::string& p) { admission(v, p); });
     opt(doc, root, "assertions",
         [&](const json& v, const std::string& p) { assertions(v, p, sc.assertions); });
 
@@ -894,6 +895,9 @@ class Loader {
                              format_duration(world_->duration)));
       }
     });
+    opt(v, p, "capacity_per_agent", [&](const json& x, const std::string& q) {
+      integer(x, q, field("/workload/capacity_per_agent"), w.capacity_per_agent);
+    });
     const json* ops = member(v, "operations");
     if (!ops) {  // workflow steps then name no known type: say so
       opt(v, p, "workflows", [&](const json& x, const std::string& r) { workflows(x, r); });
@@ -959,6 +963,10 @@ class Loader {
       } else if (std::find(types_.begin(), types_.end(), op.depends_on) == types_.end()) {
         unknown_type(q, op.depends_on);
       }
+    });
+    opt(v, p, "priority", [&](const json& x, const std::string& q) {
+      std::string name;
+      if (choice(x, q, field(O + "priority"), name)) op.priority = parse_operation_priority(name);
     });
     opt(v, p, "agents", [&](const json& x, const std::string& q) { selector(x, q, op.agents); });
     world_->workload.operations.push_back(op);
@@ -1503,6 +1511,21 @@ class Loader {
     opt(v, p, "share", [&](const json& x, const std::string& q) {
       number(x, q, field("/budget_warnings/share"), w.share);
     });
+  }
+
+  void admission(const json& v, const std::string& p) {
+    AdmissionSettings& a = world_->admission;
+    const std::string P = "/admission";
+    if (!object(v, p, keys_of(P))) return;
+    if (const json* limit = required(v, p, field(P + "/max_concurrent"))) {
+      integer(*limit, child(p, "max_concurrent"), field(P + "/max_concurrent"), a.max_concurrent);
+    }
+    for (auto [key, out] :
+         {std::pair{"max_queue", &a.max_queue}, std::pair{"max_wait_beats", &a.max_wait_beats}}) {
+      opt(v, p, key, [&, key = key, out = out](const json& x, const std::string& q) {
+        integer(x, q, field(P + "/" + key), *out);
+      });
+    }
   }
 
   // ---------------------------------------------------------------------------------------

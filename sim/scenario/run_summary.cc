@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/kernel/trace.h"
+#include "sim/scenario/admission_summary.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/percentile.h"
 
@@ -96,6 +97,9 @@ std::vector<TypeSummary> summarize_types(const WorldConfig& config, const RunOut
           ++s.cut_off;
           ++s.over_budget;
           break;
+        case OperationOutcome::Result::kShed:
+          ++s.shed;
+          break;
       }
     }
     std::sort(beats.begin(), beats.end());
@@ -150,10 +154,16 @@ json run_summary_json(const RunReport& report) {
     json beats = s.has_beats
                      ? json{{"p50", s.p50}, {"p95", s.p95}, {"p99", s.p99}, {"max", s.max}}
                      : json{{"p50", nullptr}, {"p95", nullptr}, {"p99", nullptr}, {"max", nullptr}};
-    ops[s.type] = {
-        {"started", s.started}, {"completed", s.completed},       {"failed", s.failed},
-        {"lost", s.lost},       {"unfinished", s.unfinished},     {"over_budget", s.over_budget},
-        {"cut_off", s.cut_off}, {"budget_beats", s.budget_beats}, {"beats", beats}};
+    ops[s.type] = {{"started", s.started},
+                   {"completed", s.completed},
+                   {"failed", s.failed},
+                   {"lost", s.lost},
+                   {"unfinished", s.unfinished},
+                   {"over_budget", s.over_budget},
+                   {"cut_off", s.cut_off},
+                   {"shed", s.shed},
+                   {"budget_beats", s.budget_beats},
+                   {"beats", beats}};
     if (sc.world.adaptive_budgets.enabled || sc.world.budget_warnings.enabled) {
       ops[s.type]["budget_features"] = {{"budget_warnings", s.budget_warnings},
                                         {"false_alarms", s.false_alarms},
@@ -162,6 +172,9 @@ json run_summary_json(const RunReport& report) {
     }
   }
   j["operations"] = ops;
+  if (sc.world.admission.limited()) {
+    j["admission"] = admission_summary_json(sc.world, summarize_admission(sc.world, o));
+  }
 
   json lost_by_cause = json::object();
   for (const auto& [cause, n] : o.claims.lost_by_cause) lost_by_cause[cause] = n;

@@ -48,6 +48,7 @@ struct TypeSummary {
   std::string type;
   std::size_t started = 0, completed = 0, failed = 0, lost = 0, unfinished = 0, over_budget = 0;
   std::size_t cut_off = 0;  // cut off at the deadline beat (also counted in over_budget)
+  std::size_t shed = 0;     // shed by the agent's admission (never ran)
   int budget_beats = 0;
   // The agents' budget features (core/operation_budgets.h), over completed operations: warned
   // ones, warned ones that then completed within budget, ones whose budget the agent adapted

@@ -24,6 +24,7 @@ struct OperationOutcome {
     kLost,        // its agent crashed or its connection closed before it finished
     kUnfinished,  // still running when the run ended
     kCutOff,      // cut off at its deadline beat (cut_off: the asynchronous beat budget)
+    kShed,        // shed by its agent's admission: queue full or waited too long (admission)
   };
   std::string id;
   std::string type;
@@ -34,6 +35,10 @@ struct OperationOutcome {
   int budget_beats = 0;  // the agent's budget: the table's (else estimated_beats), or adapted
   int static_budget_beats = 0;  // what the budget table (else estimated_beats) gives
   bool budget_warned = false;   // the agent sent its budget warning before the end
+  std::string priority;         // its priority's name (core/operation_admission.h)
+  bool waited = false;  // it waited for admission (start_beat and elapsed count from admission)
+  std::int64_t waited_beats = 0;  // beats from its request to its admission or shedding
+  bool waiting_at_end = false;    // still waiting for admission when the run ended (unfinished)
   Result result = Result::kUnfinished;
   Duration elapsed{};  // virtual time from start to end
   // A workflow's step (sim/harness/workload.h): the instance id, its template, the step's name

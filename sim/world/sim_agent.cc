@@ -47,6 +47,7 @@ void SimAgent::boot() {
   // The scenario's budgets (validated by the loader) for the new core; a restart starts with no
   // history, as a restarted process would.
   (void)host_.integration()->set_budget_policy(world_.config.budget_policy());
+  (void)host_.integration()->set_admission(world_.config.admission);
 }
 
 void SimAgent::crash() {

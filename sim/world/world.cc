@@ -91,6 +91,8 @@ const char* operation_result_name(OperationOutcome::Result result) {
       return "unfinished";
     case OperationOutcome::Result::kCutOff:
       return "cut_off";
+    case OperationOutcome::Result::kShed:
+      return "shed";
   }
   return "unknown";
 }

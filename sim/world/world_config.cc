@@ -134,6 +134,10 @@ std::optional<ConfigProblem> WorldConfig::first_problem() const {
   if (cluster.nats_servers < 1) return bad("/cluster/nats_servers", "expected at least 1");
   if (Status s = adaptive_budgets.validate(); !s) return bad("/adaptive_budgets", s.message());
   if (Status s = budget_warnings.validate(); !s) return bad("/budget_warnings", s.message());
+  if (Status s = admission.validate(); !s) return bad("/admission", s.message());
+  if (workload.capacity_per_agent < 0 || workload.capacity_per_agent > 10000) {
+    return bad("/workload/capacity_per_agent", "expected 0..10000");
+  }
   for (std::size_t i = 0; i < cluster.groups.size(); ++i) {
     const AgentGroup& g = cluster.groups[i];
     std::string path = fmt::format("/cluster/groups/{}", i);

@@ -17,6 +17,7 @@
 #include "core/budget_warning.h"
 #include "core/contracts/status_claim.h"
 #include "core/operation_budgets.h"
+#include "core/operation_admission.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -148,7 +149,10 @@ struct OperationWorkload {
   // negotiating, executing (strictly increasing, inside (0, 1)); completion is at 1.
   std::array<double, 3> phases = {0.1, 0.3, 0.5};
   std::string depends_on;  // type whose running operation on the same agent must finish first
-  Selector agents;         // which agents run it (default all)
+  // Its priority when the agents limit concurrent operations (admission); empty: the type's
+  // default (default_operation_priority).
+  std::optional<OperationPriority> priority;
+  Selector agents;  // which agents run it (default all)
 };
 
 // A workflow template (core/workflow_tracker.h): each instance runs on one agent; each step is
@@ -173,6 +177,10 @@ struct WorkloadConfig {
   std::vector<OperationWorkload> operations;
   std::vector<WorkflowWorkload> workflows;         // empty: none (the default)
   Duration start_after = std::chrono::seconds(0);  // let agents find the beat first
+  // Contention: operations an agent runs at full speed. 0: operations never slow each other;
+  // else one that starts while k others run on its agent takes max(1, (k + 1) / capacity) times
+  // its drawn duration (fixed at its start), as shared CPU and links would.
+  int capacity_per_agent = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +258,7 @@ struct WorldConfig {
   BudgetProfileChoice budget_profile;       // budgets = its explicit rows over the profile's
   AdaptiveBudgetSettings adaptive_budgets;  // the agents' budgets from history (off by default)
   BudgetWarningSettings budget_warnings;    // the agents' budget-warning claims (off by default)
+  AdmissionSettings admission;  // the agents' limit on concurrent operations (unlimited by default)
   Duration duration = std::chrono::hours(1);
   bool record_deliveries_in_trace = true;  // fingerprint covers every delivery, not just sends
 

@@ -429,7 +429,47 @@ std::vector<CliCase> cli_cases() {
        {"compare", "{TMP}", "{TMP}", "--tolerance", "2"},
        2,
        {"--tolerance requires --fail-on-regression"}},
+
+      // --- priorities under contention (issue 16 section 4): admission and priority fields.
+      {"file_admission_negative_limit",
+       {"validate", "{FILE}"},
+       2,
+       {"/admission/max_concurrent: expected an integer in 0..10000; got -1"},
+       header + "  \"admission\": {\"max_concurrent\": -1}\n}\n"},
+      {"file_admission_without_limit",
+       {"validate", "{FILE}"},
+       2,
+       {"/admission: missing required key 'max_concurrent'"},
+       header + "  \"admission\": {\"max_queue\": 4}\n}\n"},
+      {"file_admission_negative_queue",
+       {"validate", "{FILE}"},
+       2,
+       {"/admission/max_queue: expected an integer in 0..10000; got -4"},
+       header + "  \"admission\": {\"max_concurrent\": 2, \"max_queue\": -4}\n}\n"},
+      {"file_priority_unknown_name",
+       {"validate", "{FILE}"},
+       2,
+       {"/workload/operations/0/priority: expected one of low, normal, high; got \"urgent\""},
+       header +
+           "  \"workload\": {\"operations\": [{\"type\": \"dht_store\", \"count\": 3, "
+           "\"priority\": \"urgent\"}]}\n}\n"},
+      {"file_capacity_negative",
+       {"validate", "{FILE}"},
+       2,
+       {"/workload/capacity_per_agent: expected an integer in 0..10000; got -2"},
+       header +
+           "  \"workload\": {\"capacity_per_agent\": -2, \"operations\": [{\"type\": "
+           "\"dht_store\", \"count\": 3}]}\n}\n"},
+      {"flag_set_admission_negative_wait",
+       {"run", "baseline", "--set", "admission.max_concurrent=2", "--set",
+        "admission.max_wait_beats=-1"},
+       2,
+       {"/admission/max_wait_beats: expected an integer in 0..1000; got -1"}},
 #ifdef BACKBEAT_WITH_LIVE
+      {"live_refuses_admission",
+       {"live", "priorities_under_contention", "--nats", "nats://127.0.0.1:1"},
+       2,
+       {"admission: live agents start every operation at once"}},
       {"env_nats_url_unreachable",
        {"observe", "--duration", "1s"},
        4,
@@ -1486,6 +1526,10 @@ std::vector<CliCase> cases() {
 }  // namespace queue_rows
 
 INSTANTIATE_TEST_SUITE_P(Queue, CliMatrix, ::testing::ValuesIn(queue_rows::cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& info) {
+                           return info.param.name;
+                         });
+
 // Budget profiles (core/budget_profiles.h): an unknown or malformed name, from any source, exits
 // 2 naming the source, with a did-you-mean; a scenario's table is checked like `budgets`.
 namespace profile_rows {

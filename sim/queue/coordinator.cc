@@ -61,8 +61,13 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
   const std::string run = run_id(batch::job_kind_name(job.kind), job.scenario_digest,
                                  job.first_seed, job.last_seed, options.job_size);
 
-  std::map<std::uint64_t, batch::JobResult> done;  // by job index
-  std::map<std::uint64_t, std::uint64_t> rejections;
+  std::map<std::uint64_t, batch::JobResult> done;   // by job index
+  std::map<std::uint64_t, std::uint64_t> attempts;  // re-queued jobs: each needs a new message id
+  std::map<std::uint64_t, std::vector<std::string>> failures;  // by job index: worker: why
+  std::optional<Status> failed;                                // a job failed too often
+  // While reading back what the stream holds, failures of an earlier run of the command are
+  // only counted for fresh message ids: the workers may have been fixed since.
+  bool resuming = true;
   std::uint64_t seeds_done = 0;
   auto take = [&](const std::string& text) {
     Result<ResultMessage> m = parse_result_message(text);
@@ -79,8 +84,30 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
     }
     if (done.count(m->index) != 0) return;  // a redelivered job's second result: counted once
     const batch::SeedJob& expected = jobs[m->index];
+    if (!m->error.empty()) {
+      if (resuming) {
+        ++attempts[m->index];
+        return;
+      }
+      std::vector<std::string>& why = failures[m->index];
+      why.push_back(fmt::format("worker '{}': {}", m->worker, m->error));
+      report(fmt::format("worker '{}' could not run job {} (seeds {}..{}): {}", m->worker, m->index,
+                         expected.first_seed, expected.last_seed, m->error));
+      if (why.size() >= kMaxJobFailures) {
+        std::string all;
+        for (const std::string& w : why) all += (all.empty() ? "" : "; ") + w;
+        failed = Status::internal(fmt::format("job {} (seeds {}..{}) of run {} failed {} times: {}",
+                                              m->index, expected.first_seed, expected.last_seed,
+                                              run, why.size(), all));
+        return;
+      }
+      Status s = queue.publish_job(run, m->index, job_message_text({run, m->index, expected}),
+                                   ++attempts[m->index]);
+      if (!s) report(fmt::format("could not queue job {} again: {}", m->index, s.message()));
+      return;
+    }
     if (std::string why = mismatch(*m, expected, options.build); !why.empty()) {
-      const std::uint64_t attempt = ++rejections[m->index];
+      const std::uint64_t attempt = ++attempts[m->index];
       report(
           fmt::format("rejected the result of job {} (seeds {}..{}) from worker '{}': {}; the "
                       "job is queued again",
@@ -106,19 +133,24 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
     report(fmt::format("run {}: {} of {} jobs already have a result; queueing the other {}", run,
                        done.size(), jobs.size(), jobs.size() - done.size()));
   }
+  resuming = false;
   for (std::uint64_t i = 0; i < jobs.size(); ++i) {
     if (done.count(i) != 0) continue;
     const std::string text = job_message_text({run, i, jobs[i]});
-    Status s = queue.publish_job(run, i, text);
+    // A job that failed before is queued under a message id not used yet (the server would
+    // drop a repeat within its de-duplication window).
+    const std::uint64_t attempt = attempts.count(i) != 0 ? attempts[i] : 0;
+    Status s = queue.publish_job(run, i, text, attempt);
     for (int retry = 0; !s && retry < 50 && !(options.stop && options.stop()); ++retry) {
       std::this_thread::sleep_for(200ms);  // the connection may be coming back
-      s = queue.publish_job(run, i, text);
+      s = queue.publish_job(run, i, text, attempt);
     }
     if (!s) return s;
   }
 
   bool interrupted = false;
   while (done.size() < jobs.size()) {
+    if (failed) return *failed;
     if (options.stop && options.stop()) {
       interrupted = true;
       break;

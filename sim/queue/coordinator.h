@@ -42,9 +42,14 @@ struct CoordinatorOptions {
 // `job` cut into consecutive jobs of at most job_size seeds, in seed order.
 std::vector<batch::SeedJob> split_job(const batch::SeedJob& job, std::uint64_t job_size);
 
+// A job that workers could not run (a failure message, queue_messages.h) is queued again; after
+// this many failures the run fails, naming each worker and its reason.
+inline constexpr std::uint64_t kMaxJobFailures = 3;
+
 // Runs `job` through the queue and returns its records for every seed, ascending, as
 // run_seed_job would. Interrupted: the records of the jobs finished so far, interrupted = true.
-// Errors: the queue's (no JetStream, permission denied) when it cannot even start.
+// Errors: the queue's (no JetStream, permission denied) when it cannot even start; kInternal when
+// a job failed kMaxJobFailures times.
 Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& job,
                                       const CoordinatorOptions& options);
 

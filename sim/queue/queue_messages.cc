@@ -47,11 +47,13 @@ Result<JobMessage> parse_job_message(std::string_view text) {
 }
 
 std::string result_message_text(const ResultMessage& m) {
-  return nlohmann::json{{"run_id", m.run_id},
-                        {"index", m.index},
-                        {"worker", m.worker},
-                        {"result", batch::job_result_json(m.result)}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json j = {{"run_id", m.run_id}, {"index", m.index}, {"worker", m.worker}};
+  if (m.error.empty()) {
+    j["result"] = batch::job_result_json(m.result);
+  } else {
+    j["error"] = m.error;
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<ResultMessage> parse_result_message(std::string_view text) {
@@ -63,6 +65,13 @@ Result<ResultMessage> parse_result_message(std::string_view text) {
     return Status::invalid_argument("result message/worker: expected a string");
   }
   m.worker = (*j)["worker"].get<std::string>();
+  if (j->contains("error")) {
+    if (!(*j)["error"].is_string() || (*j)["error"].get<std::string>().empty()) {
+      return Status::invalid_argument("result message/error: expected a non-empty string");
+    }
+    m.error = (*j)["error"].get<std::string>();
+    return m;
+  }
   if (!j->contains("result")) return Status::invalid_argument("result message/result: missing");
   Result<batch::JobResult> result = batch::parse_job_result((*j)["result"]);
   if (!result) return result.status();

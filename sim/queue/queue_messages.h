@@ -23,6 +23,9 @@ struct ResultMessage {
   std::uint64_t index = 0;
   std::string worker;  // the worker's --name, for messages about the result
   batch::JobResult result;
+  // Non-empty: the worker could not run the job (its scenario does not load there, ...) and says
+  // why; `result` is then empty. The coordinator queues the job again a few times, then fails.
+  std::string error;
 };
 
 // {run_id, index, job: seed_job_json}; the parse functions name the field that is wrong
@@ -30,7 +33,8 @@ struct ResultMessage {
 std::string job_message_text(const JobMessage& m);
 Result<JobMessage> parse_job_message(std::string_view text);
 
-// {run_id, index, worker, result: job_result_json}.
+// {run_id, index, worker, result: job_result_json}, or {run_id, index, worker, error} when the
+// worker could not run the job.
 std::string result_message_text(const ResultMessage& m);
 Result<ResultMessage> parse_result_message(std::string_view text);
 

@@ -264,6 +264,14 @@ Status WorkQueue::publish_result(std::string_view run_id, std::uint64_t index,
                  fmt::format("{}.{}.{:016x}", run_id, index, fnv1a64(build)), payload);
 }
 
+Status WorkQueue::publish_failure(std::string_view run_id, std::uint64_t index,
+                                  std::string_view worker, std::uint64_t delivery,
+                                  std::string_view payload) {
+  return publish(fmt::format("{}{}.{}", kResultSubjectPrefix, run_id, index),
+                 fmt::format("{}.{}.failed.{:016x}.{}", run_id, index, fnv1a64(worker), delivery),
+                 payload);
+}
+
 Result<std::optional<std::unique_ptr<Delivery>>> WorkQueue::take(Duration wait) {
   if (!puller_) {
     jsSubOptions so;

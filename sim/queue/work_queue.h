@@ -112,6 +112,10 @@ class WorkQueue {
   // `build` (any text) makes the message id: results of different builds are both kept.
   Status publish_result(std::string_view run_id, std::uint64_t index, std::string_view build,
                         std::string_view payload);
+  // A worker's "could not run this job": on the result subject, with a message id of its own
+  // (worker and delivery), so it never de-duplicates a result, nor another worker's failure.
+  Status publish_failure(std::string_view run_id, std::uint64_t index, std::string_view worker,
+                         std::uint64_t delivery, std::string_view payload);
 
   // Waits up to `wait` for a job; nullopt when none came.
   Result<std::optional<std::unique_ptr<Delivery>>> take(Duration wait);

@@ -106,7 +106,15 @@ Status run_worker(WorkQueue& queue, const WorkerOptions& options) {
       result = batch::run_seed_job(job, run);
     }
     if (!result) {
-      say(options, fmt::format("dropped job {}: {}", message->index, result.status().message()));
+      // Tell the coordinator (it queues the job again, then gives up naming the reasons), rather
+      // than leaving it waiting for a result that never comes.
+      say(options,
+          fmt::format("could not run job {}: {}", message->index, result.status().message()));
+      ResultMessage failure{
+          message->run_id, message->index, options.name, {}, result.status().message()};
+      Status told = queue.publish_failure(message->run_id, message->index, options.name,
+                                          delivery.times_delivered(), result_message_text(failure));
+      if (!told) say(options, "could not report it: " + told.message());
       (void)delivery.ack();
       continue;
     }
@@ -116,8 +124,8 @@ Status run_worker(WorkQueue& queue, const WorkerOptions& options) {
       break;
     }
     result->build = options.build;
-    const std::string text =
-        result_message_text({message->run_id, message->index, options.name, std::move(*result)});
+    const std::string text = result_message_text(
+        {message->run_id, message->index, options.name, std::move(*result), {}});
     Status published = queue.publish_result(message->run_id, message->index, options.build, text);
     while (!published && !stopped(options)) {  // keep the job (in progress) until it is out
       (void)delivery.in_progress();

@@ -228,10 +228,11 @@ TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
   Result<batch::JobResult> result = batch::run_seed_job(message->job, {});
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   result->build = "backbeat-sim 0.0.0; other compiler; commit 0000000; canary 0123456789abcdef";
-  ASSERT_TRUE((*q)->publish_result(message->run_id, message->index, result->build,
-                                   result_message_text({message->run_id, message->index, "forger",
-                                                        std::move(*result)}))
-                  .is_ok());
+  ASSERT_TRUE(
+      (*q)->publish_result(message->run_id, message->index, result->build,
+                           result_message_text(
+                               {message->run_id, message->index, "forger", std::move(*result), {}}))
+          .is_ok());
   ASSERT_TRUE((*job)->ack().is_ok());
 
   for (const char* name : {"w1", "w2"}) start_worker(name);
@@ -241,6 +242,66 @@ TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
             std::string::npos)
       << err;
   expect_same_as_local("dist");
+}
+
+TEST_F(QueueFaults, AJobNoWorkerCanRunFailsTheCoordinatorNamingEachWorkersReason) {
+  auto sweep = coordinator("dist");
+  // Failing "workers": each takes a job and reports that it could not run it. The coordinator
+  // queues a failed job again until it failed kMaxJobFailures times, then fails the run.
+  live::NatsOptions o;
+  o.servers = server_->url();
+  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  ASSERT_TRUE(q.is_ok()) << q.status().message();
+  int code = -1;
+  for (int n = 0; n < 200 && code < 0; ++n) {
+    auto taken = (*q)->take(200ms);
+    if (taken.is_ok() && *taken) {
+      Result<JobMessage> message = parse_job_message((**taken)->payload());
+      ASSERT_TRUE(message.is_ok()) << message.status().message();
+      const std::string worker = "broken-" + std::to_string(n);
+      ResultMessage failure{message->run_id, message->index, worker, {}, "no disk left"};
+      ASSERT_TRUE((*q)->publish_failure(message->run_id, message->index, worker,
+                                        (**taken)->times_delivered(), result_message_text(failure))
+                      .is_ok());
+      ASSERT_TRUE((**taken)->ack().is_ok());
+    } else {
+      std::this_thread::sleep_for(50ms);  // no consumer yet, or nothing queued right now
+    }
+    code = sweep->wait(1ms);
+  }
+  if (code < 0) code = sweep->wait(20s);
+  const std::string err = read(work_ / "dist.err");
+  EXPECT_EQ(code, 3) << err;
+  EXPECT_NE(err.find("failed 3 times: worker 'broken-"), std::string::npos) << err;
+  EXPECT_NE(err.find("could not run job"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(work_ / "dist" / "sweep.json")) << "a failed run writes no result";
+}
+
+TEST_F(QueueFaults, AWorkerThatCannotRunAJobSaysSoInsteadOfDroppingIt) {
+  live::NatsOptions o;
+  o.servers = server_->url();
+  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  ASSERT_TRUE(q.is_ok()) << q.status().message();
+  ASSERT_TRUE((*q)->ensure(2s).is_ok());
+  // A job whose scenario (its digest intact) this build refuses to load.
+  batch::SeedJob job;
+  job.scenario_text = R"({"version": 1, "no_such_field": true})";
+  job.scenario_digest = batch::scenario_digest(job.scenario_text);
+  ASSERT_TRUE((*q)->publish_job("r0", 0, job_message_text({"r0", 0, job})).is_ok());
+  start_worker("w1");
+  std::unique_ptr<ResultReader> results = (*q)->results("r0");
+  std::optional<ResultMessage> told;
+  for (int i = 0; i < 100 && !told; ++i) {
+    for (const std::string& text : results->next(100ms)) {
+      Result<ResultMessage> m = parse_result_message(text);
+      ASSERT_TRUE(m.is_ok()) << m.status().message();
+      told = std::move(m).value();
+    }
+  }
+  ASSERT_TRUE(told) << all_worker_logs();
+  EXPECT_EQ(told->worker, "w1");
+  EXPECT_NE(told->error.find("no_such_field"), std::string::npos) << told->error;
+  EXPECT_TRUE(told->result.records.empty());
 }
 
 TEST_F(QueueFaults, ADistributedTuneWritesTheSameBudgetsAndTablesAsALocalOne) {

@@ -59,9 +59,9 @@ Status Integration::stop() {
   return Status::ok();
 }
 
-Status Integration::start_p2p_operation(const std::string& operation_id,
-                                        const std::string& operation_type, int estimated_beats,
-                                        nlohmann::json data) {
+Status Integration::check_new_operation(const std::string& operation_id,
+                                        const std::string& operation_type,
+                                        int estimated_beats) const {
   if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
   if (Status s = check_operation_id(operation_id); !s) return s;
   if (operation_type.empty()) return Status::invalid_argument("operation type: empty");
@@ -72,6 +72,13 @@ Status Integration::start_p2p_operation(const std::string& operation_id,
   if (operations_.contains(operation_id) || admission_.is_waiting(operation_id)) {
     return Status::invalid_argument(fmt::format("operation {} already active", operation_id));
   }
+  return Status::ok();
+}
+
+Status Integration::start_p2p_operation(const std::string& operation_id,
+                                        const std::string& operation_type, int estimated_beats,
+                                        nlohmann::json data) {
+  if (Status s = check_new_operation(operation_id, operation_type, estimated_beats); !s) return s;
   P2POperation operation;
   operation.id = operation_id;
   operation.type = operation_type;

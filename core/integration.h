@@ -133,6 +133,10 @@ class Integration {
   Integration(const BackbeatConfig& config, std::string node_id, Logger& logger, Clock& clock,
               Transport& transport, BeatClientConfig client_config);
 
+  // What starting and requesting an operation both refuse: not started, a bad id or type, fewer
+  // than one estimated beat, an id already running or waiting.
+  Status check_new_operation(const std::string& operation_id, const std::string& operation_type,
+                             int estimated_beats) const;
   void on_beat(const BeatFrame& frame);
   void on_downbeat(const BeatFrame& frame);
   Status emit_operation_status(const P2POperation& operation);

@@ -50,16 +50,7 @@ Result<OperationAdmission::Verdict> Integration::request_p2p_operation(
     OperationPriority priority, std::function<void(const AdmissionNotice&)> on_later,
     nlohmann::json data) {
   using Verdict = OperationAdmission::Verdict;
-  if (!started_) return Status::failed_precondition("BACKBEAT integration not started");
-  if (Status s = check_operation_id(operation_id); !s) return s;
-  if (operation_type.empty()) return Status::invalid_argument("operation type: empty");
-  if (estimated_beats < 1) {
-    return Status::invalid_argument(
-        fmt::format("estimated beats: expected at least 1, got {}", estimated_beats));
-  }
-  if (operations_.contains(operation_id) || admission_.is_waiting(operation_id)) {
-    return Status::invalid_argument(fmt::format("operation {} already active", operation_id));
-  }
+  if (Status s = check_new_operation(operation_id, operation_type, estimated_beats); !s) return s;
   const std::int64_t beat = client_->current_beat();
   WaitingOperation request{.id = operation_id,
                            .type = operation_type,

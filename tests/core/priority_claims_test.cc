@@ -5,31 +5,17 @@
 
 #include "core/contracts/status_claim.h"
 #include "core/integration.h"
-#include "tests/support/in_memory_transport.h"
-#include "tests/support/manual_clock.h"
-#include "tests/support/test_pulse.h"
+#include "tests/support/integration_fixture.h"
 
 namespace backbeat {
 namespace {
 
-constexpr Duration kBeat = std::chrono::seconds(30);
 using Verdict = OperationAdmission::Verdict;
 
-class PriorityClaimsTest : public ::testing::Test {
+class PriorityClaimsTest : public testing::IntegrationFixture {
  protected:
-  void SetUp() override {
-    BackbeatConfig config;
-    config.cluster_id = "chorus-dev";
-    config.agent_id = "chorus-dev-bob";
-    auto created = Integration::create(config, "12D3KooWBob", logger_, clock_, transport_);
-    ASSERT_TRUE(created.is_ok()) << created.status().to_string();
-    integration_ = std::move(created).value();
-    ASSERT_TRUE(integration_->start().is_ok());
-    pulse_.start();
-    clock_.advance_by(kBeat);
-  }
-
-  // Claims for `task` published since the last call, each decoded (so validated) by the contract.
+  // Claims for `task` published so far (none are cleared), each decoded (so validated) by the
+  // contract.
   std::vector<StatusClaim> claims_for(const std::string& task) {
     std::vector<StatusClaim> out;
     for (const auto& p : transport_.published_matching("backbeat.status.>")) {
@@ -47,11 +33,6 @@ class PriorityClaimsTest : public ::testing::Test {
     return verdict.is_ok() ? *verdict : Verdict::kShed;
   }
 
-  testing::ManualClock clock_;
-  testing::InMemoryTransport transport_;
-  NullLogger logger_;
-  testing::TestPulse pulse_{testing::TestPulseOptions{}, clock_, transport_};
-  std::unique_ptr<Integration> integration_;
   std::vector<AdmissionNotice> notices_;
 };
 

@@ -96,14 +96,23 @@ TEST(AdaptiveBudgetsTest, NoComparisonWithoutAdaptiveBudgets) {
   EXPECT_FALSE(reports::compare_budgets(sc.world, {}).has_value());
 }
 
-// Analytics: an overrun is attributed to the windows that overlapped it on its own agent.
-TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem) {
-  const Duration beat = std::chrono::seconds(10);
+// A run of 100 beats of kAnalyticsBeat (6 BPM) with agents 0..2 and nothing else in it.
+const Duration kAnalyticsBeat = std::chrono::seconds(10);
+RunOutcome hundred_beats_of_three_agents() {
   RunOutcome o;
-  o.sim_time = beat * 100;
-  for (std::int64_t b = 0; b <= 100; ++b) o.tempo.push_back({o.start + beat * b, b, 6, 6, 0});
+  o.sim_time = kAnalyticsBeat * 100;
+  for (std::int64_t b = 0; b <= 100; ++b) {
+    o.tempo.push_back({o.start + kAnalyticsBeat * b, b, 6, 6, 0});
+  }
   o.agents.resize(3);
   for (int i = 0; i < 3; ++i) o.agents[static_cast<std::size_t>(i)].index = i;
+  return o;
+}
+
+// Analytics: an overrun is attributed to the windows that overlapped it on its own agent.
+TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem) {
+  const Duration beat = kAnalyticsBeat;
+  RunOutcome o = hundred_beats_of_three_agents();
   o.agents[0].group = "laggards";
   o.agents[1].disconnect_windows.push_back({o.start + beat * 11, o.start + beat * 12});
   o.faults.push_back({"slow_peers", "group:laggards (1 agents)", {0}, o.start + beat * 5, o.start});
@@ -139,12 +148,8 @@ TEST(PerformanceAnalyticsTest, OverrunsAreAttributedToTheWindowsThatOverlapThem)
 TEST(PerformanceAnalyticsTest, ASlowPeersFaultIsJudgedByTheAgentsItActedOnNotItsText) {
   // A random selector's text names no agent; the resolved agents do. And a text that would match
   // (a group) does not count for an agent the fault never acted on.
-  const Duration beat = std::chrono::seconds(10);
-  RunOutcome o;
-  o.sim_time = beat * 100;
-  for (std::int64_t b = 0; b <= 100; ++b) o.tempo.push_back({o.start + beat * b, b, 6, 6, 0});
-  o.agents.resize(3);
-  for (int i = 0; i < 3; ++i) o.agents[static_cast<std::size_t>(i)].index = i;
+  const Duration beat = kAnalyticsBeat;
+  RunOutcome o = hundred_beats_of_three_agents();
   o.agents[1].group = "laggards";
   o.faults.push_back({"slow_peers", "random:30% (1 agents)", {2}, o.start, o.start + beat * 50});
   o.faults.push_back({"slow_peers", "group:laggards (0 agents)", {}, o.start, o.start + beat * 50});

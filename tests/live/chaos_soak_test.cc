@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -153,8 +154,12 @@ TEST(ChaosSoak, KillsStopsAndRestartsUnderLoadLoseNoClaim) {
             << rss_end / 1048576.0 << "\n";
 
   EXPECT_FALSE(run->interrupted);
-  EXPECT_GE(kills, seconds / 12);
-  EXPECT_GE(stops, seconds / 12);
+  // Chaos runs from 5 s until 15 s before the end: a window of seconds - 20, one ~10 s cycle
+  // (kill, down, restart, stop, hung) after another; expect the cycles that fit with 20% slack
+  // (a loaded machine restarts the server more slowly), at least one.
+  const int cycles = std::max(1, (seconds - 20) / 12);
+  EXPECT_GE(kills, cycles);
+  EXPECT_GE(stops, cycles);
   EXPECT_EQ(restarts, kills);
   EXPECT_GE(run->reconnects, static_cast<std::uint64_t>(kills));
   for (const ClaimGap& g : run->gaps) {

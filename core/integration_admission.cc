@@ -83,6 +83,8 @@ Result<OperationAdmission::Verdict> Integration::request_p2p_operation(
 }
 
 void Integration::admit_waiting() {
+  // Every completion comes here: without a waiting operation, skip the scan of running ones.
+  if (admission_.waiting().empty()) return;
   const std::int64_t beat = client_->current_beat();
   while (auto next = admission_.admit_next(running_operations(), beat)) {
     (void)start_p2p_operation(next->id, next->type, next->estimated_beats, std::move(next->data));

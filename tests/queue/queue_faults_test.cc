@@ -117,6 +117,12 @@ class QueueFaults : public ::testing::Test {
   }
 
   std::string path(const std::string& name) const { return (work_ / name).string(); }
+  // The test's own connection to the queue (a forger, or a reader of results).
+  Result<std::unique_ptr<WorkQueue>> connect_queue() const {
+    live::NatsOptions o;
+    o.servers = server_->url();
+    return WorkQueue::connect(o);
+  }
 
   void start_worker(const std::string& name, const std::string& extra = "") {
     workers_.push_back(std::make_unique<Child>(kSim + " worker --nats " + server_->url() +
@@ -212,9 +218,7 @@ TEST_F(QueueFaults, AServerKilledAndRestartedOnItsStoreLosesAndDoublesNothing) {
 TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
   auto sweep = coordinator("dist");
   // A forger takes a job and answers it as a worker of another build would.
-  live::NatsOptions o;
-  o.servers = server_->url();
-  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  Result<std::unique_ptr<WorkQueue>> q = connect_queue();
   ASSERT_TRUE(q.is_ok()) << q.status().message();
   std::optional<std::unique_ptr<Delivery>> job;
   for (int i = 0; i < 50 && !job; ++i) {
@@ -248,9 +252,7 @@ TEST_F(QueueFaults, AJobNoWorkerCanRunFailsTheCoordinatorNamingEachWorkersReason
   auto sweep = coordinator("dist");
   // Failing "workers": each takes a job and reports that it could not run it. The coordinator
   // queues a failed job again until it failed kMaxJobFailures times, then fails the run.
-  live::NatsOptions o;
-  o.servers = server_->url();
-  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  Result<std::unique_ptr<WorkQueue>> q = connect_queue();
   ASSERT_TRUE(q.is_ok()) << q.status().message();
   int code = -1;
   for (int n = 0; n < 200 && code < 0; ++n) {
@@ -278,9 +280,7 @@ TEST_F(QueueFaults, AJobNoWorkerCanRunFailsTheCoordinatorNamingEachWorkersReason
 }
 
 TEST_F(QueueFaults, AWorkerThatCannotRunAJobSaysSoInsteadOfDroppingIt) {
-  live::NatsOptions o;
-  o.servers = server_->url();
-  Result<std::unique_ptr<WorkQueue>> q = WorkQueue::connect(o);
+  Result<std::unique_ptr<WorkQueue>> q = connect_queue();
   ASSERT_TRUE(q.is_ok()) << q.status().message();
   ASSERT_TRUE((*q)->ensure(2s).is_ok());
   // A job whose scenario (its digest intact) this build refuses to load.

@@ -122,13 +122,11 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
     if (options.on_progress) options.on_progress(seeds_done, job.seed_count());
   };
 
-  // Resume: what the result stream already holds for this run (read until it falls quiet).
+  // Resume: what the result stream already holds for this run.
   std::unique_ptr<ResultReader> reader = queue.results(run);
-  for (;;) {
-    std::vector<std::string> batch = reader->next(500ms);
-    if (batch.empty()) break;
-    for (const std::string& text : batch) take(text);
-  }
+  Result<std::vector<std::string>> stored = reader->backlog(10s);
+  if (!stored) return stored.status();
+  for (const std::string& text : *stored) take(text);
   if (!done.empty()) {
     report(fmt::format("run {}: {} of {} jobs already have a result; queueing the other {}", run,
                        done.size(), jobs.size(), jobs.size() - done.size()));

@@ -130,6 +130,36 @@ bool ResultReader::subscribe() {
   return true;
 }
 
+Result<std::vector<std::string>> ResultReader::backlog(Duration patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  auto out_of_time = [&] { return std::chrono::steady_clock::now() >= deadline; };
+  std::uint64_t pending = 0;
+  for (;;) {
+    if (sub_ || subscribe()) {
+      jsConsumerInfo* info = nullptr;
+      jsErrCode code = static_cast<jsErrCode>(0);
+      natsStatus s = natsSubscription_GetConsumerInfo(&info, sub_->sub, nullptr, &code);
+      if (s == NATS_OK) pending = info->NumPending;
+      jsConsumerInfo_Destroy(info);
+      if (s == NATS_OK) break;
+      sub_.reset();
+      if (out_of_time()) return js_error("reading back the results", s, code);
+    } else if (out_of_time()) {
+      return js_error("reading back the results", NATS_TIMEOUT);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::vector<std::string> out;
+  // Stored results arrive at once; a fetch that times out means some expired meanwhile (MaxAge),
+  // and what the main loop reads later is read in order after these anyway.
+  while (out.size() < pending) {
+    std::vector<std::string> batch = next(std::chrono::seconds(1));
+    if (batch.empty()) break;
+    for (std::string& text : batch) out.push_back(std::move(text));
+  }
+  return out;
+}
+
 std::vector<std::string> ResultReader::next(Duration wait) {
   std::vector<std::string> out;
   if (!sub_ && !subscribe()) {

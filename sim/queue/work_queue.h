@@ -73,6 +73,11 @@ class ResultReader {
   ResultReader& operator=(const ResultReader&) = delete;
   ~ResultReader();
 
+  // Every payload the stream held for the run when this reader subscribed (in stream order),
+  // without waiting for the stream to fall quiet: the consumer's pending count says how many
+  // there are. Call it first. An error when no server answered within `patience` (each attempt
+  // may take the JetStream timeout, 5 s).
+  Result<std::vector<std::string>> backlog(Duration patience);
   // The payloads not read yet (in stream order), waiting up to `wait` for the first one; empty
   // on timeout. Errors are retried on the next call (the connection reconnects by itself).
   std::vector<std::string> next(Duration wait);

@@ -1,7 +1,8 @@
 // The work queue's promises against a real nats-server -js: a job goes to one worker, comes back
 // after AckWait when its worker vanishes, stays away while the worker says it is in progress;
 // re-enqueueing and a redelivered job's second result are de-duplicated; results are read back
-// (resume) and survive a server restart on the same store.
+// (resume: exactly what the stream held, without waiting for quiet) and survive a server restart
+// on the same store.
 #include "sim/queue/work_queue.h"
 
 #include <gtest/gtest.h>
@@ -179,6 +180,53 @@ TEST(WorkQueueTest, ResultsAreReadBackOncePerBuildAndSurviveAServerRestart) {
   EXPECT_EQ(seen, (std::vector<std::string>{"r0", "r0 by B", "r1"}));
   for (std::string& r : reader->next(300ms)) seen.push_back(std::move(r));
   EXPECT_EQ(seen.size(), 3u) << "nothing read twice after the restart";
+}
+
+TEST(WorkQueueTest, TheBacklogIsEveryStoredResultOfTheRunInOrderThenNextReadsOnlyNewOnes) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->ensure(2s).is_ok());
+  // More than one fetch holds (256), interleaved with a run whose id extends this one's.
+  std::vector<std::string> stored;
+  for (int i = 0; i < 300; ++i) {
+    stored.push_back("r" + std::to_string(i));
+    ASSERT_TRUE(q->publish_result("run5", i, "build A", stored.back()).is_ok());
+    if (i % 100 == 0) {
+      ASSERT_TRUE(q->publish_result("run50", i, "build A", "other").is_ok());
+    }
+  }
+  auto reader = q->results("run5");
+  Result<std::vector<std::string>> backlog = reader->backlog(5s);
+  ASSERT_TRUE(backlog.is_ok()) << backlog.status().message();
+  EXPECT_EQ(*backlog, stored);
+  ASSERT_TRUE(q->publish_result("run5", 300, "build A", "late").is_ok());
+  std::vector<std::string> later;
+  for (int i = 0; i < 10 && later.empty(); ++i) later = reader->next(200ms);
+  EXPECT_EQ(later, (std::vector<std::string>{"late"}));
+
+  auto empty = q->results("run6");
+  Result<std::vector<std::string>> none = empty->backlog(5s);
+  ASSERT_TRUE(none.is_ok()) << none.status().message();
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(q->publish_result("run6", 0, "build A", "first").is_ok());
+  for (int i = 0; i < 10 && later.size() < 2; ++i) {
+    for (std::string& r : empty->next(200ms)) later.push_back(std::move(r));
+  }
+  EXPECT_EQ(later, (std::vector<std::string>{"late", "first"}));
+}
+
+TEST(WorkQueueTest, TheBacklogWithoutAServerIsAnErrorNotAnEmptyRun) {
+  NatsServer server(jetstream());
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto q = connect(server);
+  ASSERT_TRUE(q);
+  ASSERT_TRUE(q->ensure(2s).is_ok());
+  ASSERT_TRUE(q->publish_result("run7", 0, "build A", "r0").is_ok());
+  server.kill();
+  Result<std::vector<std::string>> backlog = q->results("run7")->backlog(1s);
+  EXPECT_FALSE(backlog.is_ok()) << "an unreachable server read as a run with no results";
 }
 
 }  // namespace

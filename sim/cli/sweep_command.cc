@@ -213,7 +213,8 @@ int sweep_command(const SweepArgs& args) {
         result ? batch::sweep_records(*result)
                : Result<std::vector<batch::SeedRecord>>(result.status());
     if (!records) {
-      std::fprintf(stderr, "backbeat-sim: internal error: %s\n",
+      // Not always a bug: a queue run fails when no worker can use a job (the message says).
+      std::fprintf(stderr, "backbeat-sim: sweep: the seeds could not all be run: %s\n",
                    records.status().message().c_str());
       return kExitInternal;
     }

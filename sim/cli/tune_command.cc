@@ -104,7 +104,9 @@ int tune_command(const TuneArgs& args) {
   Result<std::vector<batch::TuneRecord>> records =
       ran ? batch::tune_records(*ran) : Result<std::vector<batch::TuneRecord>>(ran.status());
   if (!records) {
-    std::fprintf(stderr, "backbeat-sim: internal error: %s\n", records.status().message().c_str());
+    // Not always a bug: a queue run fails when no worker can use a job (the message says).
+    std::fprintf(stderr, "backbeat-sim: tune: the seeds could not all be run: %s\n",
+                 records.status().message().c_str());
     return kExitInternal;
   }
   if (plan->shard) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -36,6 +37,25 @@ std::string mismatch(const ResultMessage& m, const batch::SeedJob& expected,
   return {};
 }
 
+// "a; b (3 times)": each reason once, in first-seen order, with how often it came.
+std::string distinct_reasons(const std::vector<std::string>& reasons) {
+  std::vector<std::pair<std::string, int>> seen;
+  for (const std::string& r : reasons) {
+    auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == r; });
+    if (it == seen.end()) {
+      seen.emplace_back(r, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::string out;
+  for (const auto& [reason, times] : seen) {
+    out += (out.empty() ? "" : "; ") + reason;
+    if (times > 1) out += fmt::format(" ({} times)", times);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<batch::SeedJob> split_job(const batch::SeedJob& job, std::uint64_t job_size) {
@@ -63,70 +83,97 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
 
   std::map<std::uint64_t, batch::JobResult> done;   // by job index
   std::map<std::uint64_t, std::uint64_t> attempts;  // re-queued jobs: each needs a new message id
-  std::map<std::uint64_t, std::vector<std::string>> failures;  // by job index: worker: why
-  std::optional<Status> failed;                                // a job failed too often
-  // While reading back what the stream holds, failures of an earlier run of the command are
-  // only counted for fresh message ids: the workers may have been fixed since.
+  std::map<std::uint64_t, std::vector<std::string>> failures;    // by job index: worker: why
+  std::map<std::uint64_t, std::vector<std::string>> rejections;  // by job index: worker: why
+  std::optional<Status> failed;  // a job failed or was rejected too often
+  // While reading back what the stream holds, failures and rejections of an earlier run of the
+  // command only move the job to a fresh message id (queued once the read-back is over): the
+  // workers may have been fixed since, and a later message may hold a usable result.
   bool resuming = true;
   std::uint64_t seeds_done = 0;
-  auto take = [&](const std::string& text) {
-    Result<ResultMessage> m = parse_result_message(text);
-    if (!m) {
-      report(fmt::format("ignored a malformed result of run {}: {}", run, m.status().message()));
-      return;
+
+  auto queue_again = [&](std::uint64_t index) {
+    const std::uint64_t attempt = ++attempts[index];
+    if (resuming) return;
+    Status s = queue.publish_job(run, index, job_message_text({run, index, jobs[index]}), attempt);
+    if (!s) report(fmt::format("could not queue job {} again: {}", index, s.message()));
+  };
+  // Job `index` answered with a result it cannot use (`why`, from `worker`).
+  auto reject = [&](std::uint64_t index, const std::string& worker, const std::string& why) {
+    const batch::SeedJob& expected = jobs[index];
+    report(
+        fmt::format("rejected the result of job {} (seeds {}..{}) from worker '{}': {}; the job "
+                    "is queued again",
+                    index, expected.first_seed, expected.last_seed, worker, why));
+    if (!resuming) {
+      std::vector<std::string>& all = rejections[index];
+      all.push_back(fmt::format("worker '{}': {}", worker, why));
+      if (all.size() >= kMaxJobRejections) {
+        failed = Status::internal(fmt::format(
+            "job {} (seeds {}..{}) of run {}: {} results rejected, none usable ({}); stop the "
+            "workers of other builds or scenarios, or start workers of this build ({})",
+            index, expected.first_seed, expected.last_seed, run, all.size(), distinct_reasons(all),
+            options.build));
+        return;
+      }
     }
-    if (m->run_id != run || m->index >= jobs.size()) {
+    queue_again(index);
+  };
+  auto take = [&](const StoredResult& stored) {
+    // The subject says which job this answers, even when the payload cannot be read: an
+    // unreadable answer still has to send its job back to the queue, or the run waits for ever.
+    if (!stored.index || *stored.index >= jobs.size()) {
       report(
-          fmt::format("ignored a result for job {} of run {} from worker '{}': not a job of "
-                      "run {} ({} jobs)",
-                      m->index, m->run_id, m->worker, run, jobs.size()));
+          fmt::format("ignored a result of run {} on a subject that names no job of it ({} jobs)",
+                      run, jobs.size()));
       return;
     }
-    if (done.count(m->index) != 0) return;  // a redelivered job's second result: counted once
-    const batch::SeedJob& expected = jobs[m->index];
+    const std::uint64_t index = *stored.index;
+    if (done.count(index) != 0) return;  // a redelivered job's second result: counted once
+    Result<ResultMessage> m = parse_result_message(stored.payload);
+    if (!m) {
+      reject(index, "?", "an unreadable result: " + m.status().message());
+      return;
+    }
+    if (m->run_id != run || m->index != index) {
+      reject(index, m->worker,
+             fmt::format("it answers job {} of run {}, not job {} of run {}", m->index, m->run_id,
+                         index, run));
+      return;
+    }
+    const batch::SeedJob& expected = jobs[index];
     if (!m->error.empty()) {
       if (resuming) {
-        ++attempts[m->index];
+        queue_again(index);
         return;
       }
-      std::vector<std::string>& why = failures[m->index];
+      std::vector<std::string>& why = failures[index];
       why.push_back(fmt::format("worker '{}': {}", m->worker, m->error));
-      report(fmt::format("worker '{}' could not run job {} (seeds {}..{}): {}", m->worker, m->index,
+      report(fmt::format("worker '{}' could not run job {} (seeds {}..{}): {}", m->worker, index,
                          expected.first_seed, expected.last_seed, m->error));
       if (why.size() >= kMaxJobFailures) {
-        std::string all;
-        for (const std::string& w : why) all += (all.empty() ? "" : "; ") + w;
         failed = Status::internal(fmt::format("job {} (seeds {}..{}) of run {} failed {} times: {}",
-                                              m->index, expected.first_seed, expected.last_seed,
-                                              run, why.size(), all));
+                                              index, expected.first_seed, expected.last_seed, run,
+                                              why.size(), distinct_reasons(why)));
         return;
       }
-      Status s = queue.publish_job(run, m->index, job_message_text({run, m->index, expected}),
-                                   ++attempts[m->index]);
-      if (!s) report(fmt::format("could not queue job {} again: {}", m->index, s.message()));
+      queue_again(index);
       return;
     }
     if (std::string why = mismatch(*m, expected, options.build); !why.empty()) {
-      const std::uint64_t attempt = ++attempts[m->index];
-      report(
-          fmt::format("rejected the result of job {} (seeds {}..{}) from worker '{}': {}; the "
-                      "job is queued again",
-                      m->index, expected.first_seed, expected.last_seed, m->worker, why));
-      Status s =
-          queue.publish_job(run, m->index, job_message_text({run, m->index, expected}), attempt);
-      if (!s) report(fmt::format("could not queue job {} again: {}", m->index, s.message()));
+      reject(index, m->worker, why);
       return;
     }
     seeds_done += expected.seed_count();
-    done.emplace(m->index, std::move(m->result));
+    done.emplace(index, std::move(m->result));
     if (options.on_progress) options.on_progress(seeds_done, job.seed_count());
   };
 
   // Resume: what the result stream already holds for this run.
   std::unique_ptr<ResultReader> reader = queue.results(run);
-  Result<std::vector<std::string>> stored = reader->backlog(10s);
+  Result<std::vector<StoredResult>> stored = reader->backlog(10s);
   if (!stored) return stored.status();
-  for (const std::string& text : *stored) take(text);
+  for (const StoredResult& r : *stored) take(r);
   if (!done.empty()) {
     report(fmt::format("run {}: {} of {} jobs already have a result; queueing the other {}", run,
                        done.size(), jobs.size(), jobs.size() - done.size()));
@@ -153,7 +200,7 @@ Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& jo
       interrupted = true;
       break;
     }
-    for (const std::string& text : reader->next(200ms)) take(text);
+    for (const StoredResult& r : reader->next(200ms)) take(r);
   }
 
   batch::JobResult out;

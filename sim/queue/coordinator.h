@@ -9,8 +9,9 @@
 //
 // Foreign results: a result whose scenario digest, kind, seed range or build identity differs from
 // what this coordinator expects is rejected, never merged: `report` names the worker and what
-// differs, and the job is queued again (a new message id) for a worker of this build. The command
-// does not fail because of it; it waits for a result it can use.
+// differs, and the job is queued again (a new message id) for a worker of this build. A job
+// rejected kMaxJobRejections times in one run fails the run, naming each worker and what differed:
+// without the limit, workers of another build alone would keep taking the job back for ever.
 #pragma once
 
 #include <cstdint>
@@ -45,11 +46,16 @@ std::vector<batch::SeedJob> split_job(const batch::SeedJob& job, std::uint64_t j
 // A job that workers could not run (a failure message, queue_messages.h) is queued again; after
 // this many failures the run fails, naming each worker and its reason.
 inline constexpr std::uint64_t kMaxJobFailures = 3;
+// A job whose results were rejected (another build, another scenario) this many times fails the
+// run. Higher than kMaxJobFailures: in a fleet being upgraded, old workers may take a job a few
+// times before a current one does (with half the workers old, one job in a thousand).
+inline constexpr std::uint64_t kMaxJobRejections = 10;
 
 // Runs `job` through the queue and returns its records for every seed, ascending, as
 // run_seed_job would. Interrupted: the records of the jobs finished so far, interrupted = true.
 // Errors: the queue's (no JetStream, permission denied) when it cannot even start; kInternal when
-// a job failed kMaxJobFailures times.
+// a job failed kMaxJobFailures times or was rejected kMaxJobRejections times (results read back
+// from an earlier run of the command count towards neither).
 Result<batch::JobResult> run_on_queue(WorkQueue& queue, const batch::SeedJob& job,
                                       const CoordinatorOptions& options);
 

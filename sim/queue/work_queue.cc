@@ -4,6 +4,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 
@@ -68,13 +69,28 @@ Status ensure_stream(jsCtx* js, const char* name, const std::string& subjects,
   return Status::ok();
 }
 
+// The INDEX of a result subject backbeat.queue.results.RUN.INDEX (decimal, no sign).
+std::optional<std::uint64_t> index_of(std::string_view subject) {
+  const std::size_t dot = subject.rfind('.');
+  const std::string_view token = dot == std::string_view::npos ? subject : subject.substr(dot + 1);
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (token.empty() || error != std::errc() || end != token.data() + token.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 }  // namespace
 
 // ---- Delivery ----
 
 Delivery::Delivery(natsMsg* msg) : msg_(msg) {
   jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, msg_) == NATS_OK) times_delivered_ = meta->NumDelivered;
+  if (natsMsg_GetMetaData(&meta, msg_) == NATS_OK) {
+    times_delivered_ = meta->NumDelivered;
+    job_sequence_ = meta->Sequence.Stream;
+  }
   jsMsgMetaData_Destroy(meta);
 }
 
@@ -130,7 +146,7 @@ bool ResultReader::subscribe() {
   return true;
 }
 
-Result<std::vector<std::string>> ResultReader::backlog(Duration patience) {
+Result<std::vector<StoredResult>> ResultReader::backlog(Duration patience) {
   const auto deadline = std::chrono::steady_clock::now() + patience;
   auto out_of_time = [&] { return std::chrono::steady_clock::now() >= deadline; };
   std::uint64_t pending = 0;
@@ -149,19 +165,19 @@ Result<std::vector<std::string>> ResultReader::backlog(Duration patience) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  std::vector<std::string> out;
+  std::vector<StoredResult> out;
   // Stored results arrive at once; a fetch that times out means some expired meanwhile (MaxAge),
   // and what the main loop reads later is read in order after these anyway.
   while (out.size() < pending) {
-    std::vector<std::string> batch = next(std::chrono::seconds(1));
+    std::vector<StoredResult> batch = next(std::chrono::seconds(1));
     if (batch.empty()) break;
-    for (std::string& text : batch) out.push_back(std::move(text));
+    for (StoredResult& r : batch) out.push_back(std::move(r));
   }
   return out;
 }
 
-std::vector<std::string> ResultReader::next(Duration wait) {
-  std::vector<std::string> out;
+std::vector<StoredResult> ResultReader::next(Duration wait) {
+  std::vector<StoredResult> out;
   if (!sub_ && !subscribe()) {
     std::this_thread::sleep_for(std::min<Duration>(wait, std::chrono::milliseconds(200)));
     return out;
@@ -177,8 +193,9 @@ std::vector<std::string> ResultReader::next(Duration wait) {
         // A resubscription may hand back what was read: keep to the stream's order.
         if (meta->Sequence.Stream > last_sequence_) {
           last_sequence_ = meta->Sequence.Stream;
-          out.emplace_back(natsMsg_GetData(msg),
-                           static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+          out.push_back({index_of(natsMsg_GetSubject(msg)),
+                         std::string(natsMsg_GetData(msg),
+                                     static_cast<std::size_t>(natsMsg_GetDataLength(msg)))});
         }
       }
       jsMsgMetaData_Destroy(meta);
@@ -289,16 +306,19 @@ Status WorkQueue::publish_job(std::string_view run_id, std::uint64_t index,
 }
 
 Status WorkQueue::publish_result(std::string_view run_id, std::uint64_t index,
-                                 std::string_view build, std::string_view payload) {
+                                 std::uint64_t job_sequence, std::string_view build,
+                                 std::string_view payload) {
   return publish(fmt::format("{}{}.{}", kResultSubjectPrefix, run_id, index),
-                 fmt::format("{}.{}.{:016x}", run_id, index, fnv1a64(build)), payload);
+                 fmt::format("{}.{}.j{}.{:016x}", run_id, index, job_sequence, fnv1a64(build)),
+                 payload);
 }
 
 Status WorkQueue::publish_failure(std::string_view run_id, std::uint64_t index,
-                                  std::string_view worker, std::uint64_t delivery,
-                                  std::string_view payload) {
+                                  std::uint64_t job_sequence, std::string_view worker,
+                                  std::uint64_t delivery, std::string_view payload) {
   return publish(fmt::format("{}{}.{}", kResultSubjectPrefix, run_id, index),
-                 fmt::format("{}.{}.failed.{:016x}.{}", run_id, index, fnv1a64(worker), delivery),
+                 fmt::format("{}.{}.j{}.failed.{:016x}.{}", run_id, index, job_sequence,
+                             fnv1a64(worker), delivery),
                  payload);
 }
 

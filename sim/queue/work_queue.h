@@ -11,8 +11,10 @@
 //     AckWait set by the coordinator (ensure()); every worker of every run shares it.
 //   stream  BACKBEAT_RESULTS  subjects backbeat.queue.results.RUN.INDEX retention: limits
 //     One message per finished job, kept (7 days) so a coordinator restarted with the same command
-//     reads back what is done. Message id RUN.INDEX.BUILD: a redelivered job's second result from
-//     the same build is stored once (and the coordinator keeps one result per index anyway).
+//     reads back what is done. Message id RUN.INDEX.jSEQ.BUILD, SEQ the job message's sequence in
+//     BACKBEAT_JOBS: a redelivered job's second result from the same build is stored once (and
+//     the coordinator keeps one result per index anyway), while the answer to a job queued again
+//     (a new job message) is always stored, or a coordinator waiting for it would wait for ever.
 // RUN is a run id (run_id.h): a digest of what the jobs compute, so the same command resumes.
 //
 // Threading: one WorkQueue per thread, except that Delivery::in_progress() may be called from
@@ -51,6 +53,9 @@ class Delivery {
 
   std::string_view payload() const;
   std::uint64_t times_delivered() const { return times_delivered_; }  // 1 the first time
+  // The job message's sequence in BACKBEAT_JOBS: the same for every delivery of this message,
+  // different for the same job queued again. Answers name it (publish_result, publish_failure).
+  std::uint64_t job_sequence() const { return job_sequence_; }
   // "Still working": restarts the job's AckWait. Any thread.
   Status in_progress();
   // Done: the job leaves the queue (waits for the server's confirmation).
@@ -63,6 +68,15 @@ class Delivery {
   explicit Delivery(natsMsg* msg);
   natsMsg* msg_;
   std::uint64_t times_delivered_ = 1;
+  std::uint64_t job_sequence_ = 0;
+};
+
+// One message of the result stream: its payload and the job index its subject names
+// (backbeat.queue.results.RUN.INDEX), which stays readable when the payload is not.
+struct StoredResult {
+  std::optional<std::uint64_t> index;  // nullopt: the subject's last token is not a number
+  std::string payload;
+  bool operator==(const StoredResult&) const = default;
 };
 
 // The result messages of one run, read from the start of the result stream and then as they
@@ -73,14 +87,14 @@ class ResultReader {
   ResultReader& operator=(const ResultReader&) = delete;
   ~ResultReader();
 
-  // Every payload the stream held for the run when this reader subscribed (in stream order),
+  // Every message the stream held for the run when this reader subscribed (in stream order),
   // without waiting for the stream to fall quiet: the consumer's pending count says how many
   // there are. Call it first. An error when no server answered within `patience` (each attempt
   // may take the JetStream timeout, 5 s).
-  Result<std::vector<std::string>> backlog(Duration patience);
-  // The payloads not read yet (in stream order), waiting up to `wait` for the first one; empty
+  Result<std::vector<StoredResult>> backlog(Duration patience);
+  // The messages not read yet (in stream order), waiting up to `wait` for the first one; empty
   // on timeout. Errors are retried on the next call (the connection reconnects by itself).
-  std::vector<std::string> next(Duration wait);
+  std::vector<StoredResult> next(Duration wait);
 
  private:
   friend class WorkQueue;
@@ -114,13 +128,15 @@ class WorkQueue {
   // after its result was rejected.
   Status publish_job(std::string_view run_id, std::uint64_t index, std::string_view payload,
                      std::uint64_t attempt = 0);
-  // `build` (any text) makes the message id: results of different builds are both kept.
-  Status publish_result(std::string_view run_id, std::uint64_t index, std::string_view build,
-                        std::string_view payload);
+  // The answer to the job message `job_sequence` (Delivery::job_sequence()). `build` (any text)
+  // is part of the message id: results of different builds are both kept.
+  Status publish_result(std::string_view run_id, std::uint64_t index, std::uint64_t job_sequence,
+                        std::string_view build, std::string_view payload);
   // A worker's "could not run this job": on the result subject, with a message id of its own
-  // (worker and delivery), so it never de-duplicates a result, nor another worker's failure.
-  Status publish_failure(std::string_view run_id, std::uint64_t index, std::string_view worker,
-                         std::uint64_t delivery, std::string_view payload);
+  // (job message, worker and delivery), so it never de-duplicates a result, nor another
+  // worker's failure, nor this worker's failure of the job queued again.
+  Status publish_failure(std::string_view run_id, std::uint64_t index, std::uint64_t job_sequence,
+                         std::string_view worker, std::uint64_t delivery, std::string_view payload);
 
   // Waits up to `wait` for a job; nullopt when none came.
   Result<std::optional<std::unique_ptr<Delivery>>> take(Duration wait);

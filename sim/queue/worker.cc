@@ -112,8 +112,9 @@ Status run_worker(WorkQueue& queue, const WorkerOptions& options) {
           fmt::format("could not run job {}: {}", message->index, result.status().message()));
       ResultMessage failure{
           message->run_id, message->index, options.name, {}, result.status().message()};
-      Status told = queue.publish_failure(message->run_id, message->index, options.name,
-                                          delivery.times_delivered(), result_message_text(failure));
+      Status told = queue.publish_failure(message->run_id, message->index, delivery.job_sequence(),
+                                          options.name, delivery.times_delivered(),
+                                          result_message_text(failure));
       if (!told) say(options, "could not report it: " + told.message());
       (void)delivery.ack();
       continue;
@@ -126,11 +127,15 @@ Status run_worker(WorkQueue& queue, const WorkerOptions& options) {
     result->build = options.build;
     const std::string text = result_message_text(
         {message->run_id, message->index, options.name, std::move(*result), {}});
-    Status published = queue.publish_result(message->run_id, message->index, options.build, text);
+    auto publish = [&] {
+      return queue.publish_result(message->run_id, message->index, delivery.job_sequence(),
+                                  options.build, text);
+    };
+    Status published = publish();
     while (!published && !stopped(options)) {  // keep the job (in progress) until it is out
       (void)delivery.in_progress();
       std::this_thread::sleep_for(200ms);
-      published = queue.publish_result(message->run_id, message->index, options.build, text);
+      published = publish();
     }
     if (!published) {
       (void)delivery.nak();

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -233,7 +235,7 @@ TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   result->build = "backbeat-sim 0.0.0; other compiler; commit 0000000; canary 0123456789abcdef";
   ASSERT_TRUE(
-      (*q)->publish_result(message->run_id, message->index, result->build,
+      (*q)->publish_result(message->run_id, message->index, (*job)->job_sequence(), result->build,
                            result_message_text(
                                {message->run_id, message->index, "forger", std::move(*result), {}}))
           .is_ok());
@@ -248,34 +250,87 @@ TEST_F(QueueFaults, AResultOfAnotherBuildIsNamedAndNotMerged) {
   expect_same_as_local("dist");
 }
 
+// Plays every worker of the fleet: takes each job the coordinator `sweep` queues and answers it
+// with `answer(job, delivery, n)` (the n-th job taken), then acknowledges it, until the
+// coordinator exits. Its exit code, or -1 when it did not exit.
+int answer_every_job(Child& sweep, WorkQueue& q,
+                     const std::function<void(const JobMessage&, Delivery&, int)>& answer) {
+  int code = -1;
+  for (int n = 0; n < 400 && code < 0; ++n) {
+    auto taken = q.take(200ms);
+    if (taken.is_ok() && *taken) {
+      Result<JobMessage> message = parse_job_message((**taken)->payload());
+      EXPECT_TRUE(message.is_ok()) << message.status().message();
+      if (!message.is_ok()) return -1;
+      answer(*message, ***taken, n);
+      EXPECT_TRUE((**taken)->ack().is_ok());
+    } else {
+      std::this_thread::sleep_for(50ms);  // no consumer yet, or nothing queued right now
+    }
+    code = sweep.wait(1ms);
+  }
+  return code < 0 ? sweep.wait(20s) : code;
+}
+
 TEST_F(QueueFaults, AJobNoWorkerCanRunFailsTheCoordinatorNamingEachWorkersReason) {
   auto sweep = coordinator("dist");
   // Failing "workers": each takes a job and reports that it could not run it. The coordinator
   // queues a failed job again until it failed kMaxJobFailures times, then fails the run.
   Result<std::unique_ptr<WorkQueue>> q = connect_queue();
   ASSERT_TRUE(q.is_ok()) << q.status().message();
-  int code = -1;
-  for (int n = 0; n < 200 && code < 0; ++n) {
-    auto taken = (*q)->take(200ms);
-    if (taken.is_ok() && *taken) {
-      Result<JobMessage> message = parse_job_message((**taken)->payload());
-      ASSERT_TRUE(message.is_ok()) << message.status().message();
-      const std::string worker = "broken-" + std::to_string(n);
-      ResultMessage failure{message->run_id, message->index, worker, {}, "no disk left"};
-      ASSERT_TRUE((*q)->publish_failure(message->run_id, message->index, worker,
-                                        (**taken)->times_delivered(), result_message_text(failure))
-                      .is_ok());
-      ASSERT_TRUE((**taken)->ack().is_ok());
-    } else {
-      std::this_thread::sleep_for(50ms);  // no consumer yet, or nothing queued right now
-    }
-    code = sweep->wait(1ms);
-  }
-  if (code < 0) code = sweep->wait(20s);
+  const int code = answer_every_job(*sweep, **q, [&](const JobMessage& m, Delivery& d, int n) {
+    const std::string worker = "broken-" + std::to_string(n);
+    ResultMessage failure{m.run_id, m.index, worker, {}, "no disk left"};
+    EXPECT_TRUE((*q)->publish_failure(m.run_id, m.index, d.job_sequence(), worker,
+                                      d.times_delivered(), result_message_text(failure))
+                    .is_ok());
+  });
   const std::string err = read(work_ / "dist.err");
   EXPECT_EQ(code, 3) << err;
   EXPECT_NE(err.find("failed 3 times: worker 'broken-"), std::string::npos) << err;
   EXPECT_NE(err.find("could not run job"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(work_ / "dist" / "sweep.json")) << "a failed run writes no result";
+}
+
+TEST_F(QueueFaults, OnlyWorkersOfAnotherBuildFailTheRunInsteadOfTakingTheJobBackForEver) {
+  auto sweep = coordinator("dist");
+  // A fleet of old workers: one of an old build (its results carry that build), one of an old
+  // message format (its results cannot be read). Every answer is rejected and its job queued
+  // again; after kMaxJobRejections of one job the coordinator gives up naming them, writing
+  // nothing, instead of waiting for ever.
+  Result<std::unique_ptr<WorkQueue>> q = connect_queue();
+  ASSERT_TRUE(q.is_ok()) << q.status().message();
+  const std::string old_build = "backbeat-sim 0.0.1; gcc 9; commit 0000000; canary 00";
+  std::map<std::uint64_t, int> answers;  // by job: each alternates old build, old format
+  const int code = answer_every_job(*sweep, **q, [&](const JobMessage& m, Delivery& d, int) {
+    if (answers[m.index]++ % 2 == 1) {  // (the same worker answering a job again counts again)
+      EXPECT_TRUE((*q)->publish_failure(m.run_id, m.index, d.job_sequence(), "old-format",
+                                        d.times_delivered(), R"({"v": 0, "outcome": "ok"})")
+                      .is_ok());
+      return;
+    }
+    batch::JobResult result;
+    result.kind = m.job.kind;
+    result.scenario_digest = m.job.scenario_digest;
+    result.first_seed = m.job.first_seed;
+    result.last_seed = m.job.last_seed;
+    result.interrupted = true;  // no records needed to carry the old build
+    result.build = old_build;
+    EXPECT_TRUE(
+        (*q)->publish_result(m.run_id, m.index, d.job_sequence(), old_build,
+                             result_message_text({m.run_id, m.index, "old-build", result, {}}))
+            .is_ok());
+  });
+  const std::string err = read(work_ / "dist.err");
+  EXPECT_EQ(code, 3) << err;
+  EXPECT_NE(err.find("sweep: the seeds could not all be run: job "), std::string::npos) << err;
+  EXPECT_NE(err.find("10 results rejected, none usable (worker 'old-build': build '" + old_build),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("(5 times); worker '?': an unreadable result: "), std::string::npos)
+      << "each reason once, with its count\n"
+      << err;
+  EXPECT_NE(err.find("stop the workers of other builds"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(work_ / "dist" / "sweep.json")) << "a failed run writes no result";
 }
 
@@ -292,8 +347,8 @@ TEST_F(QueueFaults, AWorkerThatCannotRunAJobSaysSoInsteadOfDroppingIt) {
   std::unique_ptr<ResultReader> results = (*q)->results("r0");
   std::optional<ResultMessage> told;
   for (int i = 0; i < 100 && !told; ++i) {
-    for (const std::string& text : results->next(100ms)) {
-      Result<ResultMessage> m = parse_result_message(text);
+    for (const StoredResult& stored : results->next(100ms)) {
+      Result<ResultMessage> m = parse_result_message(stored.payload);
       ASSERT_TRUE(m.is_ok()) << m.status().message();
       told = std::move(m).value();
     }

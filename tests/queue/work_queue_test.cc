@@ -43,10 +43,10 @@ std::vector<std::string> read_results(WorkQueue& q, const std::string& run, std:
   std::vector<std::string> all;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (all.size() < count && std::chrono::steady_clock::now() < deadline) {
-    for (std::string& r : reader->next(200ms)) all.push_back(std::move(r));
+    for (StoredResult& r : reader->next(200ms)) all.push_back(std::move(r.payload));
   }
   // Nothing more comes (no duplicate arrives late).
-  for (std::string& r : reader->next(300ms)) all.push_back(std::move(r));
+  for (StoredResult& r : reader->next(300ms)) all.push_back(std::move(r.payload));
   return all;
 }
 
@@ -153,32 +153,33 @@ TEST(WorkQueueTest, ResultsAreReadBackOncePerBuildAndSurviveAServerRestart) {
   auto q = connect(server);
   ASSERT_TRUE(q);
   ASSERT_TRUE(q->ensure(2s).is_ok());
-  ASSERT_TRUE(q->publish_result("run3", 0, "build A", "r0").is_ok());
-  ASSERT_TRUE(q->publish_result("run3", 0, "build A", "r0 again").is_ok());  // de-duplicated
-  ASSERT_TRUE(q->publish_result("run3", 0, "build B", "r0 by B").is_ok());   // another build: kept
-  ASSERT_TRUE(q->publish_result("run4", 0, "build A", "other run").is_ok());
+  ASSERT_TRUE(q->publish_result("run3", 0, 1, "build A", "r0").is_ok());
+  ASSERT_TRUE(q->publish_result("run3", 0, 1, "build A", "r0 again").is_ok());  // de-duplicated
+  ASSERT_TRUE(
+      q->publish_result("run3", 0, 1, "build B", "r0 by B").is_ok());  // another build: kept
+  ASSERT_TRUE(q->publish_result("run4", 0, 1, "build A", "other run").is_ok());
   EXPECT_EQ(read_results(*q, "run3", 2), (std::vector<std::string>{"r0", "r0 by B"}));
 
   auto reader = q->results("run3");
   std::vector<std::string> seen;
   for (int i = 0; i < 10 && seen.size() < 2; ++i) {
-    for (std::string& r : reader->next(200ms)) seen.push_back(std::move(r));
+    for (StoredResult& r : reader->next(200ms)) seen.push_back(std::move(r.payload));
   }
   ASSERT_EQ(seen.size(), 2u);
   server.kill();
   ASSERT_TRUE(server.restart()) << server.error();
   // Publishing may fail while the client reconnects: retry as the worker does.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!q->publish_result("run3", 1, "build A", "r1").is_ok() &&
+  while (!q->publish_result("run3", 1, 2, "build A", "r1").is_ok() &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
   }
   const auto until = std::chrono::steady_clock::now() + 10s;
   while (seen.size() < 3 && std::chrono::steady_clock::now() < until) {
-    for (std::string& r : reader->next(200ms)) seen.push_back(std::move(r));
+    for (StoredResult& r : reader->next(200ms)) seen.push_back(std::move(r.payload));
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"r0", "r0 by B", "r1"}));
-  for (std::string& r : reader->next(300ms)) seen.push_back(std::move(r));
+  for (StoredResult& r : reader->next(300ms)) seen.push_back(std::move(r.payload));
   EXPECT_EQ(seen.size(), 3u) << "nothing read twice after the restart";
 }
 
@@ -189,32 +190,32 @@ TEST(WorkQueueTest, TheBacklogIsEveryStoredResultOfTheRunInOrderThenNextReadsOnl
   ASSERT_TRUE(q);
   ASSERT_TRUE(q->ensure(2s).is_ok());
   // More than one fetch holds (256), interleaved with a run whose id extends this one's.
-  std::vector<std::string> stored;
-  for (int i = 0; i < 300; ++i) {
-    stored.push_back("r" + std::to_string(i));
-    ASSERT_TRUE(q->publish_result("run5", i, "build A", stored.back()).is_ok());
+  std::vector<StoredResult> stored;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    stored.push_back({i, "r" + std::to_string(i)});
+    ASSERT_TRUE(q->publish_result("run5", i, i + 1, "build A", stored.back().payload).is_ok());
     if (i % 100 == 0) {
-      ASSERT_TRUE(q->publish_result("run50", i, "build A", "other").is_ok());
+      ASSERT_TRUE(q->publish_result("run50", i, i + 1, "build A", "other").is_ok());
     }
   }
   auto reader = q->results("run5");
-  Result<std::vector<std::string>> backlog = reader->backlog(5s);
+  Result<std::vector<StoredResult>> backlog = reader->backlog(5s);
   ASSERT_TRUE(backlog.is_ok()) << backlog.status().message();
-  EXPECT_EQ(*backlog, stored);
-  ASSERT_TRUE(q->publish_result("run5", 300, "build A", "late").is_ok());
-  std::vector<std::string> later;
+  EXPECT_EQ(*backlog, stored) << "each payload with the job index its subject names";
+  ASSERT_TRUE(q->publish_result("run5", 300, 301, "build A", "late").is_ok());
+  std::vector<StoredResult> later;
   for (int i = 0; i < 10 && later.empty(); ++i) later = reader->next(200ms);
-  EXPECT_EQ(later, (std::vector<std::string>{"late"}));
+  EXPECT_EQ(later, (std::vector<StoredResult>{{300, "late"}}));
 
   auto empty = q->results("run6");
-  Result<std::vector<std::string>> none = empty->backlog(5s);
+  Result<std::vector<StoredResult>> none = empty->backlog(5s);
   ASSERT_TRUE(none.is_ok()) << none.status().message();
   EXPECT_TRUE(none->empty());
-  ASSERT_TRUE(q->publish_result("run6", 0, "build A", "first").is_ok());
+  ASSERT_TRUE(q->publish_failure("run6", 7, 1, "w", 1, "first").is_ok());
   for (int i = 0; i < 10 && later.size() < 2; ++i) {
-    for (std::string& r : empty->next(200ms)) later.push_back(std::move(r));
+    for (StoredResult& r : empty->next(200ms)) later.push_back(std::move(r));
   }
-  EXPECT_EQ(later, (std::vector<std::string>{"late", "first"}));
+  EXPECT_EQ(later, (std::vector<StoredResult>{{300, "late"}, {7, "first"}}));
 }
 
 TEST(WorkQueueTest, TheBacklogWithoutAServerIsAnErrorNotAnEmptyRun) {
@@ -223,9 +224,9 @@ TEST(WorkQueueTest, TheBacklogWithoutAServerIsAnErrorNotAnEmptyRun) {
   auto q = connect(server);
   ASSERT_TRUE(q);
   ASSERT_TRUE(q->ensure(2s).is_ok());
-  ASSERT_TRUE(q->publish_result("run7", 0, "build A", "r0").is_ok());
+  ASSERT_TRUE(q->publish_result("run7", 0, 1, "build A", "r0").is_ok());
   server.kill();
-  Result<std::vector<std::string>> backlog = q->results("run7")->backlog(1s);
+  Result<std::vector<StoredResult>> backlog = q->results("run7")->backlog(1s);
   EXPECT_FALSE(backlog.is_ok()) << "an unreachable server read as a run with no results";
 }
 

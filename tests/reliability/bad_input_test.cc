@@ -450,16 +450,14 @@ std::vector<CliCase> cli_cases() {
        {"validate", "{FILE}"},
        2,
        {"/workload/operations/0/priority: expected one of low, normal, high; got \"urgent\""},
-       header +
-           "  \"workload\": {\"operations\": [{\"type\": \"dht_store\", \"count\": 3, "
-           "\"priority\": \"urgent\"}]}\n}\n"},
+       header + "  \"workload\": {\"operations\": [{\"type\": \"dht_store\", \"count\": 3, "
+                "\"priority\": \"urgent\"}]}\n}\n"},
       {"file_capacity_negative",
        {"validate", "{FILE}"},
        2,
        {"/workload/capacity_per_agent: expected an integer in 0..10000; got -2"},
-       header +
-           "  \"workload\": {\"capacity_per_agent\": -2, \"operations\": [{\"type\": "
-           "\"dht_store\", \"count\": 3}]}\n}\n"},
+       header + "  \"workload\": {\"capacity_per_agent\": -2, \"operations\": [{\"type\": "
+                "\"dht_store\", \"count\": 3}]}\n}\n"},
       {"flag_set_admission_negative_wait",
        {"run", "baseline", "--set", "admission.max_concurrent=2", "--set",
         "admission.max_wait_beats=-1"},
@@ -477,6 +475,14 @@ std::vector<CliCase> cli_cases() {
        "",
        {{"BACKBEAT_NATS_URL", "nats://127.0.0.1:1"}}},
       {"env_nats_url_missing", {"observe", "--duration", "1s"}, 2, {"--nats is required"}},
+      {"observe_interval_infinite",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--interval", "inf"},
+       2,
+       {"--interval: expected seconds in 0.01..86400, got 'inf'"}},
+      {"observe_interval_nan",
+       {"observe", "--nats", "nats://127.0.0.1:1", "--interval", "nan"},
+       2,
+       {"--interval: expected seconds in 0.01..86400, got 'nan'"}},
       // Malformed URLs are bad input (not "no server reachable"), named redacted.
       {"flag_nats_url_bad_port",
        {"observe", "--nats", "nats://u:Secr3t@h:99999", "--duration", "1s"},
@@ -1511,7 +1517,20 @@ std::vector<CliCase> cases() {
       {"tune_nats_ack_wait_zero",
        {"tune", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--ack-wait", "0"},
        2,
-       {"--ack-wait: Value 0 not in range"}},
+       {"--ack-wait: expected seconds in 0.1..3600, got '0'"}},
+      // CLI11's Range lets NaN through; a NaN or infinite duration is undefined behaviour.
+      {"sweep_nats_ack_wait_nan",
+       {"sweep", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--ack-wait", "nan"},
+       2,
+       {"--ack-wait: expected seconds in 0.1..3600, got 'nan'"}},
+      {"sweep_nats_ack_wait_inf",
+       {"sweep", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--ack-wait", "inf"},
+       2,
+       {"--ack-wait: expected seconds in 0.1..3600, got 'inf'"}},
+      {"tune_nats_ack_wait_trailing_text",
+       {"tune", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1", "--ack-wait", "5s"},
+       2,
+       {"--ack-wait: expected seconds in 0.1..3600, got '5s'"}},
       {"sweep_nats_no_server",
        {"sweep", "baseline", "--seeds", "4", "--nats", "nats://127.0.0.1:1"},
        4,

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -21,6 +22,7 @@
 #include "sim/cli/atomic_file.h"
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/live/nats_flags.h"
+#include "sim/cli/number_flags.h"
 #include "sim/cli/output_flags.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/run_driver.h"
@@ -498,8 +500,8 @@ int observe_command(const ObserveArgs& args) {
   if (args.duration && !parse_flag_duration("--duration", *args.duration, 60.0, duration)) {
     return kExitBadInput;
   }
-  if (!(args.interval_s > 0)) {
-    std::fprintf(stderr, "backbeat-sim: --interval must be positive\n");
+  if (!(std::isfinite(args.interval_s) && args.interval_s > 0)) {  // the flag checks it too
+    std::fprintf(stderr, "backbeat-sim: --interval must be a positive number of seconds\n");
     return kExitBadInput;
   }
   install_interrupt_handler();
@@ -663,7 +665,8 @@ class LiveCommandsImpl final : public LiveCommands {
     observe_cmd_
         ->add_option("--interval", observe_.interval_s,
                      "Seconds between status displays (default 1)")
-        ->type_name("S");
+        ->type_name("S")
+        ->check(seconds_flag(0.01, 86400.0));
     observe_cmd_->add_option("--duration", observe_.duration, "Stop after D (default: Ctrl-C)")
         ->type_name("D");
     observe_cmd_->add_flag("--json", observe_.json,

@@ -15,6 +15,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/live/live_commands.h"
 #include "sim/cli/live/nats_flags.h"
+#include "sim/cli/number_flags.h"
 #include "sim/queue/coordinator.h"
 #include "sim/queue/work_queue.h"
 #include "sim/queue/worker.h"
@@ -114,7 +115,7 @@ class QueueCommandsImpl final : public QueueCommands {
                       "Seconds a worker may stay silent before its job goes to another, with "
                       "--nats (default 30; workers report progress every third of it)")
           ->type_name("S")
-          ->check(CLI::Range(0.1, 3600.0));
+          ->check(seconds_flag(0.1, 3600.0));
     }
   }
 

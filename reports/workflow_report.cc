@@ -7,11 +7,10 @@
 
 #include "core/nearest_rank.h"
 #include "core/workflow_tracker.h"
+#include "sim/world/workflow_instances.h"
 
 namespace backbeat::reports {
 namespace {
-
-using Result = sim::OperationOutcome::Result;
 
 std::string joined(const std::vector<std::string>& steps) {
   std::string out;
@@ -23,52 +22,36 @@ std::string joined(const std::vector<std::string>& steps) {
 
 std::vector<WorkflowTemplateReport> workflow_report(
     const std::vector<sim::OperationOutcome>& operations) {
-  // Instances by id, their steps in start order (parents start before their children).
-  std::map<std::string, std::vector<const sim::OperationOutcome*>> instances;
-  for (const sim::OperationOutcome& op : operations) {
-    if (!op.workflow_id.empty()) instances[op.workflow_id].push_back(&op);
-  }
+  using State = sim::WorkflowInstanceOutcome::State;
   std::map<std::string, WorkflowTemplateReport> by_name;
   std::map<std::string, std::vector<std::int64_t>> beats;
   std::map<std::string, std::vector<std::string>> paths;  // per template, in instance order
-  for (const auto& [id, steps] : instances) {
-    WorkflowTemplateReport& t = by_name[steps.front()->workflow];
-    t.name = steps.front()->workflow;
+  for (const sim::WorkflowInstanceOutcome& i : sim::workflow_instances(operations)) {
+    WorkflowTemplateReport& t = by_name[i.workflow];
+    t.name = i.workflow;
     ++t.started;
-    for (const sim::OperationOutcome* s : steps) {
+    for (const sim::OperationOutcome* s : i.steps) {
       auto seen = std::find_if(t.on_critical_path.begin(), t.on_critical_path.end(),
                                [&](const auto& e) { return e.first == s->step; });
       if (seen == t.on_critical_path.end()) t.on_critical_path.emplace_back(s->step, 0);
     }
-    const bool all_completed =
-        std::all_of(steps.begin(), steps.end(),
-                    [](const sim::OperationOutcome* s) { return s->result == Result::kCompleted; });
-    if (!all_completed || steps.size() != static_cast<std::size_t>(steps.front()->workflow_steps)) {
-      if (std::any_of(steps.begin(), steps.end(), [](const sim::OperationOutcome* s) {
-            return s->result != Result::kCompleted && s->result != Result::kUnfinished;
-          })) {
-        ++t.failed;
-      }
-      continue;
-    }
+    if (i.state == State::kFailed) ++t.failed;
+    if (i.state != State::kCompleted) continue;
     ++t.completed;
     std::vector<DagNode> nodes;
-    std::int64_t first = steps.front()->start_beat, last = steps.front()->end_beat;
-    for (const sim::OperationOutcome* s : steps) {
+    for (const sim::OperationOutcome* s : i.steps) {
       DagNode node{s->beats(), {}};
       for (const std::string& parent : s->parents) {
-        for (std::size_t i = 0; i < nodes.size(); ++i) {
-          if (steps[i]->id == parent) node.parents.push_back(i);
+        for (std::size_t k = 0; k < nodes.size(); ++k) {
+          if (i.steps[k]->id == parent) node.parents.push_back(k);
         }
       }
       nodes.push_back(std::move(node));
-      first = std::min(first, s->start_beat);
-      last = std::max(last, s->end_beat);
     }
-    WorkflowInstance instance{id, steps.front()->agent, last - first, {}};
-    for (std::size_t i : critical_path(nodes)) {
-      instance.critical_path.push_back(steps[i]->step);
-      for (auto& [step, count] : t.on_critical_path) count += step == steps[i]->step ? 1 : 0;
+    WorkflowInstance instance{i.id, i.agent, i.beats, {}};
+    for (std::size_t k : critical_path(nodes)) {
+      instance.critical_path.push_back(i.steps[k]->step);
+      for (auto& [step, count] : t.on_critical_path) count += step == i.steps[k]->step ? 1 : 0;
     }
     beats[t.name].push_back(instance.beats);
     paths[t.name].push_back(joined(instance.critical_path));

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/scenario/percentile.h"
+#include "sim/world/workflow_instances.h"
 
 namespace backbeat::sim::scenario {
 namespace {
@@ -16,7 +17,8 @@ using Op = OperationOutcome;
 constexpr const char* kKindNames[] = {
     "beats_within_budget",   "failure_rate_at_most",      "no_claim_lost",
     "agents_in_sync_within", "degradation_at_most",       "bar_reports",
-    "completed_at_least",    "over_budget_share_at_most", "nonconforming_claims_at_most"};
+    "completed_at_least",    "over_budget_share_at_most", "nonconforming_claims_at_most",
+    "workflow_beats_within"};
 
 double to_beats(Duration d, double tempo_bpm) {
   return to_seconds(d) * tempo_bpm / 60.0;
@@ -263,6 +265,38 @@ void evaluate_one(const AssertionSpec& spec, const WorldConfig& config, const Ru
             spec.name.empty() ? "completed_fraction" + type_suffix(spec) : spec.name + ".fraction",
             f, *spec.fraction);
         r.detail = fmt::format("{} completed of {} started", c.completed, c.started);
+        out.push_back(std::move(r));
+      }
+      break;
+    }
+    case Kind::kWorkflowBeatsWithin: {
+      // Per template: beats from an instance's first step's start to its last step's end, over
+      // the completed instances (sim/world/workflow_instances.h, the report's own reading).
+      std::vector<std::string> names = spec.workflows;
+      if (names.empty()) {
+        for (const WorkflowWorkload& w : config.workload.workflows) names.push_back(w.name);
+      }
+      const std::vector<WorkflowInstanceOutcome> instances = workflow_instances(outcome.operations);
+      for (const std::string& name : names) {
+        std::vector<std::int64_t> beats;
+        std::size_t started = 0, failed = 0;
+        for (const WorkflowInstanceOutcome& i : instances) {
+          if (i.workflow != name) continue;
+          ++started;
+          if (i.state == WorkflowInstanceOutcome::State::kCompleted) beats.push_back(i.beats);
+          if (i.state == WorkflowInstanceOutcome::State::kFailed) ++failed;
+        }
+        std::sort(beats.begin(), beats.end());
+        const auto p = nearest_rank(beats, spec.percentile);
+        AssertionResult r = at_most(
+            spec.name.empty() ? fmt::format("p{:g}_workflow_beats[{}]", spec.percentile, name)
+                              : spec.name + "[" + name + "]",
+            p ? std::optional<double>(static_cast<double>(*p)) : std::nullopt,
+            spec.beats.value_or(0), "beats");
+        r.detail =
+            p ? fmt::format("{} completed of {} started, {} failed", beats.size(), started, failed)
+              : fmt::format("no completed {} instance to measure ({} started, {} failed)", name,
+                            started, failed);
         out.push_back(std::move(r));
       }
       break;

@@ -16,24 +16,27 @@ namespace backbeat::sim::scenario {
 
 struct AssertionSpec {
   enum class Kind {
-    kBeatsWithinBudget,         // pP of beats-to-complete per type <= budget (or `beats`)
-    kFailureRateAtMost,         // (failed + lost) / (completed + failed + lost) <= max
-    kNoClaimLost,               // claims.lost == 0
-    kAgentsInSyncWithin,        // longest resync <= beats, and every agent in sync at the end
-    kDegradationAtMost,         // longest local-degradation window <= beats
-    kBarReports,                // conditions over the reverb's bar reports
-    kCompletedAtLeast,          // completed >= count, or completed/started >= fraction
-    kOverBudgetShareAtMost,     // completed-over-budget / completed <= max
-    kNonconformingClaimsAtMost  // claims failing contract validation at the reverb <= max
+    kBeatsWithinBudget,          // pP of beats-to-complete per type <= budget (or `beats`)
+    kFailureRateAtMost,          // (failed + lost) / (completed + failed + lost) <= max
+    kNoClaimLost,                // claims.lost == 0
+    kAgentsInSyncWithin,         // longest resync <= beats, and every agent in sync at the end
+    kDegradationAtMost,          // longest local-degradation window <= beats
+    kBarReports,                 // conditions over the reverb's bar reports
+    kCompletedAtLeast,           // completed >= count, or completed/started >= fraction
+    kOverBudgetShareAtMost,      // completed-over-budget / completed <= max
+    kNonconformingClaimsAtMost,  // claims failing contract validation at the reverb <= max
+    kWorkflowBeatsWithin         // pP of a workflow template's instance beats <= beats
   };
   Kind kind = Kind::kNoClaimLost;
-  std::string name;                // optional label replacing the generated name
-  std::vector<std::string> types;  // per-type kinds: empty = every type in the workload
-  double percentile = 95;          // kBeatsWithinBudget
-  std::optional<double> beats;     // kBeatsWithinBudget (bound override), in-sync, degradation
-  double max = 0;                  // rate / share / count maxima
-  std::optional<double> count;     // kCompletedAtLeast
-  std::optional<double> fraction;  // kCompletedAtLeast
+  std::string name;                    // optional label replacing the generated name
+  std::vector<std::string> types;      // per-type kinds: empty = every type in the workload
+  std::vector<std::string> workflows;  // kWorkflowBeatsWithin: empty = every workflow template
+  double percentile = 95;              // kBeatsWithinBudget, kWorkflowBeatsWithin
+  std::optional<double> beats;         // kBeatsWithinBudget (bound override), in-sync, degradation,
+                                       // kWorkflowBeatsWithin (the bound)
+  double max = 0;                      // rate / share / count maxima
+  std::optional<double> count;         // kCompletedAtLeast
+  std::optional<double> fraction;      // kCompletedAtLeast
   // kBarReports (each present condition is one result)
   std::optional<double> min_agents_reporting;  // fraction of the cluster's agents, per bar
   std::optional<double> max_abs_tempo_drift_ms;

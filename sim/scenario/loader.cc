@@ -1588,6 +1588,8 @@ class Loader {
         string(*x, q, a.name);
       } else if (key == "types") {
         assertion_types(*x, q, a.types);
+      } else if (key == "workflows") {
+        assertion_workflows(*x, q, a.workflows);
       } else if (f.type == FieldType::kInteger) {
         int n = 0;
         if (!integer(*x, q, f, n)) continue;
@@ -1606,7 +1608,39 @@ class Loader {
       }
     }
     key_rules(v, A, p, name);
+    if (a.kind == AssertionSpec::Kind::kWorkflowBeatsWithin && world_->workload.workflows.empty()) {
+      // Nothing to judge would pass vacuously: a verdict nobody can trust.
+      error(child(p, "kind"),
+            "workflow_beats_within judges workflow instances, and the workload has no "
+            "\"workflows\"");
+    }
     return found_ == before;
+  }
+
+  void assertion_workflows(const json& x, const std::string& q, std::vector<std::string>& out) {
+    if (!x.is_array() || x.empty()) {
+      error(q, "expected a non-empty array of workflow template names; got " + shown(x));
+      return;
+    }
+    if (!within_cap(x, q, field("/assertions/*/workflows", "workflow_beats_within"))) return;
+    std::vector<std::string> known;
+    for (const WorkflowWorkload& w : world_->workload.workflows) known.push_back(w.name);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      std::string name;
+      const std::string r = child(q, std::to_string(i));
+      if (!string(x[i], r, name)) continue;
+      if (std::find(known.begin(), known.end(), name) != known.end()) {
+        out.push_back(name);
+        continue;
+      }
+      std::string message = fmt::format("no workflow template '{}' in the workload", name);
+      if (auto guess = did_you_mean(name, known)) {
+        message += fmt::format("; did you mean '{}'?", *guess);
+      }
+      message += known.empty() ? " (the workload has no \"workflows\")"
+                               : fmt::format(" (workflows: {})", join(known));
+      error(r, message);
+    }
   }
 
   std::string source_;

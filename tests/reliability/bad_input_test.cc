@@ -218,6 +218,26 @@ std::vector<CliCase> cli_cases() {
        2,
        {"/workload/workflows/0/steps: too many entries: 65; at most 64"},
        header + kWorkflowHead + many_steps(65) + "}]}\n}\n"},
+      // The workflow_beats_within assertion names templates of the workload, and refuses a
+      // workload without workflows (it would pass with nothing to judge).
+      {"assertion_workflow_unknown",
+       {"validate", "workflows", "--set",
+        "assertions=[{\"kind\": \"workflow_beats_within\", \"beats\": 9, \"workflows\": "
+        "[\"publsh\"]}]"},
+       2,
+       {"/assertions/0/workflows/0: no workflow template 'publsh' in the workload; did you mean "
+        "'publish'? (workflows: publish)"}},
+      {"assertion_workflow_without_workflows",
+       {"validate", "baseline", "--set",
+        "assertions=[{\"kind\": \"workflow_beats_within\", \"beats\": 9}]"},
+       2,
+       {"/assertions/0/kind: workflow_beats_within judges workflow instances, and the workload "
+        "has no \"workflows\""}},
+      {"assertion_workflow_without_bound",
+       {"validate", "workflows", "--set", "assertions=[{\"kind\": \"workflow_beats_within\"}]"},
+       2,
+       {"/assertions/0: missing required key 'beats' (the bound in beats on a workflow "
+        "instance's first start to last end)"}},
       {"workflow_step_unknown_type",
        {"validate", "{FILE}"},
        2,

@@ -194,6 +194,75 @@ TEST(Assertions, NonconformingClaims) {
   EXPECT_TRUE(evaluate_assertions({s}, config(), o)[0].pass);
 }
 
+// One step of workflow instance `id` of template `name` (two steps: "a" then "b" after it).
+OperationOutcome step(const std::string& name, const std::string& id, const std::string& step_name,
+                      std::int64_t start, std::int64_t end, R result = R::kCompleted) {
+  OperationOutcome o = op("dht_store", end - start, result);
+  o.id = id + "/" + step_name;
+  o.start_beat = start;
+  o.end_beat = end;
+  o.workflow_id = id;
+  o.workflow = name;
+  o.step = step_name;
+  o.workflow_steps = 2;
+  if (step_name == "b") o.parents = {id + "/a"};
+  return o;
+}
+
+WorldConfig with_workflows() {
+  WorldConfig c = config();
+  WorkflowWorkload publish;
+  publish.name = "publish";
+  WorkflowWorkload sync;
+  sync.name = "sync";
+  c.workload.workflows = {publish, sync};
+  return c;
+}
+
+TEST(Assertions, WorkflowBeatsJudgeCompletedInstancesFirstStartToLastEnd) {
+  RunOutcome o;
+  // publish: 19 instances of 3 beats (start 10, a ends 11, b ends 13) and one of 12.
+  for (int i = 0; i < 19; ++i) {
+    const std::string id = "p" + std::to_string(i + 10);
+    o.operations.push_back(step("publish", id, "a", 10, 11));
+    o.operations.push_back(step("publish", id, "b", 11, 13));
+  }
+  o.operations.push_back(step("publish", "p99", "a", 20, 30));
+  o.operations.push_back(step("publish", "p99", "b", 30, 32));
+  // Neither a failed nor an unfinished instance has a duration to judge.
+  o.operations.push_back(step("publish", "px", "a", 10, 90, R::kFailed));
+  o.operations.push_back(step("publish", "py", "a", 10, 95));  // its "b" never started
+  // sync: only a cut-off instance.
+  o.operations.push_back(step("sync", "s1", "a", 10, 50, R::kCutOff));
+
+  AssertionSpec p95 = spec(K::kWorkflowBeatsWithin);
+  p95.beats = 3;
+  auto r = evaluate_assertions({p95}, with_workflows(), o);
+  ASSERT_EQ(r.size(), 2u) << "every template of the workload when none is named";
+  EXPECT_EQ(r[0].name, "p95_workflow_beats[publish]");
+  ASSERT_TRUE(r[0].measured.has_value());
+  EXPECT_EQ(*r[0].measured, 3) << "p95 of 20 is the 19th: the slow one is the 20th";
+  EXPECT_TRUE(r[0].pass);
+  EXPECT_EQ(r[0].detail, "20 completed of 22 started, 1 failed");
+  EXPECT_EQ(r[1].name, "p95_workflow_beats[sync]");
+  EXPECT_FALSE(r[1].measured.has_value());
+  EXPECT_FALSE(r[1].pass) << "nothing to measure fails";
+  EXPECT_EQ(r[1].detail, "no completed sync instance to measure (1 started, 1 failed)");
+
+  AssertionSpec p100 = spec(K::kWorkflowBeatsWithin);
+  p100.percentile = 100;
+  p100.beats = 11;
+  p100.workflows = {"publish"};
+  p100.name = "publish_slo";
+  r = evaluate_assertions({p100}, with_workflows(), o);
+  ASSERT_EQ(r.size(), 1u) << "only the named template";
+  EXPECT_EQ(r[0].name, "publish_slo[publish]");
+  EXPECT_EQ(*r[0].measured, 12) << "from the first step's start (20) to the last's end (32)";
+  EXPECT_FALSE(r[0].pass);
+  p100.beats = 12;
+  EXPECT_TRUE(evaluate_assertions({p100}, with_workflows(), o)[0].pass) << "the bound is inclusive";
+}
+
 TEST(Assertions, KindNamesRoundTrip) {
   for (const std::string& name : assertion_kind_names()) {
     ASSERT_TRUE(parse_assertion_kind(name).has_value()) << name;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reports/workflow_report.h"
+#include "sim/scenario/assertion.h"
 #include "sim/scenario/loader.h"
 #include "sim/world/world.h"
 
@@ -92,6 +93,32 @@ TEST(WorkflowWorldTest, TheDescriptionsCriticalPathAndSlowPeersHold) {
     std::size_t on_laggards = 0;
     for (const reports::WorkflowInstance& i : w.slowest) on_laggards += i.agent >= 15 ? 1 : 0;
     EXPECT_GE(on_laggards, 4u) << "seed " << seed;
+  }
+}
+
+// The verdict the description states: the shipped bound (p95 within 17 beats) holds, and a
+// bound of 8 beats tells the slow peers apart from a healthy cluster.
+TEST(WorkflowWorldTest, TheWorkflowAssertionTellsSlowPeersApart) {
+  scenario::Scenario sc = shipped();
+  WorldConfig healthy = sc.world;
+  healthy.faults.clear();
+  scenario::AssertionSpec tight;
+  tight.kind = scenario::AssertionSpec::Kind::kWorkflowBeatsWithin;
+  tight.workflows = {"publish"};
+  tight.beats = 8;
+  for (std::uint64_t seed : kSeeds) {
+    const RunOutcome slow = run_world(sc.world, seed);
+    for (const scenario::AssertionResult& r :
+         scenario::evaluate_assertions(sc.assertions, sc.world, slow)) {
+      EXPECT_TRUE(r.pass) << r.name << " seed " << seed << ": " << r.detail;
+    }
+    const auto slow_tight = scenario::evaluate_assertions({tight}, sc.world, slow);
+    const auto fast_tight =
+        scenario::evaluate_assertions({tight}, healthy, run_world(healthy, seed));
+    ASSERT_EQ(slow_tight.size(), 1u);
+    ASSERT_EQ(fast_tight.size(), 1u);
+    EXPECT_FALSE(slow_tight[0].pass) << "seed " << seed << ": p95 " << *slow_tight[0].measured;
+    EXPECT_TRUE(fast_tight[0].pass) << "seed " << seed << ": p95 " << *fast_tight[0].measured;
   }
 }
 

@@ -282,7 +282,8 @@ int dispatch(int argc, char** argv) {
   tune_cmd->add_flag("-q,--quiet", tune.quiet, "No progress output");
   tune_cmd->footer(
       "Exit codes: 0 done (and the tuned table passes the scenario at its seed), 1 the tuned "
-      "table still fails an assertion, 2 bad input, 3 internal error, 130 interrupted (a "
+      "table still fails an assertion, 2 bad input, 3 internal error (with --nats also a job no "
+      "worker could run or answer usably, each named), 130 interrupted (a "
       "partial result naming the seeds completed is printed and written). With --shard: 0 the "
       "part was written, 130 interrupted (no part written); `backbeat-sim merge` of the N parts "
       "prints and writes what one machine would.");

@@ -32,9 +32,7 @@ constexpr std::array kRules = {
     honoured("budget_profiles"),
     honoured("adaptive_budgets"),  // the live agents host the same core and policy
     honoured("budget_warnings"),
-    refused("admission",
-            "live agents start every operation at once; admission limits and "
-            "priorities run in the simulator (`backbeat-sim run`)"),
+    honoured("admission"),  // the live agents' cores queue and shed as the simulated ones
     honoured("assertions"),
     // What only a simulator can do.
     refused("faults",
@@ -129,7 +127,6 @@ std::vector<LiveRefusal> live_refusals(const sim::WorldConfig& config) {
   };
   if (!config.faults.empty()) refuse("faults");
   if (config.swarm.enabled) refuse("swarm");
-  if (config.admission.limited()) refuse("admission");
   const sim::ClusterConfig& c = config.cluster;
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
     const sim::AgentGroup& g = c.groups[i];

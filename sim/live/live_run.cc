@@ -156,11 +156,14 @@ Result<LiveRunResult> run_live(const sim::WorldConfig& config, const LiveRunOpti
           fmt::format("12D3KooW{:016x}", sim::mix64(seeds.derive("node-id", index)));
       agent->set_log_sink(options.agent_log);
       if (Status s = agent->boot(cluster_id, node_id, loop, *claims); !s) return s;
-      // The simulator's agents get the same policy (sim/world/sim_agent.cc); check_live_config
-      // refused nothing in it, and the loader validated it.
+      // The simulator's agents get the same policy and admission (sim/world/sim_agent.cc);
+      // check_live_config refused nothing in them, and the loader validated them.
       if (agent->integration() != nullptr) {
         if (Status s = agent->integration()->set_budget_policy(config.budget_policy()); !s)
           return s;
+        // Admission limits and priorities, as sim/world/sim_agent.cc: the shared workload
+        // requests each operation through the core when a limit is set.
+        if (Status s = agent->integration()->set_admission(config.admission); !s) return s;
       }
       agents.push_back(std::move(agent));
     }

@@ -6,18 +6,17 @@
 #include <algorithm>
 #include <iostream>
 
-#include "core/nats/event_loop.h"
-#include "sim/live/live_run.h"
 #include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
+#include "tests/live/validated_live_run.h"
 
 namespace backbeat::live {
 namespace {
 
 using namespace std::chrono_literals;
 using Outcome = sim::OperationOutcome::Result;
-using testing::fast_options;
 using testing::NatsServer;
+using testing::validated_live_run;
 
 // Two agents at 120 BPM (a beat every 0.5 s) for 8 s: 24 low-priority discoveries and 8
 // high-priority elections of 2 beats each, all requested within the first 4 s, so one agent
@@ -48,15 +47,6 @@ sim::WorldConfig contended(int max_concurrent) {
   return w;
 }
 
-Result<LiveRunResult> run(const sim::WorldConfig& w, NatsServer& server) {
-  LiveRunOptions options;
-  options.nats = fast_options(server.url());
-  options.builtin_pulse = true;
-  options.validate_claims = true;  // the accountant decodes every claim against the contract
-  EventLoop loop;
-  return run_live(w, options, loop);
-}
-
 struct Counts {
   std::size_t waited = 0, shed = 0, completed = 0;
 };
@@ -75,7 +65,7 @@ Counts count(const sim::RunOutcome& o, const std::string& type) {
 TEST(LiveAdmission, AboveTheLimitOperationsWaitByPriorityOrAreShedWithValidClaims) {
   NatsServer server;
   ASSERT_SERVER(server);
-  auto r = run(contended(1), server);
+  auto r = validated_live_run(contended(1), server);
   ASSERT_TRUE(r) << r.status().to_string();
   const sim::RunOutcome& o = r->outcome;
   const Counts low = count(o, "peer_discovery"), high = count(o, "election");
@@ -107,7 +97,7 @@ TEST(LiveAdmission, AboveTheLimitOperationsWaitByPriorityOrAreShedWithValidClaim
   }
 
   // The same workload without a limit: every operation starts at once.
-  auto unlimited = run(contended(0), server);
+  auto unlimited = validated_live_run(contended(0), server);
   ASSERT_TRUE(unlimited) << unlimited.status().to_string();
   const Counts free_low = count(unlimited->outcome, "peer_discovery");
   const Counts free_high = count(unlimited->outcome, "election");

@@ -5,17 +5,16 @@
 
 #include <iostream>
 
-#include "core/nats/event_loop.h"
-#include "sim/live/live_run.h"
 #include "tests/live/live_fixture.h"
 #include "tests/live/nats_server.h"
+#include "tests/live/validated_live_run.h"
 
 namespace backbeat::live {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::fast_options;
 using testing::NatsServer;
+using testing::validated_live_run;
 
 // Four agents at 120 BPM (a beat every 0.5 s) for 8 s, 40 dht_store operations of 1.5 beats.
 sim::WorldConfig world(int static_budget) {
@@ -37,22 +36,13 @@ sim::WorldConfig world(int static_budget) {
   return w;
 }
 
-Result<LiveRunResult> run(const sim::WorldConfig& w, NatsServer& server) {
-  LiveRunOptions options;
-  options.nats = fast_options(server.url());
-  options.builtin_pulse = true;
-  options.validate_claims = true;  // the accountant decodes every claim against the contract
-  EventLoop loop;
-  return run_live(w, options, loop);
-}
-
 TEST(LiveBudget, WarningsGoOutAsContractValidClaimsBeforeTheBudget) {
   NatsServer server;
   ASSERT_SERVER(server);
   sim::WorldConfig w = world(4);
   w.budget_warnings.enabled = true;
   w.budget_warnings.share = 0.25;  // warned on beat 1 of 4: every completed operation
-  auto r = run(w, server);
+  auto r = validated_live_run(w, server);
   ASSERT_TRUE(r) << r.status().to_string();
   const sim::RunOutcome& o = r->outcome;
   std::size_t completed = 0, warned = 0;
@@ -71,7 +61,7 @@ TEST(LiveBudget, WarningsGoOutAsContractValidClaimsBeforeTheBudget) {
 
   // The same run without warnings warns nothing (the feature, not the workload, warns).
   sim::WorldConfig off = world(4);
-  auto plain = run(off, server);
+  auto plain = validated_live_run(off, server);
   ASSERT_TRUE(plain) << plain.status().to_string();
   for (const sim::OperationOutcome& op : plain->outcome.operations) EXPECT_FALSE(op.budget_warned);
 }
@@ -83,7 +73,7 @@ TEST(LiveBudget, AdaptiveBudgetsShrinkAGenerousBudgetAfterEnoughCompletions) {
   w.adaptive_budgets.enabled = true;
   w.adaptive_budgets.min_samples = 3;
   w.adaptive_budgets.window = 8;
-  auto r = run(w, server);
+  auto r = validated_live_run(w, server);
   ASSERT_TRUE(r) << r.status().to_string();
   std::size_t started = 0, adapted = 0;
   int smallest = 12;

@@ -54,6 +54,11 @@ class Integration {
                                                      std::string node_id, Logger& logger,
                                                      Clock& clock, Transport& transport,
                                                      BeatClientConfig client_tuning = {});
+  // Cancels the admission notices not delivered yet: their listeners belong to callers that
+  // may be gone with the integration (a host tearing down its workload and its agents).
+  ~Integration();
+  Integration(const Integration&) = delete;
+  Integration& operator=(const Integration&) = delete;
 
   // Starts the beat client and registers the beat callbacks. kFailedPrecondition
   // "BACKBEAT integration already started"; the client's error wrapped as
@@ -153,6 +158,9 @@ class Integration {
   void shed_waiting(std::vector<ShedOperation> shed, std::int64_t beat);
   Status emit_waiting_status(const WaitingOperation& operation, std::size_t position,
                              std::int64_t beat);
+  // Calls `on(notice)` through the clock (never from inside the call that decided it), unless
+  // the integration is destroyed first.
+  void notify_later(std::function<void(const AdmissionNotice&)> on, AdmissionNotice notice);
 
   BackbeatConfig config_;
   std::string node_id_;
@@ -167,6 +175,8 @@ class Integration {
   std::unique_ptr<BeatBudgets> beat_budgets_;  // after client_: destroyed before it
   OperationAdmission admission_;
   std::map<std::string, std::function<void(const AdmissionNotice&)>> admission_listeners_;
+  std::map<std::uint64_t, Clock::TimerId> pending_notices_;  // by notify_later's count
+  std::uint64_t notices_scheduled_ = 0;
 };
 
 }  // namespace backbeat

@@ -90,12 +90,25 @@ void Integration::admit_waiting() {
     (void)start_p2p_operation(next->id, next->type, next->estimated_beats, std::move(next->data));
     auto listener = admission_listeners_.extract(next->id);
     if (listener.empty() || !listener.mapped()) continue;
-    AdmissionNotice notice{.id = next->id,
-                           .admitted = operations_.contains(next->id),
-                           .waited_beats = beat - next->arrival_beat};
-    client_->clock().schedule_at(client_->clock().now(),
-                                 [on = std::move(listener.mapped()), notice] { on(notice); });
+    notify_later(std::move(listener.mapped()),
+                 AdmissionNotice{.id = next->id,
+                                 .admitted = operations_.contains(next->id),
+                                 .waited_beats = beat - next->arrival_beat});
   }
+}
+
+void Integration::notify_later(std::function<void(const AdmissionNotice&)> on,
+                               AdmissionNotice notice) {
+  const std::uint64_t key = ++notices_scheduled_;
+  pending_notices_[key] = client_->clock().schedule_at(
+      client_->clock().now(), [this, key, on = std::move(on), notice = std::move(notice)] {
+        pending_notices_.erase(key);
+        on(notice);
+      });
+}
+
+Integration::~Integration() {
+  for (const auto& [key, timer] : pending_notices_) client_->clock().cancel(timer);
 }
 
 void Integration::shed_waiting(std::vector<ShedOperation> shed, std::int64_t beat) {
@@ -117,10 +130,9 @@ void Integration::shed_waiting(std::vector<ShedOperation> shed, std::int64_t bea
     (void)client_->emit_status_claim(std::move(claim));
     auto listener = admission_listeners_.extract(w.id);
     if (listener.empty() || !listener.mapped()) continue;
-    AdmissionNotice notice{
-        .id = w.id, .admitted = false, .waited_beats = waited, .reason = s.reason};
-    client_->clock().schedule_at(client_->clock().now(),
-                                 [on = std::move(listener.mapped()), notice] { on(notice); });
+    notify_later(
+        std::move(listener.mapped()),
+        AdmissionNotice{.id = w.id, .admitted = false, .waited_beats = waited, .reason = s.reason});
   }
 }
 

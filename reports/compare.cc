@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "sim/scenario/bounded_file.h"
+#include "sim/scenario/untrusted_json.h"
 
 namespace backbeat::reports {
 
@@ -78,7 +79,8 @@ Result<json> load_run_summary(const std::string& path) {
     if (!text.is_ok()) {
       return Status::invalid_argument(fmt::format("{}: {}", p.string(), text.status().message()));
     }
-    json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    Result<json> parsed = sim::scenario::parse_untrusted_json(*text);
+    const json j = parsed ? std::move(parsed).value() : json();
     if (j.is_object() && j.contains("summary") && is_summary(j["summary"])) return j["summary"];
     if (is_summary(j)) return j;
     return Status::invalid_argument(

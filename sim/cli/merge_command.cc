@@ -26,6 +26,7 @@
 #include "sim/cli/tune_profile.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/echo_text.h"
+#include "sim/scenario/untrusted_json.h"
 
 namespace backbeat::sim::cli {
 namespace {
@@ -41,12 +42,13 @@ Result<batch::PartFile> read_part(const std::string& path) {
   Result<std::string> text =
       scenario::read_bounded_file(path, batch::kMaxPartFileBytes, "part file");
   if (!text) return text.status();
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded()) {
+  Result<nlohmann::json> j = scenario::parse_untrusted_json(*text);
+  if (!j && j.status().message().starts_with("not JSON")) {
     return Status::invalid_argument(
         "not JSON (truncated, or not a part.json written by sweep/tune --shard)");
   }
-  return batch::parse_part_file(j);
+  if (!j) return j.status();
+  return batch::parse_part_file(*j);
 }
 
 // Every part, or nullopt after printing each problem.

@@ -9,6 +9,7 @@
 #include "sim/cli/seed_text.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/echo_text.h"
+#include "sim/scenario/untrusted_json.h"
 
 namespace backbeat::sim::cli {
 namespace {
@@ -39,10 +40,11 @@ Result<SavedRun> read_saved_run(const std::string& dir) {
   Result<std::string> text =
       scenario::read_bounded_file(run_file.string(), scenario::kMaxRunFileBytes, "run file");
   if (!text.is_ok()) return bad(run_file, text.status().message());
-  nlohmann::json run = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (run.is_discarded() || !run.is_object()) {
+  Result<nlohmann::json> parsed = scenario::parse_untrusted_json(*text);
+  if (!parsed || !parsed->is_object()) {
     return bad(run_file, "corrupt: not a JSON object (rewrite it with run --out)");
   }
+  nlohmann::json& run = *parsed;
   SavedRun saved;
   saved.scenario_file = (fs::path(dir) / "scenario.json").string();
   if (!run.contains("seed") || !run["seed"].is_number_unsigned()) {

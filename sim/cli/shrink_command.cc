@@ -22,9 +22,11 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
+#include "sim/scenario/bounded_file.h"
 #include "sim/scenario/duration_text.h"
 #include "sim/scenario/echo_text.h"
 #include "sim/scenario/loader.h"
+#include "sim/scenario/untrusted_json.h"
 #include "sim/world/world.h"
 
 namespace backbeat::sim::cli {
@@ -84,10 +86,14 @@ int shrink_command(const ShrinkArgs& args) {
   const bool from_run_dir = fs::is_directory(args.target, ec);
   if (from_run_dir) {
     fs::path dir(args.target);
-    std::ifstream in(dir / "run.json");
-    nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (run.is_discarded() || !run.is_object() || !run.contains("seed") ||
-        !run["seed"].is_number_unsigned() || !fs::exists(dir / "scenario.json", ec)) {
+    // Bounded in size and nesting, as every run.json reader (sim/scenario/untrusted_json.h).
+    Result<std::string> text = scenario::read_bounded_file((dir / "run.json").string(),
+                                                           scenario::kMaxRunFileBytes, "run file");
+    Result<nlohmann::json> parsed =
+        text ? scenario::parse_untrusted_json(*text) : Result<nlohmann::json>(text.status());
+    const nlohmann::json run = parsed ? std::move(parsed).value() : nlohmann::json();
+    if (!run.is_object() || !run.contains("seed") || !run["seed"].is_number_unsigned() ||
+        !fs::exists(dir / "scenario.json", ec)) {
       return bad_input(fmt::format(
           "{}: not a run directory: expected scenario.json and run.json with \"seed\" (written "
           "by run --out)",

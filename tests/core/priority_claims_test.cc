@@ -85,6 +85,19 @@ TEST_F(PriorityClaimsTest, AFreedSlotAdmitsTheHighestPriorityWithItsBudgetFromTh
   EXPECT_EQ(health["admission"]["by_priority"]["high"]["admitted_after_wait"], 1);
 }
 
+// The notice is a timer on the host's clock: it must not outlive the integration, whose
+// listeners belong to callers that may be gone too (live mode tears down its workload first).
+TEST_F(PriorityClaimsTest, ANoticeNotYetDeliveredDiesWithTheIntegration) {
+  ASSERT_TRUE(integration_->set_admission({.max_concurrent = 1}).is_ok());
+  ASSERT_EQ(request("store-0", "dht_store", OperationPriority::kNormal), Verdict::kAdmit);
+  ASSERT_EQ(request("disc-1", "peer_discovery", OperationPriority::kLow), Verdict::kQueue);
+  ASSERT_TRUE(integration_->complete_p2p_operation("store-0", 3).is_ok());
+  ASSERT_TRUE(integration_->active_operations().contains("disc-1"));
+  integration_.reset();
+  clock_.advance_by(kBeat);
+  EXPECT_TRUE(notices_.empty()) << "a notice was delivered after its integration was destroyed";
+}
+
 TEST_F(PriorityClaimsTest, ShedOperationsClaimFailedSayingWhy) {
   ASSERT_TRUE(
       integration_->set_admission({.max_concurrent = 1, .max_queue = 1, .max_wait_beats = 2})

@@ -15,6 +15,7 @@
 
 #include "sim/batch/part_file.h"
 #include "sim/batch/seed_job.h"
+#include "sim/scenario/untrusted_json.h"
 
 namespace {
 
@@ -52,8 +53,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view input(reinterpret_cast<const char*>(data), size);
   if (input.empty()) return 0;
   const char which = input.front();
-  const json j = json::parse(input.substr(1), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return 0;  // not JSON: the callers refuse it before these parsers
+  // As every caller reads such text: bounded nesting (deeper text, or not JSON, is refused
+  // before these parsers see it; an unbounded copy of deep nesting overflows the stack).
+  Result<json> parsed = sim::scenario::parse_untrusted_json(input.substr(1));
+  if (!parsed) return 0;
+  const json& j = *parsed;
   switch (which) {
     case 'j':
       check(input, j, "job", sim::batch::parse_seed_job, sim::batch::seed_job_json);

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "sim/queue/queue_messages.h"
 #include "sim/queue/run_id.h"
 #include "tests/live/nats_server.h"
 
@@ -59,6 +60,22 @@ TEST(WorkQueueTest, RunIdDependsOnEveryPartAndNothingElse) {
   EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 2, 100, 10));
   EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 1, 101, 10));
   EXPECT_NE(base, run_id("sweep", "00112233aabbccdd", 1, 100, 11));
+}
+
+// Messages come from other machines: nesting is refused before parsing, because copying or
+// printing a deeply nested value recurses once per level (a crash, not an error).
+TEST(WorkQueueTest, MessagesNestedTooDeepAreRefusedBeforeParsing) {
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  Result<ResultMessage> result = parse_result_message(
+      R"({"run_id":"r","index":0,"worker":"w","result":{"records":[)" + deep + "]}}");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().message(),
+            "result message: arrays and objects nested deeper than 256 levels (at byte 311)");
+  Result<JobMessage> job = parse_job_message(R"({"run_id":"r","index":0,"job":)" + deep + "}");
+  ASSERT_FALSE(job.is_ok());
+  EXPECT_NE(job.status().message().find("job message: arrays and objects nested deeper than"),
+            std::string::npos)
+      << job.status().message();
 }
 
 TEST(WorkQueueTest, WithoutJetStreamEnsureSaysSo) {

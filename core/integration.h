@@ -156,8 +156,9 @@ class Integration {
   void admit_waiting();
   void on_beat_admission(std::int64_t beat);
   void shed_waiting(std::vector<ShedOperation> shed, std::int64_t beat);
+  // `running`: running_operations(), counted once by callers that claim for several.
   Status emit_waiting_status(const WaitingOperation& operation, std::size_t position,
-                             std::int64_t beat);
+                             std::int64_t beat, std::size_t running);
   // Calls `on(notice)` through the clock (never from inside the call that decided it), unless
   // the integration is destroyed first.
   void notify_later(std::function<void(const AdmissionNotice&)> on, AdmissionNotice notice);

@@ -76,7 +76,9 @@ Result<OperationAdmission::Verdict> Integration::request_p2p_operation(
   if (admission_.is_waiting(operation_id)) {
     const auto& waiting = admission_.waiting();
     for (std::size_t i = 0; i < waiting.size(); ++i) {
-      if (waiting[i].id == operation_id) (void)emit_waiting_status(waiting[i], i + 1, beat);
+      if (waiting[i].id == operation_id) {
+        (void)emit_waiting_status(waiting[i], i + 1, beat, running_operations());
+      }
     }
   }
   return Verdict::kQueue;
@@ -140,13 +142,14 @@ void Integration::on_beat_admission(std::int64_t beat) {
   if (admission_.waiting().empty()) return;
   shed_waiting(admission_.shed_overdue(beat), beat);
   const auto& waiting = admission_.waiting();
+  const std::size_t running = running_operations();
   for (std::size_t i = 0; i < waiting.size(); ++i) {
-    (void)emit_waiting_status(waiting[i], i + 1, beat);
+    (void)emit_waiting_status(waiting[i], i + 1, beat, running);
   }
 }
 
 Status Integration::emit_waiting_status(const WaitingOperation& operation, std::size_t position,
-                                        std::int64_t beat) {
+                                        std::int64_t beat, std::size_t running) {
   const char* priority = operation_priority_name(operation.priority);
   const std::int64_t waited = beat - operation.arrival_beat;
   StatusClaim claim;
@@ -156,7 +159,7 @@ Status Integration::emit_waiting_status(const WaitingOperation& operation, std::
   claim.progress = 0.0;
   claim.notes = fmt::format(
       "P2P {}: waiting for admission (priority: {}, position {} of {}, running: {}/{}, node: {})",
-      operation.type, priority, position, admission_.waiting().size(), running_operations(),
+      operation.type, priority, position, admission_.waiting().size(), running,
       admission_.settings().max_concurrent, short_node_id());
   claim.metadata = nlohmann::json{{"admission",
                                    {{"priority", priority},

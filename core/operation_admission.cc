@@ -27,6 +27,10 @@ const char* operation_priority_name(OperationPriority priority) {
   return kPriorityNames[level(priority)];
 }
 
+std::vector<std::string> operation_priority_names() {
+  return {kPriorityNames.begin(), kPriorityNames.end()};
+}
+
 std::optional<OperationPriority> parse_operation_priority(std::string_view name) {
   for (std::size_t i = 0; i < kPriorityNames.size(); ++i) {
     if (name == kPriorityNames[i]) return static_cast<OperationPriority>(i);

@@ -18,7 +18,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -36,6 +35,7 @@ enum class OperationPriority { kLow, kNormal, kHigh };
 inline constexpr int kOperationPriorityLevels = 3;
 
 const char* operation_priority_name(OperationPriority priority);  // "low", "normal", "high"
+std::vector<std::string> operation_priority_names();              // lowest first
 std::optional<OperationPriority> parse_operation_priority(std::string_view name);
 OperationPriority default_operation_priority(std::string_view type);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/scenario/assertion.h"
 #include "sim/scenario/percentile.h"
 
 namespace backbeat::sim::scenario {
@@ -10,11 +11,7 @@ std::vector<AdmissionRow> summarize_admission(const WorldConfig& config,
                                               const RunOutcome& outcome) {
   std::vector<AdmissionRow> rows;
   if (!config.admission.limited()) return rows;
-  std::vector<std::string> types;
-  for (const OperationWorkload& w : config.workload.operations) {
-    if (std::find(types.begin(), types.end(), w.type) == types.end()) types.push_back(w.type);
-  }
-  for (const std::string& type : types) {
+  for (const std::string& type : workload_types(config)) {
     for (OperationPriority p :
          {OperationPriority::kHigh, OperationPriority::kNormal, OperationPriority::kLow}) {
       AdmissionRow row;

@@ -788,7 +788,7 @@ std::vector<Field> build_fields() {
        .doc = "a type whose running operation on the same agent must finish first"},
       {.pointer = "/workload/operations/*/priority",
        .type = T::kChoice,
-       .choices = {"low", "normal", "high"},
+       .choices = operation_priority_names(),
        .default_text = "the type's: election high, peer_discovery low, others normal",
        .doc = "its priority when the agents limit concurrent operations (admission)"},
       {.pointer = "/workload/operations/*/agents",

@@ -1541,22 +1541,33 @@ class Loader {
     }
   }
 
-  void assertion_types(const json& x, const std::string& q, std::vector<std::string>& out) {
+  // An assertion's non-empty list of names (`what`), each one of `known`; `unknown(pointer,
+  // name)` reports the others.
+  template <typename Unknown>
+  void known_names(const json& x, const std::string& q, const Field& f, const char* what,
+                   const std::vector<std::string>& known, Unknown unknown,
+                   std::vector<std::string>& out) {
     if (!x.is_array() || x.empty()) {
-      error(q, "expected a non-empty array of operation types; got " + shown(x));
+      error(q, fmt::format("expected a non-empty array of {}; got {}", what, shown(x)));
       return;
     }
-    if (!within_cap(x, q, field("/assertions/*/types", "beats_within_budget"))) return;
+    if (!within_cap(x, q, f)) return;
     for (std::size_t i = 0; i < x.size(); ++i) {
-      std::string t;
-      std::string r = child(q, std::to_string(i));
-      if (!string(x[i], r, t)) continue;
-      if (std::find(types_.begin(), types_.end(), t) == types_.end()) {
-        unknown_type(r, t);
+      std::string name;
+      const std::string r = child(q, std::to_string(i));
+      if (!string(x[i], r, name)) continue;
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        unknown(r, name);
         continue;
       }
-      out.push_back(t);
+      out.push_back(name);
     }
+  }
+
+  void assertion_types(const json& x, const std::string& q, std::vector<std::string>& out) {
+    known_names(
+        x, q, field("/assertions/*/types", "beats_within_budget"), "operation types", types_,
+        [&](const std::string& r, const std::string& t) { unknown_type(r, t); }, out);
   }
 
   bool assertion(const json& v, const std::string& p, AssertionSpec& a) {
@@ -1618,21 +1629,9 @@ class Loader {
   }
 
   void assertion_workflows(const json& x, const std::string& q, std::vector<std::string>& out) {
-    if (!x.is_array() || x.empty()) {
-      error(q, "expected a non-empty array of workflow template names; got " + shown(x));
-      return;
-    }
-    if (!within_cap(x, q, field("/assertions/*/workflows", "workflow_beats_within"))) return;
     std::vector<std::string> known;
     for (const WorkflowWorkload& w : world_->workload.workflows) known.push_back(w.name);
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      std::string name;
-      const std::string r = child(q, std::to_string(i));
-      if (!string(x[i], r, name)) continue;
-      if (std::find(known.begin(), known.end(), name) != known.end()) {
-        out.push_back(name);
-        continue;
-      }
+    auto unknown = [&](const std::string& r, const std::string& name) {
       std::string message = fmt::format("no workflow template '{}' in the workload", name);
       if (auto guess = did_you_mean(name, known)) {
         message += fmt::format("; did you mean '{}'?", *guess);
@@ -1640,7 +1639,9 @@ class Loader {
       message += known.empty() ? " (the workload has no \"workflows\")"
                                : fmt::format(" (workflows: {})", join(known));
       error(r, message);
-    }
+    };
+    known_names(x, q, field("/assertions/*/workflows", "workflow_beats_within"),
+                "workflow template names", known, unknown, out);
   }
 
   std::string source_;

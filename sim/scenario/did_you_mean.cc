@@ -1,33 +1,58 @@
 #include "sim/scenario/did_you_mean.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace backbeat::sim::scenario {
 
 int edit_distance(std::string_view a, std::string_view b) {
+  return edit_distance_at_most(a, b, static_cast<int>(std::max(a.size(), b.size())));
+}
+
+int edit_distance_at_most(std::string_view a, std::string_view b, int limit) {
+  assert(limit >= 0);
   const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  const std::size_t band = static_cast<std::size_t>(limit);
+  if ((n > m ? n - m : m - n) > band) return limit + 1;
+  // Only cells within `limit` of the diagonal can hold a distance within the limit (each step off
+  // it costs one), so a row is computed on that band alone; `over` stands for every cell outside.
+  // Three rows of the table are kept: the one two back is what a swap of neighbours needs.
+  const int over = limit + 1;
+  std::vector<int> before(m + 2, over), previous(m + 2, over), current(m + 2, over);
+  for (std::size_t j = 0; j <= std::min(m, band); ++j) previous[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+    const std::size_t first = i > band ? i - band : 1;
+    const std::size_t last = std::min(m, i + band);
+    current[first - 1] = first == 1 ? std::min(static_cast<int>(i), over) : over;
+    int row_best = current[first - 1];
+    for (std::size_t j = first; j <= last; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int d = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        d = std::min(d, before[j - 2] + 1);
       }
+      current[j] = std::min(d, over);
+      row_best = std::min(row_best, current[j]);
     }
+    if (last + 1 <= m) current[last + 1] = over;
+    // Every later cell costs at least as much as a cell of this row (a swap of neighbours
+    // included: it never costs less than the cell of this row it passes), so once the whole row
+    // is past the limit, so is the answer.
+    if (row_best > limit) return over;
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return d[n][m];
+  return previous[m];
 }
 
 std::optional<std::string> did_you_mean(std::string_view word,
                                         const std::vector<std::string>& candidates) {
-  int limit = std::min(3, std::max(1, static_cast<int>(word.size()) / 3));
+  const int limit = word.size() >= 9 ? 3 : std::max(1, static_cast<int>(word.size()) / 3);
   std::optional<std::string> best;
   int best_distance = limit + 1;
   for (const std::string& c : candidates) {
-    int dist = edit_distance(word, c);
+    // Only a strictly closer candidate can win: search within one less than the best so far.
+    const int dist = edit_distance_at_most(word, c, best_distance - 1);
     if (dist < best_distance) {
       best_distance = dist;
       best = c;

@@ -52,6 +52,53 @@ TEST(DidYouMean, FindsCloseNames) {
   EXPECT_EQ(edit_distance("", "abc"), 3);
 }
 
+// The bounded distance agrees with the whole-table definition wherever it answers, and says
+// "over the limit" exactly when the true distance is: checked on every pair of short words over a
+// small alphabet (swaps, repeats and length gaps all occur).
+TEST(DidYouMean, BoundedDistanceAgreesWithTheFullTable) {
+  auto reference = [](const std::string& a, const std::string& b) {
+    std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        d[i][j] = std::min(
+            {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.size()][b.size()];
+  };
+  std::vector<std::string> words{""};
+  for (std::size_t start = 0; words.back().size() < 4;) {
+    const std::size_t end = words.size();
+    for (std::size_t w = start; w < end; ++w) {
+      for (char c : {'a', 'b', 'c'}) words.push_back(words[w] + c);
+    }
+    start = end;
+  }
+  ASSERT_EQ(words.size(), 121u);
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      const int exact = reference(a, b);
+      ASSERT_EQ(edit_distance(a, b), exact) << a << " / " << b;
+      for (int limit = 0; limit <= 4; ++limit) {
+        ASSERT_EQ(edit_distance_at_most(a, b, limit), std::min(exact, limit + 1))
+            << a << " / " << b << " within " << limit;
+      }
+    }
+  }
+}
+
+// A name far longer than any candidate is no typo of one, and is not compared letter by letter.
+TEST(DidYouMean, AHugeWordIsRefusedByItsLength) {
+  const std::string huge(1 << 20, 'x');
+  EXPECT_EQ(did_you_mean(huge, {"tempo_bpm", "drift", std::string(1 << 20, 'y')}), std::nullopt);
+  EXPECT_EQ(did_you_mean(huge + "z", {huge}), huge) << "one letter away, however long";
+  EXPECT_EQ(edit_distance_at_most(huge, "drift", 3), 4);
+}
+
 TEST(JsonPositions, KeysAndValuesByPointer) {
   std::string text = "// c\n{\n  \"a\": [1, {\"b/c\": true}],\n  /* x */ \"d\": \"é\", \"e\": 2\n}";
   JsonPositions p = JsonPositions::scan(text);

@@ -1,6 +1,7 @@
 #include "sim/scenario/did_you_mean.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 
 namespace backbeat::sim::scenario {
@@ -18,7 +19,19 @@ int edit_distance_at_most(std::string_view a, std::string_view b, int limit) {
   // it costs one), so a row is computed on that band alone; `over` stands for every cell outside.
   // Three rows of the table are kept: the one two back is what a swap of neighbours needs.
   const int over = limit + 1;
-  std::vector<int> before(m + 2, over), previous(m + 2, over), current(m + 2, over);
+  // Names are short: their rows live on the stack; a long one takes a single allocation.
+  constexpr std::size_t kOnStack = 64;
+  std::array<int, 3 * kOnStack> small;
+  std::vector<int> large;
+  int* rows = small.data();
+  if (m + 2 > kOnStack) {
+    large.resize(3 * (m + 2));
+    rows = large.data();
+  }
+  std::fill(rows, rows + 3 * (m + 2), over);
+  int* before = rows;
+  int* previous = rows + (m + 2);
+  int* current = rows + 2 * (m + 2);
   for (std::size_t j = 0; j <= std::min(m, band); ++j) previous[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i) {
     const std::size_t first = i > band ? i - band : 1;
@@ -40,7 +53,7 @@ int edit_distance_at_most(std::string_view a, std::string_view b, int limit) {
     // is past the limit, so is the answer.
     if (row_best > limit) return over;
     std::swap(before, previous);
-    std::swap(previous, current);
+    std::swap(previous, current);  // the row two back is overwritten next
   }
   return previous[m];
 }

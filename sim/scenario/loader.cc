@@ -126,20 +126,22 @@ class Loader {
       error(ptr, "expected an object; got " + shown(v));
       return false;
     }
+    std::string expected;  // the same list for every unknown key: joined once
     for (const auto& [key, value] : v.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      if (expected.empty()) expected = join(allowed);
       std::string member = ptr + "/" + escape_pointer_token(key);
       if (std::find(elsewhere.begin(), elsewhere.end(), key) != elsewhere.end()) {
         error(member,
               fmt::format("key '{}' does not apply to {}; expected one of: {}", key, context,
-                          join(allowed)),
+                          expected),
               At::kKey);
         continue;
       }
       std::string message = fmt::format("unknown key '{}'", key);
       if (auto guess = did_you_mean(key, allowed))
         message += fmt::format("; did you mean '{}'?", *guess);
-      message += fmt::format(" (expected one of: {})", join(allowed));
+      message += fmt::format(" (expected one of: {})", expected);
       error(member, message, At::kKey);
     }
     return true;

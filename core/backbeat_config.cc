@@ -8,6 +8,7 @@
 
 #include "core/budget_profiles.h"
 #include "core/contracts/field_rules.h"
+#include "core/echo_text.h"
 #include "core/nats_url.h"
 
 namespace backbeat {
@@ -66,17 +67,19 @@ EnvironmentLookup process_environment() {
 
 Status BackbeatSettings::validate(const BackbeatSettingNames& names) const {
   if (cluster_id && !is_cluster_id(*cluster_id)) {
-    return Status::invalid_argument(fmt::format(
-        "{}: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", names.cluster_id, *cluster_id));
+    return Status::invalid_argument(
+        fmt::format("{}: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", names.cluster_id,
+                    echo_id(*cluster_id)));
   }
   if (agent_id && !is_agent_id(*agent_id)) {
-    return Status::invalid_argument(fmt::format(
-        "{}: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", names.agent_id, *agent_id));
+    return Status::invalid_argument(
+        fmt::format("{}: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", names.agent_id,
+                    echo_id(*agent_id)));
   }
   if (budget_profile && !is_budget_profile_name(*budget_profile)) {
     return Status::invalid_argument(
         fmt::format("{}: expected a profile name of 1..64 characters of [A-Za-z0-9_-], got '{}'",
-                    names.budget_profile, *budget_profile));
+                    names.budget_profile, echo_id(*budget_profile)));
   }
   if (nats_url) {
     if (Status s = validate_nats_urls(*nats_url); !s) {
@@ -100,8 +103,9 @@ Result<BackbeatSettings> BackbeatSettings::from_environment(const EnvironmentLoo
   if (auto v = env(kEnvEnabled)) {
     settings.enabled = parse_enabled(*v);
     if (!settings.enabled) {
-      return Status::invalid_argument(fmt::format(
-          "{}: expected true or false (1/0, yes/no, on/off), got '{}'", kEnvEnabled, *v));
+      return Status::invalid_argument(
+          fmt::format("{}: expected true or false (1/0, yes/no, on/off), got '{}'", kEnvEnabled,
+                      echo_text(*v)));
     }
   }
   if (auto v = env(kEnvClusterId)) settings.cluster_id = *v;
@@ -111,8 +115,8 @@ Result<BackbeatSettings> BackbeatSettings::from_environment(const EnvironmentLoo
   if (auto v = env(kEnvClaimStates)) {
     settings.claim_state_words = parse_claim_state_words(*v);
     if (!settings.claim_state_words) {
-      return Status::invalid_argument(
-          fmt::format("{}: expected 'contract' or 'legacy', got '{}'", kEnvClaimStates, *v));
+      return Status::invalid_argument(fmt::format("{}: expected 'contract' or 'legacy', got '{}'",
+                                                  kEnvClaimStates, echo_text(*v)));
     }
   }
   return settings;

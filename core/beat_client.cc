@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/echo_text.h"
 #include "core/invariant.h"
 
 namespace backbeat {
@@ -60,11 +61,11 @@ bool is_legal_sync_transition(SyncState from, SyncState to) {
 Status BeatClientConfig::validate() const {
   if (!is_cluster_id(cluster_id)) {
     return Status::invalid_argument(fmt::format(
-        "cluster_id: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", cluster_id));
+        "cluster_id: expected 1..64 characters of [A-Za-z0-9_-], got '{}'", echo_id(cluster_id)));
   }
   if (!is_agent_id(agent_id)) {
-    return Status::invalid_argument(
-        fmt::format("agent_id: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", agent_id));
+    return Status::invalid_argument(fmt::format(
+        "agent_id: expected 1..128 characters of [A-Za-z0-9_:-], got '{}'", echo_id(agent_id)));
   }
   if (Status s = validate_subject(subjects.prefix); !s) {
     return Status::invalid_argument("subjects.prefix: " + s.message());

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/echo_text.h"
+
 namespace backbeat {
 namespace {
 
@@ -126,9 +128,10 @@ Result<std::vector<NatsUrl>> parse_nats_urls(std::string_view urls) {
   std::vector<NatsUrl> out;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     auto where = [&] {
-      return pieces.size() == 1 ? fmt::format("NATS URL '{}'", redact_nats_urls(urls))
-                                : fmt::format("NATS URL {} of {} in '{}'", i + 1, pieces.size(),
-                                              redact_nats_urls(urls));
+      const std::string shown = echo_text(redact_nats_urls(urls), 256);
+      return pieces.size() == 1
+                 ? fmt::format("NATS URL '{}'", shown)
+                 : fmt::format("NATS URL {} of {} in '{}'", i + 1, pieces.size(), shown);
     };
     if (pieces[i].empty()) return Status::invalid_argument(where() + ": empty entry in the list");
     Result<NatsUrl> url = parse_one(pieces[i]);

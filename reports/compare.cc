@@ -8,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/echo_text.h"
 #include "sim/scenario/bounded_file.h"
 #include "sim/scenario/untrusted_json.h"
 
@@ -195,8 +196,9 @@ Comparison compare_runs(const json& a, const json& b, std::string label_a, std::
 std::string comparison_text(const Comparison& c) {
   std::string s;
   auto out = std::back_inserter(s);
-  fmt::format_to(out, "A  {}  ({})\nB  {}  ({})\n\n", c.label_a, c.verdict_a, c.label_b,
-                 c.verdict_b);
+  // The labels are the paths the user gave: shown printable, one line each.
+  fmt::format_to(out, "A  {}  ({})\nB  {}  ({})\n\n", printable(c.label_a), c.verdict_a,
+                 printable(c.label_b), c.verdict_b);
   fmt::format_to(out, "{:<20} {:>11} {:>14} {:>14} {:>19} {:>13}\n", "type", "budget A/B",
                  "p95 A/B (d)", "p99 A/B (d)", "over budget A/B", "verdict A/B");
   for (const TypeComparison& t : c.types) {

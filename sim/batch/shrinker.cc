@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "core/echo_text.h"
 #include "sim/batch/ddmin.h"
 #include "sim/batch/materialise.h"
 #include "sim/batch/parallel_for.h"
@@ -584,7 +585,7 @@ Result<ShrinkResult> shrink(const Scenario& sc, std::uint64_t seed, const Shrink
       for (const std::string& f : failing) names += (names.empty() ? "'" : ", '") + f + "'";
       return Status::invalid_argument(
           fmt::format("--assertion '{}': the run of {} with seed {} does not fail it; it fails {}",
-                      want, sc.name, seed, names));
+                      echo_text(want), sc.name, seed, names));
     }
   }
   if (targets.empty()) targets = failing;

@@ -377,7 +377,8 @@ int run_command(const RunArgs& args) {
       reproduce_command(args.scenario.empty() ? "baseline" : args.scenario, seed, args.flags.sets));
   if (!args.out_dir.empty()) {
     printing.extra_lines.push_back(fmt::format("saved     {} (replay with: backbeat-sim replay {})",
-                                               args.out_dir, args.out_dir));
+                                               shell_quoted(args.out_dir),
+                                               shell_quoted(args.out_dir)));
   }
   std::vector<std::string> mismatches = scenario::expectation_mismatches(ex->report);
   if (args.as_expected) {

@@ -15,6 +15,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/merge_command.h"
 #include "sim/cli/output_flags.h"
+#include "sim/cli/printable_output.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/shards.h"
@@ -51,11 +52,9 @@ bool mentions(const std::string& message, const std::string& name) {
 }
 
 void print_parse_error(const CLI::App& app, const CLI::ParseError& e, const std::string& hints) {
-  std::string message = e.what();
+  // CLI11 quotes the offending value raw: bounded and shown printable like every echo.
   constexpr std::size_t kMaxShown = 300;
-  if (message.size() > kMaxShown) {
-    message = backbeat::sim::scenario::echo_text(message.substr(0, kMaxShown)) + "...";
-  }
+  const std::string message = backbeat::sim::scenario::echo_text(e.what(), kMaxShown);
   std::string source;
   std::vector<const CLI::App*> apps{&app};
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
@@ -419,6 +418,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  backbeat::sim::cli::make_output_printable();
   try {
     return dispatch(argc, argv);
   } catch (const std::exception& e) {

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/echo_text.h"
+
 namespace backbeat::sim::cli {
 
 // Seconds in [min, max], finite. The flag's text is checked before CLI11 converts it.
@@ -20,8 +22,7 @@ inline CLI::Validator seconds_flag(double min, double max) {
         const double v = std::strtod(value.c_str(), &end);
         if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) || v < min ||
             v > max) {
-          return fmt::format("expected seconds in {}..{}, got '{}'", min, max,
-                             value.size() > 64 ? value.substr(0, 64) + "..." : value);
+          return fmt::format("expected seconds in {}..{}, got '{}'", min, max, echo_text(value));
         }
         return {};
       },

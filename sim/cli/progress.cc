@@ -7,6 +7,9 @@
 #include <csignal>
 #include <cstdio>
 
+#include "sim/cli/printable_output.h"
+#include "sim/scenario/echo_text.h"
+
 namespace backbeat::sim::cli {
 namespace {
 
@@ -32,8 +35,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 ProgressLine::ProgressLine(std::string label, bool enabled, std::string what)
-    : label_(std::move(label)),
-      what_(std::move(what)),
+    : label_(scenario::printable(label)),  // written past the printable stderr: escaped here
+      what_(scenario::printable(what)),
       enabled_(enabled && ::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
@@ -51,9 +54,9 @@ bool ProgressLine::update(double fraction) {
   double elapsed = seconds_since(start_);
   std::string eta =
       fraction > 0.01 ? fmt::format("ETA {:.0f}s", elapsed * (1 - fraction) / fraction) : "ETA ?";
-  std::fprintf(stderr, "\r%s: %5.1f%% %s, %s (Ctrl-C stops early)  ", label_.c_str(),
+  std::fprintf(terminal_stderr(), "\r%s: %5.1f%% %s, %s (Ctrl-C stops early)  ", label_.c_str(),
                fraction * 100.0, what_.c_str(), eta.c_str());
-  std::fflush(stderr);
+  std::fflush(terminal_stderr());
   shown_ = true;
   return true;
 }
@@ -64,16 +67,17 @@ bool ProgressLine::show(const std::string& status) {
   auto now = std::chrono::steady_clock::now();
   if (now - last_ < std::chrono::milliseconds(100)) return true;
   last_ = now;
-  std::fprintf(stderr, "\r\033[K%s: %s (Ctrl-C stops early)", label_.c_str(), status.c_str());
-  std::fflush(stderr);
+  std::fprintf(terminal_stderr(), "\r\033[K%s: %s (Ctrl-C stops early)", label_.c_str(),
+               scenario::printable(status).c_str());
+  std::fflush(terminal_stderr());
   shown_ = true;
   return true;
 }
 
 void ProgressLine::finish() {
   if (!shown_) return;
-  std::fprintf(stderr, "\r\033[K");
-  std::fflush(stderr);
+  std::fprintf(terminal_stderr(), "\r\033[K");
+  std::fflush(terminal_stderr());
   shown_ = false;
 }
 

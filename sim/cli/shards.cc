@@ -10,6 +10,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/sweep_command.h"
 #include "sim/scenario/echo_text.h"
 
@@ -111,8 +112,8 @@ int write_part(const batch::PartFile& part, const std::string& out_dir) {
       static_cast<unsigned long long>(first.first_seed),
       static_cast<unsigned long long>(first.last_seed),
       static_cast<unsigned long long>(part.first_seed),
-      static_cast<unsigned long long>(part.last_seed), part.scenarios.size(), path.c_str(),
-      part.shard.count);
+      static_cast<unsigned long long>(part.last_seed), part.scenarios.size(),
+      shell_quoted(path).c_str(), part.shard.count);
   std::fflush(stdout);
   return kExitPass;
 }

@@ -20,6 +20,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/scenario/bounded_file.h"
@@ -209,7 +210,7 @@ int shrink_command(const ShrinkArgs& args) {
   std::printf(
       "saved     %s/scenario.min.json (run: backbeat-sim run %s/scenario.min.json), "
       "shrink.log, run/\n",
-      out_dir.c_str(), out_dir.c_str());
+      shell_quoted(out_dir).c_str(), shell_quoted(out_dir).c_str());
   if (r.budget_exhausted) {
     std::printf("note      stopped at --max-runs %d: the result may shrink further\n",
                 args.max_runs);

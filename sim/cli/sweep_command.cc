@@ -26,6 +26,7 @@
 #include "sim/cli/exit_codes.h"
 #include "sim/cli/output_flags.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
 #include "sim/cli/shards.h"
@@ -168,8 +169,8 @@ int report_sweeps(const std::vector<batch::ScenarioSweep>& sweeps, const SweepRe
     }
     std::printf("time      %.1f s wall on %d job(s)\n", how.wall_s, how.jobs);
     if (!how.out_dir.empty()) {
-      std::printf("saved     %s/sweep.json, %s/junit.xml\n", how.out_dir.c_str(),
-                  how.out_dir.c_str());
+      const std::string dir = shell_quoted(how.out_dir);  // copyable, and inert on a terminal
+      std::printf("saved     %s/sweep.json, %s/junit.xml\n", dir.c_str(), dir.c_str());
     }
   }
   std::fflush(stdout);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/echo_text.h"
 #include "reports/workflow_report.h"
 #include "sim/scenario/admission_summary.h"
 #include "sim/scenario/duration_text.h"
@@ -82,7 +83,7 @@ std::string text_report(const scenario::RunReport& report, const DeterminismResu
   const scenario::Scenario& sc = *report.scenario;
   const RunOutcome& o = *report.outcome;
   std::string out;
-  out += fmt::format("scenario  {} ({})\n", sc.name, sc.source);
+  out += fmt::format("scenario  {} ({})\n", printable(sc.name), printable(sc.source));
   out += fmt::format("seed      {}\n", o.seed);
   out += "options   derived from the seed and the scenario:\n";
   for (const std::string& line : scenario::derived_options(sc, o))

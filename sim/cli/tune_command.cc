@@ -21,6 +21,7 @@
 #include "sim/cli/output_path.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/report_files.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/seed_text.h"
 #include "sim/cli/shards.h"
@@ -262,7 +263,8 @@ int report_tune(const scenario::Scenario& sc, const reports::TuneResult& result,
       std::printf(
           "saved     %s (budgets.json; feed back with: backbeat-sim run %s/scenario.tuned.json, "
           "or --set budgets='%s')\n",
-          how.out_dir.c_str(), how.out_dir.c_str(), result.budgets().dump().c_str());
+          shell_quoted(how.out_dir).c_str(), shell_quoted(how.out_dir).c_str(),
+          result.budgets().dump().c_str());
     }
   }
   std::fflush(stdout);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/contracts/field_rules.h"
+#include "core/echo_text.h"
 #include "core/nats_url.h"
 
 namespace backbeat::sim {
@@ -43,7 +44,7 @@ Status check_agent_id_prefix(std::string_view prefix) {
     return Status::invalid_argument(
         fmt::format("expected an agent id prefix: 1..122 characters of [A-Za-z0-9_:-] (agent i is "
                     "<prefix><i>, at most 128 characters), got '{}'",
-                    prefix));
+                    echo_id(prefix)));
   }
   return Status::ok();
 }

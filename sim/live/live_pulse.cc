@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/echo_text.h"
 #include "core/subject.h"
 #include "sim/harness/beat_frames.h"
 
@@ -16,8 +17,8 @@ Status LivePulseConfig::validate() const {
   }
   for (char c : cluster_id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
-      return Status::invalid_argument(
-          fmt::format("cluster_id: '{}' has a character outside [A-Za-z0-9_-]", cluster_id));
+      return Status::invalid_argument(fmt::format(
+          "cluster_id: '{}' has a character outside [A-Za-z0-9_-]", echo_id(cluster_id)));
     }
   }
   const double tenths = tempo_bpm * 10.0;

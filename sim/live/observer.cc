@@ -4,6 +4,7 @@
 
 #include "core/contracts/bar_report.h"
 #include "core/contracts/beat_frame.h"
+#include "core/contracts/field_rules.h"
 #include "core/contracts/status_claim.h"
 #include "sim/live/reliable_claims_transport.h"
 
@@ -84,13 +85,17 @@ void Observer::handle(const Message& message) {
   const std::string_view kind = t.size() >= 2 ? t[1] : std::string_view();
   const std::string_view cluster = t.size() >= 3 ? t[2] : std::string_view();
   if (!options_.cluster_id.empty() && cluster != options_.cluster_id) return;
-  if (kind == "beat" && t.size() == 3) return on_frame(message, cluster);
-  if (kind == "status" && t.size() == 4) return on_claim(message, cluster, t[3]);
-  if (kind == "bar" && t.size() == 3) return on_bar(message, cluster);
+  // The subject's tokens name what is tracked and shown: they follow the ids' rules, or the
+  // message is non-conforming (a token with an escape sequence never becomes a row).
+  const bool ids_valid = is_cluster_id(cluster) && (t.size() != 4 || is_agent_id(t[3]));
+  if (ids_valid && kind == "beat" && t.size() == 3) return on_frame(message, cluster);
+  if (ids_valid && kind == "status" && t.size() == 4) return on_claim(message, cluster, t[3]);
+  if (ids_valid && kind == "bar" && t.size() == 3) return on_bar(message, cluster);
   report(message, "subject",
          fmt::format("subject: '{0}' is not a BACKBEAT v1 subject ({1}.beat.<cluster>, "
-                     "{1}.status.<cluster>.<agent>, {1}.bar.<cluster>)",
-                     message.subject, options_.subject_prefix)
+                     "{1}.status.<cluster>.<agent>, {1}.bar.<cluster>; <cluster> is {2}, "
+                     "<agent> {3})",
+                     message.subject, options_.subject_prefix, kClusterIdRule, kAgentIdRule)
              .substr(0, 400));
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "core/echo_text.h"
 #include "sim/queue/queue_messages.h"
 #include "sim/queue/run_id.h"
 
@@ -23,11 +24,12 @@ std::string mismatch(const ResultMessage& m, const batch::SeedJob& expected,
                        batch::job_kind_name(expected.kind));
   }
   if (r.scenario_digest != expected.scenario_digest) {
-    return fmt::format("scenario digest {} differs from this run's {}", r.scenario_digest,
-                       expected.scenario_digest);
+    return fmt::format("scenario digest {} differs from this run's {}",
+                       echo_text(r.scenario_digest), expected.scenario_digest);
   }
   if (r.build != build) {
-    return fmt::format("build '{}' differs from this coordinator's '{}'", r.build, build);
+    return fmt::format("build '{}' differs from this coordinator's '{}'", echo_text(r.build),
+                       build);
   }
   if (r.first_seed != expected.first_seed || r.last_seed != expected.last_seed) {
     return fmt::format("seeds {}..{} are not the job's {}..{}", r.first_seed, r.last_seed,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/echo_text.h"
 #include "sim/scenario/untrusted_json.h"
 
 namespace backbeat::sim::queue {
@@ -67,12 +68,14 @@ Result<ResultMessage> parse_result_message(std::string_view text) {
   if (!j->contains("worker") || !(*j)["worker"].is_string()) {
     return Status::invalid_argument("result message/worker: expected a string");
   }
-  m.worker = (*j)["worker"].get<std::string>();
+  // The worker's name and error are only ever shown, and come from any client of the server:
+  // bounded and made printable here, where they enter.
+  m.worker = echo_text((*j)["worker"].get<std::string>());
   if (j->contains("error")) {
     if (!(*j)["error"].is_string() || (*j)["error"].get<std::string>().empty()) {
       return Status::invalid_argument("result message/error: expected a non-empty string");
     }
-    m.error = (*j)["error"].get<std::string>();
+    m.error = echo_text((*j)["error"].get<std::string>(), 1000);
     return m;
   }
   if (!j->contains("result")) return Status::invalid_argument("result message/result: missing");

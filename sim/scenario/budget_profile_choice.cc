@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/echo_text.h"
 #include "sim/scenario/did_you_mean.h"
 
 namespace backbeat::sim::scenario {
@@ -30,7 +31,7 @@ Status apply_budget_profile(WorldConfig& config) {
     const std::vector<std::string> names = profiles->names();
     std::optional<std::string> guess = did_you_mean(choice.name, names);
     return Status::invalid_argument(
-        fmt::format("unknown budget profile '{}'{} (known: {})", choice.name,
+        fmt::format("unknown budget profile '{}'{} (known: {})", echo_text(choice.name),
                     guess ? fmt::format(": did you mean '{}'?", *guess) : std::string(),
                     fmt::join(names, ", ")));
   }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/echo_text.h"
+
 namespace backbeat::sim::scenario {
 
 struct Diagnostic {
@@ -19,8 +21,11 @@ struct Diagnostic {
   int line = 0;  // 0 when not located in the file (e.g. a --set override); used for ordering
   int column = 0;
 
+  // One printable line whatever the scenario held: a key or value with a control character is
+  // quoted into the message and pointer, and is shown as \xNN (sim/scenario/echo_text.h).
   std::string to_string() const {
-    return location + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " + message;
+    return printable(location + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " +
+                     message);
   }
 };
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "core/echo_text.h"
+
 namespace backbeat::sim::scenario {
 namespace {
 
@@ -15,7 +17,7 @@ Status expected(std::string_view text) {
   return Status::invalid_argument(fmt::format(
       "expected a duration such as \"250ms\", \"30s\", \"5m\", \"1h\", \"1.5 beats\", \"3b\" "
       "or a number of seconds; got \"{}\"",
-      text));
+      echo_text(text)));
 }
 
 std::string_view trim(std::string_view s) {

@@ -1,19 +1,18 @@
-// How a diagnostic quotes text the user gave (a flag value, a --set override, a scenario name):
-// short and printable whatever was given, so a megabyte argument or a control character can
-// neither flood the terminal nor hide the message.
+// How the simulator's diagnostics quote what the user gave: core/echo_text.h, with room for a
+// path or a --set override.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "core/echo_text.h"
+
 namespace backbeat::sim::scenario {
 
-// `text` whole when it has at most `max_chars` characters, else its first `max_chars` characters
-// followed by "... (N bytes)". Control characters and bytes that are not UTF-8 are shown as \xNN.
-std::string echo_text(std::string_view text, std::size_t max_chars = 64);
+using backbeat::echo_text;
+using backbeat::printable;
 
-// A file or directory name: the same, with room for any real path (256 characters).
+// A file or directory name: room for any real path (256 characters).
 inline std::string echo_path(std::string_view path) {
   return echo_text(path, 256);
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/echo_text.h"
 #include "sim/world/fault_kinds.h"
 
 namespace backbeat::sim {
@@ -69,7 +70,7 @@ Result<Selector> parse_selector(std::string_view text) {
     return Status::invalid_argument(fmt::format(
         "expected a selector: all, agent:N, agents:A-B, agents:A-B,N,..., group:NAME, random:P%, "
         "server:N; got '{}'",
-        text));
+        echo_text(text)));
   };
   if (text == "all") return s;
   std::size_t colon = text.find(':');

@@ -25,6 +25,7 @@
 #include "sim/cli/number_flags.h"
 #include "sim/cli/output_flags.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/reproduce_line.h"
 #include "sim/cli/run_driver.h"
 #include "sim/cli/scenario_catalog.h"
 #include "sim/cli/set_flag.h"
@@ -393,7 +394,8 @@ int live_command(const LiveArgs& args) {
     while (!live_lines.empty() && live_lines.back() == '\n') live_lines.pop_back();
     printing.extra_lines.push_back(live_lines);
   }
-  if (!args.out_dir.empty()) printing.extra_lines.push_back("saved     " + args.out_dir);
+  if (!args.out_dir.empty())
+    printing.extra_lines.push_back("saved     " + shell_quoted(args.out_dir));
   const int verdict = print_run_result(report, nullptr, summary, printing);
   if (!result->permission_violations.empty() && verdict != kExitInterrupted) {
     std::fprintf(stderr,

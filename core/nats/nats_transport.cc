@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/invariant.h"
 #include "core/secret_text.h"
 #include "core/subject.h"
 
@@ -619,11 +620,27 @@ void NatsTransport::retire(Subscription& subscription) {
   registry().remove(subscription.registry_key);  // a last callback from nats.c now finds nothing
   read_dropped(subscription);
   retired_drops_ += subscription.dropped;
-  if (subscription.sub != nullptr) {
-    natsSubscription_Unsubscribe(subscription.sub);  // fails harmlessly once the connection closed
-    natsSubscription_Destroy(subscription.sub);
-    subscription.sub = nullptr;
+  retire_native(subscription.sub);
+  subscription.sub = nullptr;
+}
+
+void NatsTransport::retire_native(natsSubscription* sub) {
+  if (sub == nullptr) return;
+  natsSubscription_Unsubscribe(sub);  // fails harmlessly once the connection closed
+  unsubscribed_.push_back(sub);       // destroyed after a round trip or close()
+  // A process that subscribes and unsubscribes for ever without flushing holds a bounded number.
+  constexpr std::size_t kMaxUnsubscribed = 16;
+  if (unsubscribed_.size() >= kMaxUnsubscribed && conn_ != nullptr && !is_closed() &&
+      natsConnection_Status(conn_) == NATS_CONN_STATUS_CONNECTED) {
+    const std::size_t before = unsubscribed_.size();
+    if (natsConnection_FlushTimeout(conn_, 1000) == NATS_OK) destroy_unsubscribed(before);
   }
+}
+
+void NatsTransport::destroy_unsubscribed(std::size_t count) {
+  BACKBEAT_ASSERT(count <= unsubscribed_.size(), "destroying more subscriptions than were retired");
+  for (std::size_t i = 0; i < count; ++i) natsSubscription_Destroy(unsubscribed_[i]);
+  unsubscribed_.erase(unsubscribed_.begin(), unsubscribed_.begin() + static_cast<long>(count));
 }
 
 void NatsTransport::unsubscribe(SubscriptionId id) {
@@ -683,9 +700,11 @@ Status NatsTransport::flush(Duration timeout) {
         "NATS connection is down; messages published since the last "
         "confirmed flush are at risk");
   }
+  const std::size_t unsubscribed_before = unsubscribed_.size();
   const natsStatus s = natsConnection_FlushTimeout(conn_, to_millis(timeout));
   switch (s) {
     case NATS_OK:
+      destroy_unsubscribed(unsubscribed_before);
       return Status::ok();
     case NATS_TIMEOUT:
       if (natsConnection_Status(conn_) != NATS_CONN_STATUS_CONNECTED) {
@@ -710,6 +729,7 @@ void NatsTransport::close() {
   shared_->connected.store(false, std::memory_order_release);
   for (auto& [id, subscription] : subscriptions_) retire(subscription);
   subscriptions_.clear();
+  destroy_unsubscribed(unsubscribed_.size());  // natsConnection_Close joined the read loop
 }
 
 PermissionViolation parse_permission_violation(std::string_view server_text) {

@@ -179,6 +179,11 @@ class NatsTransport final : public Transport {
   // Owned by the transport: valid until it is destroyed; never close or destroy it.
   natsConnection* native_connection() const { return conn_; }
 
+  // Unsubscribes a subscription made on native_connection() and takes it over: it is destroyed
+  // once the read loop can no longer be handling a message for it (see unsubscribed_). Every
+  // subscription of this connection ends here, never in natsSubscription_Destroy directly.
+  void retire_native(natsSubscription* sub);
+
   struct Shared;  // the control block shared with callbacks (defined in the .cc)
 
  private:
@@ -198,6 +203,8 @@ class NatsTransport final : public Transport {
   void retire(Subscription& subscription);
   // Refreshes subscription.dropped from nats.c (kept when nats.c no longer answers).
   static void read_dropped(Subscription& subscription);
+  // Destroys the first `count` of unsubscribed_ (the read loop has let go of them).
+  void destroy_unsubscribed(std::size_t count);
 
   std::shared_ptr<Shared> shared_;
   std::uint64_t connection_key_ = 0;  // registry key of the connection callbacks
@@ -211,6 +218,12 @@ class NatsTransport final : public Transport {
   ListenerId next_listener_id_ = 1;
   std::map<ListenerId, std::shared_ptr<ConnectionListener>> listeners_;
   std::uint64_t retired_drops_ = 0;  // drops of subscriptions already gone
+  // Unsubscribed, not yet destroyed. nats.c before 3.6 (Debian ships 3.4) looks a message's
+  // subscription up under the connection's lock and locks the subscription after letting go of
+  // it (nats-io/nats.c#637): destroyed in that window, the read loop crashes. A round trip (the
+  // read loop handles the PONG after any message read before it) or close() (which joins the read
+  // loop) proves the window has passed; only then are these destroyed.
+  std::vector<natsSubscription*> unsubscribed_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> violations_;  // (op, subject)
   PermissionListener violation_listener_;
   std::string confirmed_denial_;  // the subscription refusal confirm_subscriptions() recorded

@@ -120,13 +120,22 @@ Status Delivery::nak() {
 
 // ---- ResultReader ----
 
-struct ResultReader::Subscription {
+// A nats.c subscription, handed back to the transport that made it (see retire_native).
+struct NativeSubscription {
+  live::NatsTransport& transport;
   natsSubscription* sub = nullptr;
-  ~Subscription() { natsSubscription_Destroy(sub); }
+  explicit NativeSubscription(live::NatsTransport& t) : transport(t) {}
+  NativeSubscription(const NativeSubscription&) = delete;
+  NativeSubscription& operator=(const NativeSubscription&) = delete;
+  ~NativeSubscription() { transport.retire_native(sub); }
 };
 
-ResultReader::ResultReader(jsCtx* js, std::string subject)
-    : js_(js), subject_(std::move(subject)) {}
+struct ResultReader::Subscription : NativeSubscription {
+  using NativeSubscription::NativeSubscription;
+};
+
+ResultReader::ResultReader(live::NatsTransport& transport, jsCtx* js, std::string subject)
+    : transport_(transport), js_(js), subject_(std::move(subject)) {}
 ResultReader::~ResultReader() = default;
 
 bool ResultReader::subscribe() {
@@ -137,7 +146,7 @@ bool ResultReader::subscribe() {
   so.Config.DeliverPolicy = last_sequence_ == 0 ? js_DeliverAll : js_DeliverByStartSequence;
   so.Config.OptStartSeq = last_sequence_ + 1;
   so.Config.InactiveThreshold = 60LL * 1000 * kNanosPerMilli;  // an abandoned reader goes away
-  auto sub = std::make_unique<Subscription>();
+  auto sub = std::make_unique<Subscription>(transport_);
   if (js_PullSubscribe(&sub->sub, js_, subject_.c_str(), nullptr, nullptr, &so, nullptr) !=
       NATS_OK) {
     return false;
@@ -209,9 +218,8 @@ std::vector<StoredResult> ResultReader::next(Duration wait) {
 
 // ---- WorkQueue ----
 
-struct WorkQueue::Puller {
-  natsSubscription* sub = nullptr;
-  ~Puller() { natsSubscription_Destroy(sub); }
+struct WorkQueue::Puller : NativeSubscription {
+  using NativeSubscription::NativeSubscription;
 };
 
 Result<std::unique_ptr<WorkQueue>> WorkQueue::connect(const live::NatsOptions& options) {
@@ -328,7 +336,7 @@ Result<std::optional<std::unique_ptr<Delivery>>> WorkQueue::take(Duration wait) 
     jsSubOptions_Init(&so);
     so.Stream = kJobStream;
     so.Consumer = kWorkerConsumer;  // bind: the coordinator created it
-    auto p = std::make_unique<Puller>();
+    auto p = std::make_unique<Puller>(*transport_);
     jsErrCode code = static_cast<jsErrCode>(0);
     const std::string subject = std::string(kJobSubjectPrefix) + "*";
     if (natsStatus s =
@@ -359,7 +367,7 @@ Result<std::optional<std::unique_ptr<Delivery>>> WorkQueue::take(Duration wait) 
 
 std::unique_ptr<ResultReader> WorkQueue::results(std::string_view run_id) {
   return std::unique_ptr<ResultReader>(
-      new ResultReader(js_, fmt::format("{}{}.*", kResultSubjectPrefix, run_id)));
+      new ResultReader(*transport_, js_, fmt::format("{}{}.*", kResultSubjectPrefix, run_id)));
 }
 
 }  // namespace backbeat::sim::queue

@@ -98,9 +98,10 @@ class ResultReader {
 
  private:
   friend class WorkQueue;
-  ResultReader(jsCtx* js, std::string subject);
+  ResultReader(live::NatsTransport& transport, jsCtx* js, std::string subject);
   bool subscribe();
 
+  live::NatsTransport& transport_;  // the queue's: outlives every reader it hands out
   jsCtx* js_;
   std::string subject_;
   struct Subscription;

@@ -6,7 +6,9 @@
 #include "core/nats/nats_transport.h"
 
 #include <gtest/gtest.h>
+#include <nats/nats.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -176,6 +178,46 @@ TEST(NatsTransport, MessagesAlreadyQueuedForAnUnsubscribedIdAreDropped) {
   EXPECT_GT(loop.pending_tasks(), 1u);
   loop.run_for(100ms);
   EXPECT_EQ(delivered, 1);
+}
+
+// nats.c 3.4 looks a message's subscription up and locks it after letting go of the connection:
+// a subscription destroyed in between crashed the read loop (nats-io/nats.c#637; seen as a SEGV in
+// natsConn_processMsg when live runs ended while the pulse still beat). The transport destroys
+// an unsubscribed subscription only once a round trip or close() proves the read loop let go.
+// Here: subscribe and unsubscribe hundreds of times while another connection floods the
+// subject, then flush (destroying what was retired) and close.
+TEST(NatsTransport, UnsubscribingWhileMessagesPourInIsSafe) {
+  NatsServer server;
+  ASSERT_SERVER(server);
+  EventLoop loop;
+  auto transport = connect_or_die(fast_options(server), loop);
+  auto flood_transport = connect_or_die(fast_options(server), loop);
+  ASSERT_NE(transport, nullptr);
+  ASSERT_NE(flood_transport, nullptr);
+  std::atomic<bool> stop{false};
+  std::thread flood([&] {
+    natsConnection* raw = flood_transport->native_connection();
+    while (!stop.load()) {
+      for (int i = 0; i < 200; ++i) natsConnection_PublishString(raw, "t.flood", "x");
+      natsConnection_Flush(raw);
+    }
+  });
+  int delivered = 0;
+  for (int round = 0; round < 400; ++round) {
+    auto sub = transport->subscribe("t.flood", [&](const Message&) { ++delivered; });
+    ASSERT_TRUE(sub) << sub.status().to_string();
+    std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 5)));
+    transport->unsubscribe(*sub);
+    if (round % 50 == 49) {
+      EXPECT_TRUE(transport->flush(2s));
+    }
+  }
+  stop = true;
+  flood.join();
+  loop.run_for(50ms);
+  transport->close();
+  EXPECT_TRUE(transport->is_closed());
+  std::cout << "[measured] " << delivered << " messages delivered across 400 subscriptions\n";
 }
 
 TEST(NatsTransport, ServerKilledAndRestartedOnTheSamePort) {

@@ -175,11 +175,9 @@ TEST_F(TerminalSafety, EveryOneHasABaseCommandLine) {
         << "subcommand " << name << " is not covered: give it a base command line here";
   }
   for (const auto& [name, args] : base_command_lines()) {
-    Spawned r = sim([&] {
-      std::vector<std::string> a{name};
-      a.insert(a.end(), args.begin(), args.end());
-      return a;
-    }());
+    std::vector<std::string> command{name};
+    command.insert(command.end(), args.begin(), args.end());
+    Spawned r = sim(command);
     // Valid as written: the hostile cases then differ from a working command by one value.
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 4)
         << name << ": exit " << r.exit_code << "\n"

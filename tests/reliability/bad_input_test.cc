@@ -796,6 +796,12 @@ std::vector<WireCase> wire_cases() {
       {"bar_window_not_hex", Kind::kBar, bar,
        with(kBar, "window_id", "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\""), "window_id"},
       {"subject_not_backbeat", Kind::kSubject, "backbeat.nonsense.c1", kFrame, "subject"},
+      // A valid claim under a subject whose cluster or agent token breaks the id rules: the
+      // observer made a row of its table of it, escape sequence and all.
+      {"subject_cluster_breaks_id_rules", Kind::kSubject, "backbeat.status.c\x1b[2J.a1", kClaim,
+       "subject"},
+      {"subject_agent_breaks_id_rules", Kind::kSubject,
+       "backbeat.status.c1." + std::string(129, 'a'), kClaim, "subject"},
   };
 }
 
@@ -833,6 +839,10 @@ TEST_P(WireMatrix, DecoderAndObserverNameTheFieldAndSubject) {
   if (c.kind == Kind::kSubject) {
     EXPECT_EQ(n.kind, "subject");
     EXPECT_NE(n.error.find(c.subject), std::string::npos) << n.error;
+    EXPECT_EQ(observer.render_status(100).find(c.subject.substr(c.subject.rfind('.') + 1)),
+              std::string::npos)
+        << "a non-conforming subject became a row:\n"
+        << observer.render_status(100);
   }
 #endif
 }

@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -415,10 +417,7 @@ int dispatch(int argc, char** argv) {
   return run_command(run);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  backbeat::sim::cli::make_output_printable();
+int run_guarded(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const std::exception& e) {
@@ -428,4 +427,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "backbeat-sim: internal error\n");
     return kExitInternal;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  backbeat::sim::cli::make_output_printable();
+  const int code = run_guarded(argc, argv);
+  // Output lost (a full disk) makes a verdict nobody read: an I/O failure, not a quiet pass.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "backbeat-sim: cannot write standard output: %s\n", std::strerror(errno));
+    return code == kExitPass || code == kExitFail ? kExitInternal : code;
+  }
+  return code;
 }

@@ -20,13 +20,16 @@ Sink g_stdout{STDOUT_FILENO};
 Sink g_stderr{STDERR_FILENO};
 std::FILE* g_terminal = stderr;
 
-void write_all(int fd, std::string_view bytes) {
+// False when the descriptor refused the bytes (a full disk, a closed pipe): stdio then marks the
+// stream in error, as it would have without this layer.
+bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     const ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the descriptor is gone: nothing sensible is left to report it to
+    if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
+  return true;
 }
 
 bool is_c1_second_byte(unsigned char byte) {
@@ -52,8 +55,7 @@ ssize_t write_printable(void* cookie, const char* buffer, std::size_t size) {
   if (!sink.pending_c2) {
     while (i < size && !needs_care(bytes[i])) ++i;
     if (i == size) {  // the usual case: nothing to escape, no copy
-      write_all(sink.fd, std::string_view(buffer, size));
-      return static_cast<ssize_t>(size);
+      return write_all(sink.fd, std::string_view(buffer, size)) ? static_cast<ssize_t>(size) : -1;
     }
   }
   std::string out(buffer, i);
@@ -83,13 +85,12 @@ ssize_t write_printable(void* cookie, const char* buffer, std::size_t size) {
       out += static_cast<char>(byte);
     }
   }
-  write_all(sink.fd, out);
-  return static_cast<ssize_t>(size);
+  return write_all(sink.fd, out) ? static_cast<ssize_t>(size) : -1;
 }
 
 // A 0xC2 held back at the very end is text (nothing followed it): written as it came.
 void release_pending(Sink& sink) {
-  if (sink.pending_c2) write_all(sink.fd, "\xc2");
+  if (sink.pending_c2) (void)write_all(sink.fd, "\xc2");
   sink.pending_c2 = false;
 }
 

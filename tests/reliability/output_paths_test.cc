@@ -132,6 +132,21 @@ TEST_F(OutputPaths, DeviceNodeCanBeMadeForTheTest) {
   SUCCEED();
 }
 
+// Standard output on a full disk: the summary (or the --json document) is lost, so the command
+// says so and exits 3 instead of passing quietly; what it wrote to stderr still arrives.
+TEST_F(OutputPaths, StandardOutputThatCannotBeWrittenIsAnIoFailure) {
+  for (const std::string& command :
+       {std::string("list"), std::string("run baseline --json"), std::string("run drift_step")}) {
+    Spawned r =
+        spawn({"/bin/sh", "-c", "\"$SIM\" " + command + " > /dev/full"}, dir_, {{"SIM", kSim}});
+    EXPECT_EQ(r.exit_code, 3) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("backbeat-sim: cannot write standard output: No space left on device"),
+              std::string::npos)
+        << command << "\n"
+        << r.err;
+  }
+}
+
 TEST_F(OutputPaths, TraceRefusesEveryThingThatIsNotARegularFile) {
   std::vector<std::string> targets = specials_;
   targets.push_back("directory");
